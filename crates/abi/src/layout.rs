@@ -1,0 +1,172 @@
+//! Byte layouts of the structs that cross the syscall boundary, as the
+//! wasm32 (x32-style) C headers of our musl port define them. Each type
+//! knows only how it is laid out; what the values mean is the kernel's.
+
+/// `struct timespec`: i64 seconds, 32-bit `long` nanoseconds, 4 bytes padding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Timespec {
+    pub sec: i64,
+    pub nsec: i64,
+}
+
+impl Timespec {
+    pub const SIZE: usize = 16;
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[0..8].copy_from_slice(&self.sec.to_le_bytes());
+        b[8..12].copy_from_slice(&(self.nsec as i32).to_le_bytes());
+        b
+    }
+    pub fn from_bytes(b: &[u8; 16]) -> Self {
+        Timespec {
+            sec: i64::from_le_bytes(b[0..8].try_into().unwrap()),
+            nsec: i32::from_le_bytes(b[8..12].try_into().unwrap()) as i64,
+        }
+    }
+}
+
+/// `struct timeval`: i64 seconds, i64 microseconds (`suseconds_t` is 64-bit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timeval {
+    pub sec: i64,
+    pub usec: i64,
+}
+
+impl Timeval {
+    pub const SIZE: usize = 16;
+    pub fn to_bytes(&self) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[0..8].copy_from_slice(&self.sec.to_le_bytes());
+        b[8..16].copy_from_slice(&self.usec.to_le_bytes());
+        b
+    }
+}
+
+/// `struct stat`, 144 bytes, the x86_64/x32 layout.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub dev: u64,
+    pub ino: u64,
+    pub nlink: u64,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub rdev: u64,
+    pub size: i64,
+    pub blksize: i64,
+    pub blocks: i64,
+    pub atime: Timespec,
+    pub mtime: Timespec,
+    pub ctime: Timespec,
+}
+
+impl Stat {
+    pub const SIZE: usize = 144;
+    pub fn to_bytes(&self) -> [u8; 144] {
+        let mut b = [0u8; 144];
+        b[0..8].copy_from_slice(&self.dev.to_le_bytes());
+        b[8..16].copy_from_slice(&self.ino.to_le_bytes());
+        b[16..24].copy_from_slice(&self.nlink.to_le_bytes());
+        b[24..28].copy_from_slice(&self.mode.to_le_bytes());
+        b[28..32].copy_from_slice(&self.uid.to_le_bytes());
+        b[32..36].copy_from_slice(&self.gid.to_le_bytes());
+        b[40..48].copy_from_slice(&self.rdev.to_le_bytes());
+        b[48..56].copy_from_slice(&self.size.to_le_bytes());
+        b[56..64].copy_from_slice(&self.blksize.to_le_bytes());
+        b[64..72].copy_from_slice(&self.blocks.to_le_bytes());
+        b[72..88].copy_from_slice(&self.atime.to_bytes());
+        b[88..104].copy_from_slice(&self.mtime.to_bytes());
+        b[104..120].copy_from_slice(&self.ctime.to_bytes());
+        b
+    }
+}
+
+/// `struct statx` (256 bytes, identical on every Linux architecture).
+pub mod statx {
+    pub const SIZE: usize = 256;
+    pub const MASK: usize = 0;
+    pub const BLKSIZE: usize = 4;
+    pub const ATTRIBUTES: usize = 8;
+    pub const NLINK: usize = 16;
+    pub const UID: usize = 20;
+    pub const GID: usize = 24;
+    pub const MODE: usize = 28;
+    pub const INO: usize = 32;
+    pub const SIZE_FIELD: usize = 40;
+    pub const BLOCKS: usize = 48;
+    pub const ATTRIBUTES_MASK: usize = 56;
+    pub const ATIME: usize = 64;
+    pub const BTIME: usize = 80;
+    pub const CTIME: usize = 96;
+    pub const MTIME: usize = 112;
+    pub const RDEV_MAJOR: usize = 128;
+    pub const RDEV_MINOR: usize = 132;
+    pub const DEV_MAJOR: usize = 136;
+    pub const DEV_MINOR: usize = 140;
+    /// statx timestamps are `{ i64 sec; u32 nsec; i32 pad }`.
+    pub const TIMESTAMP_SIZE: usize = 16;
+    pub const STATX_BASIC_STATS: u32 = 0x7ff;
+}
+
+/// `struct linux_dirent64`: d_ino u64, d_off i64, d_reclen u16, d_type u8,
+/// name NUL-terminated, record padded to 8 bytes.
+pub mod dirent64 {
+    pub const NAME_OFFSET: usize = 19;
+    pub const ALIGN: usize = 8;
+}
+
+/// `struct iovec` on wasm32: pointer and length, both 32-bit.
+pub mod iovec {
+    pub const SIZE: usize = 8;
+}
+
+/// `struct utsname`: six 65-byte fields.
+pub mod utsname {
+    pub const FIELD: usize = 65;
+    pub const SIZE: usize = 65 * 6;
+}
+
+/// `struct rlimit` / `rlimit64`: two u64 (`rlim_t` is 64-bit).
+pub mod rlimit {
+    pub const SIZE: usize = 16;
+}
+
+/// `struct winsize`: four u16.
+pub mod winsize {
+    pub const SIZE: usize = 8;
+}
+
+/// `struct termios` as the kernel passes it (TCGETS): 4 u32 flags, c_line,
+/// 19 control chars (36 bytes in Linux's kernel struct; musl adds speeds
+/// after it, which TCGETS does not fill).
+pub mod termios {
+    pub const KERNEL_SIZE: usize = 36;
+}
+
+/// `struct sysinfo` on wasm32 (`long`/`unsigned long` are 32-bit).
+pub mod sysinfo {
+    pub const UPTIME: usize = 0;
+    pub const LOADS: usize = 4;
+    pub const TOTALRAM: usize = 16;
+    pub const FREERAM: usize = 20;
+    pub const SHAREDRAM: usize = 24;
+    pub const BUFFERRAM: usize = 28;
+    pub const TOTALSWAP: usize = 32;
+    pub const FREESWAP: usize = 36;
+    pub const PROCS: usize = 40;
+    pub const TOTALHIGH: usize = 44;
+    pub const FREEHIGH: usize = 48;
+    pub const MEM_UNIT: usize = 52;
+    pub const SIZE: usize = 64;
+}
+
+/// `struct k_sigaction` as musl passes it to rt_sigaction on wasm32:
+/// handler (u32), flags (u32), restorer (u32), mask (u64; the kernel's
+/// sigset is 8 bytes).
+pub mod ksigaction {
+    pub const HANDLER: usize = 0;
+    pub const FLAGS: usize = 4;
+    pub const RESTORER: usize = 8;
+    pub const MASK: usize = 12;
+    pub const SIZE: usize = 20;
+}

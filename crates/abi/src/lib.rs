@@ -1,0 +1,28 @@
+//! The contract between the libc port (`libc/`) and the kernel: syscall
+//! numbers, errno values, flag bits and the wasm32 layouts of the structs that
+//! cross the `lind.syscall` import. Data only; semantics live in the kernel.
+
+pub mod errno;
+pub mod flags;
+pub mod layout;
+pub mod nr;
+
+pub use errno::Errno;
+
+/// Version of the ABI a module was built for. `lind cc` records it in the
+/// module's `lind.abi` custom section and `lind run` refuses any other value.
+pub const ABI_VERSION: u32 = 1;
+
+/// Name of the custom section that carries [`ABI_VERSION`] as 4 little-endian bytes.
+pub const ABI_SECTION: &str = "lind.abi";
+
+/// The single import every syscall goes through:
+/// `(import "lind" "syscall" (func (param i64 i64 i64 i64 i64 i64 i64) (result i64)))`.
+pub const IMPORT_MODULE: &str = "lind";
+/// See [`IMPORT_MODULE`].
+pub const IMPORT_NAME: &str = "syscall";
+
+/// Wasm page size; also the granularity of `brk` growth.
+pub const WASM_PAGE: u64 = 65536;
+/// The page size the cage sees (`getpagesize`, mmap alignment), as on x86_64.
+pub const PAGE_SIZE: u64 = 4096;

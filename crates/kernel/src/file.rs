@@ -1,0 +1,232 @@
+//! Open files: the object behind a descriptor.
+//!
+//! [`FileLike`] is what a file *is* (regular file, directory, device, pipe
+//! end…); its default methods return the errno Linux gives for an operation
+//! that kind of file does not support, so each kind implements only what it
+//! has. [`OpenFile`] is the open-file description: offset and status flags,
+//! shared by every descriptor that `dup` or `fork` made from one `open`.
+
+use crate::{memory::GuestMemory, KResult};
+use lind_abi::{flags::*, layout::Stat, Errno};
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// One directory entry as `getdents64` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub ino: u64,
+    pub kind: u8,
+    pub name: Vec<u8>,
+}
+
+/// Ownership, mode and time changes that `fchmod`/`fchown`/`futimens` (and
+/// their path forms) apply to an inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeSpec {
+    Now,
+    Omit,
+    At(lind_abi::layout::Timespec),
+}
+
+/// What a file is. Defaults are Linux's answers for unsupported operations.
+pub trait FileLike: Send + Sync {
+    /// Positioned files (regular files, block devices) take offsets;
+    /// streams (pipes, ttys, sockets, character devices) ignore them.
+    fn seekable(&self) -> bool {
+        false
+    }
+    /// Stream read; only called when `seekable()` is false.
+    fn read(&self, _buf: &mut [u8], _status: u32) -> KResult<usize> {
+        Err(Errno::EINVAL)
+    }
+    /// Stream write; only called when `seekable()` is false.
+    fn write(&self, _data: &[u8], _status: u32) -> KResult<usize> {
+        Err(Errno::EINVAL)
+    }
+    fn pread(&self, _buf: &mut [u8], _offset: u64) -> KResult<usize> {
+        Err(Errno::ESPIPE)
+    }
+    fn pwrite(&self, _data: &[u8], _offset: u64) -> KResult<usize> {
+        Err(Errno::ESPIPE)
+    }
+    fn stat(&self) -> KResult<Stat>;
+    /// The whole listing, `.` and `..` included; only directories have one.
+    fn read_dir(&self) -> KResult<Vec<DirEntry>> {
+        Err(Errno::ENOTDIR)
+    }
+    fn truncate(&self, _len: u64) -> KResult<()> {
+        Err(Errno::EINVAL)
+    }
+    fn sync(&self) -> KResult<()> {
+        Ok(())
+    }
+    fn chmod(&self, _mode: u32) -> KResult<()> {
+        Err(Errno::EPERM)
+    }
+    fn chown(&self, _uid: Option<u32>, _gid: Option<u32>) -> KResult<()> {
+        Err(Errno::EPERM)
+    }
+    fn set_times(&self, _atime: TimeSpec, _mtime: TimeSpec) -> KResult<()> {
+        Err(Errno::EPERM)
+    }
+    /// Device-specific requests; `arg` is a guest pointer or integer.
+    fn ioctl(&self, _req: u32, _arg: u64, _mem: &mut dyn GuestMemory) -> KResult<i64> {
+        Err(Errno::ENOTTY)
+    }
+    /// Bytes readable without blocking, for FIONREAD.
+    fn bytes_available(&self) -> KResult<u64> {
+        Err(Errno::ENOTTY)
+    }
+}
+
+/// An open-file description.
+pub struct OpenFile {
+    pub file: Arc<dyn FileLike>,
+    /// Access mode and status flags (O_APPEND, O_NONBLOCK…).
+    status: AtomicU32,
+    offset: Mutex<u64>,
+    /// Directory listing snapshot taken when a `getdents` starts at 0.
+    dir_snapshot: Mutex<Option<Arc<Vec<DirEntry>>>>,
+    /// Absolute guest path it was opened by, if any: used for `*at` calls
+    /// relative to a directory fd, `fchdir` and tracing.
+    pub path: Option<Vec<u8>>,
+}
+
+impl OpenFile {
+    pub fn new(file: Arc<dyn FileLike>, status: u32, path: Option<Vec<u8>>) -> Arc<Self> {
+        Arc::new(OpenFile {
+            file,
+            status: AtomicU32::new(status & !(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC)),
+            offset: Mutex::new(0),
+            dir_snapshot: Mutex::new(None),
+            path,
+        })
+    }
+
+    pub fn status(&self) -> u32 {
+        self.status.load(Ordering::Relaxed)
+    }
+
+    /// F_SETFL: only the changeable status flags move.
+    pub fn set_status(&self, flags: u32) {
+        let old = self.status();
+        let new = (old & !O_SETFL_MASK) | (flags & O_SETFL_MASK);
+        self.status.store(new, Ordering::Relaxed);
+    }
+
+    pub fn readable(&self) -> bool {
+        let acc = self.status() & O_ACCMODE;
+        self.status() & O_PATH == 0 && (acc == O_RDONLY || acc == O_RDWR)
+    }
+
+    pub fn writable(&self) -> bool {
+        let acc = self.status() & O_ACCMODE;
+        self.status() & O_PATH == 0 && (acc == O_WRONLY || acc == O_RDWR)
+    }
+
+    pub fn read(&self, buf: &mut [u8]) -> KResult<usize> {
+        if !self.readable() {
+            return Err(Errno::EBADF);
+        }
+        if !self.file.seekable() {
+            return self.file.read(buf, self.status());
+        }
+        let mut off = self.offset.lock();
+        let n = self.file.pread(buf, *off)?;
+        *off += n as u64;
+        Ok(n)
+    }
+
+    pub fn write(&self, data: &[u8]) -> KResult<usize> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        if !self.file.seekable() {
+            return self.file.write(data, self.status());
+        }
+        let mut off = self.offset.lock();
+        if self.status() & O_APPEND != 0 {
+            *off = self.file.stat()?.size as u64;
+        }
+        let n = self.file.pwrite(data, *off)?;
+        *off += n as u64;
+        Ok(n)
+    }
+
+    pub fn pread(&self, buf: &mut [u8], offset: i64) -> KResult<usize> {
+        if !self.readable() {
+            return Err(Errno::EBADF);
+        }
+        if !self.file.seekable() {
+            return Err(Errno::ESPIPE);
+        }
+        let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+        self.file.pread(buf, offset)
+    }
+
+    pub fn pwrite(&self, data: &[u8], offset: i64) -> KResult<usize> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        if !self.file.seekable() {
+            return Err(Errno::ESPIPE);
+        }
+        let offset = u64::try_from(offset).map_err(|_| Errno::EINVAL)?;
+        // Linux appends even with pwrite on an O_APPEND file.
+        let offset = if self.status() & O_APPEND != 0 {
+            self.file.stat()?.size as u64
+        } else {
+            offset
+        };
+        self.file.pwrite(data, offset)
+    }
+
+    pub fn seek(&self, offset: i64, whence: u32) -> KResult<u64> {
+        let is_dir = self.file.stat()?.mode & S_IFMT == S_IFDIR;
+        if !self.file.seekable() && !is_dir {
+            return Err(Errno::ESPIPE);
+        }
+        let mut off = self.offset.lock();
+        let base: i64 = match whence {
+            SEEK_SET => 0,
+            SEEK_CUR => *off as i64,
+            SEEK_END => self.file.stat()?.size,
+            SEEK_DATA | SEEK_HOLE => {
+                let size = self.file.stat()?.size;
+                if offset < 0 || offset >= size {
+                    return Err(Errno::ENXIO);
+                }
+                let pos = if whence == SEEK_DATA { offset } else { size };
+                *off = pos as u64;
+                return Ok(*off);
+            }
+            _ => return Err(Errno::EINVAL),
+        };
+        let new = base.checked_add(offset).ok_or(Errno::EOVERFLOW)?;
+        if new < 0 {
+            return Err(Errno::EINVAL);
+        }
+        *off = new as u64;
+        if is_dir && new == 0 {
+            *self.dir_snapshot.lock() = None;
+        }
+        Ok(*off)
+    }
+
+    /// Returns directory entries from the current position on and the
+    /// position each one ends at, taking a fresh snapshot at position 0.
+    pub fn dir_entries(&self) -> KResult<(Arc<Vec<DirEntry>>, u64)> {
+        let off = *self.offset.lock();
+        let mut snap = self.dir_snapshot.lock();
+        if off == 0 || snap.is_none() {
+            *snap = Some(Arc::new(self.file.read_dir()?));
+        }
+        Ok((snap.clone().unwrap_or_default(), off))
+    }
+
+    /// Records how far `getdents` got.
+    pub fn set_dir_position(&self, pos: u64) {
+        *self.offset.lock() = pos;
+    }
+}

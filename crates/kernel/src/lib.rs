@@ -1,0 +1,27 @@
+//! The Lind kernel: everything a POSIX process sees, as plain Rust objects.
+//!
+//! Guest memory is reached only through [`memory::GuestMemory`] and the host
+//! (clocks, randomness) only through [`host::Host`], so every syscall can be
+//! unit-tested with fakes. The runtime crate supplies the real ones.
+#![forbid(unsafe_code)]
+
+pub mod cage;
+pub mod fdtable;
+pub mod file;
+pub mod host;
+pub mod kernel;
+pub mod memory;
+pub mod mm;
+pub mod stdio;
+pub mod syscall;
+pub mod vfs;
+
+pub use lind_abi::Errno;
+
+/// Result of a kernel operation: a value or the errno the guest will see.
+pub type KResult<T> = Result<T, Errno>;
+
+pub use cage::Cage;
+pub use kernel::{Kernel, KernelConfig};
+pub use memory::GuestMemory;
+pub use syscall::{dispatch, Outcome};

@@ -1,0 +1,174 @@
+//! How the kernel sees a cage's linear memory.
+
+use crate::KResult;
+use lind_abi::Errno;
+
+/// Guest memory as the kernel sees it. Implemented over wasmtime memory by
+/// the runtime and over a `Vec<u8>` in tests. Every access is bounds-checked
+/// and fails with `EFAULT`, so no guest pointer can panic the host.
+pub trait GuestMemory {
+    /// Current size of linear memory in bytes.
+    fn size(&self) -> u64;
+    /// Copies `buf.len()` bytes from guest address `addr`.
+    fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()>;
+    /// Copies `data` to guest address `addr`.
+    fn write(&mut self, addr: u64, data: &[u8]) -> KResult<()>;
+    /// Grows linear memory so that it is at least `bytes` long.
+    fn grow_to(&mut self, bytes: u64) -> KResult<()>;
+    /// Zeroes a range: pages handed out again by mmap/brk must read as zero.
+    fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
+        const CHUNK: [u8; 65536] = [0; 65536];
+        let mut at = addr;
+        let end = addr.checked_add(len).ok_or(Errno::EFAULT)?;
+        while at < end {
+            let n = (end - at).min(CHUNK.len() as u64);
+            self.write(at, &CHUNK[..n as usize])?;
+            at += n;
+        }
+        Ok(())
+    }
+}
+
+/// Addresses below this are never valid for a syscall: they are where a
+/// NULL (or NULL plus a small offset) pointer lands.
+pub const NULL_GUARD: u64 = 4096;
+
+/// Checks a guest range is inside memory and not in the NULL guard.
+pub fn check_range(mem: &dyn GuestMemory, addr: u64, len: u64) -> KResult<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    let end = addr.checked_add(len).ok_or(Errno::EFAULT)?;
+    if addr < NULL_GUARD || end > mem.size() {
+        return Err(Errno::EFAULT);
+    }
+    Ok(())
+}
+
+/// Typed helpers over [`GuestMemory`].
+pub trait GuestMemoryExt: GuestMemory {
+    fn read_vec(&self, addr: u64, len: usize) -> KResult<Vec<u8>> {
+        let mut v = vec![0u8; len];
+        self.read(addr, &mut v)?;
+        Ok(v)
+    }
+    fn read_u32(&self, addr: u64) -> KResult<u32> {
+        let mut b = [0u8; 4];
+        self.read(addr, &mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    fn read_u64(&self, addr: u64) -> KResult<u64> {
+        let mut b = [0u8; 8];
+        self.read(addr, &mut b)?;
+        Ok(u64::from_le_bytes(b))
+    }
+    fn write_u32(&mut self, addr: u64, v: u32) -> KResult<()> {
+        self.write(addr, &v.to_le_bytes())
+    }
+    fn write_u64(&mut self, addr: u64, v: u64) -> KResult<()> {
+        self.write(addr, &v.to_le_bytes())
+    }
+    /// Reads a NUL-terminated string of at most `max` bytes (without the
+    /// NUL); longer ones are `too_long`.
+    fn read_cstr(&self, addr: u64, max: usize, too_long: Errno) -> KResult<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut chunk = [0u8; 256];
+        let mut at = addr;
+        loop {
+            // Read what is left in this 256-byte-aligned window so a string
+            // ending just before the end of memory still reads.
+            let window = 256 - (at % 256) as usize;
+            let n = window.min((self.size().saturating_sub(at)) as usize);
+            if n == 0 {
+                return Err(Errno::EFAULT);
+            }
+            self.read(at, &mut chunk[..n])?;
+            if let Some(z) = chunk[..n].iter().position(|&c| c == 0) {
+                out.extend_from_slice(&chunk[..z]);
+                if out.len() > max {
+                    return Err(too_long);
+                }
+                return Ok(out);
+            }
+            out.extend_from_slice(&chunk[..n]);
+            if out.len() > max {
+                return Err(too_long);
+            }
+            at += n as u64;
+        }
+    }
+}
+
+impl<T: GuestMemory + ?Sized> GuestMemoryExt for T {}
+
+/// A flat `Vec<u8>` memory for tests and fuzzing.
+#[derive(Debug, Clone)]
+pub struct VecMemory {
+    pub bytes: Vec<u8>,
+    pub limit: u64,
+}
+
+impl VecMemory {
+    pub fn new(size: usize) -> Self {
+        VecMemory {
+            bytes: vec![0; size],
+            limit: 64 << 20,
+        }
+    }
+}
+
+impl GuestMemory for VecMemory {
+    fn size(&self) -> u64 {
+        self.bytes.len() as u64
+    }
+    fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()> {
+        check_range(self, addr, buf.len() as u64)?;
+        let a = addr as usize;
+        buf.copy_from_slice(&self.bytes[a..a + buf.len()]);
+        Ok(())
+    }
+    fn write(&mut self, addr: u64, data: &[u8]) -> KResult<()> {
+        check_range(self, addr, data.len() as u64)?;
+        let a = addr as usize;
+        self.bytes[a..a + data.len()].copy_from_slice(data);
+        Ok(())
+    }
+    fn grow_to(&mut self, bytes: u64) -> KResult<()> {
+        if bytes > self.limit {
+            return Err(Errno::ENOMEM);
+        }
+        if bytes > self.bytes.len() as u64 {
+            self.bytes.resize(bytes as usize, 0);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_and_out_of_range_are_efault() {
+        let mut m = VecMemory::new(8192);
+        assert_eq!(m.read_u32(0), Err(Errno::EFAULT));
+        assert_eq!(m.read_u32(8190), Err(Errno::EFAULT));
+        assert_eq!(m.write(u64::MAX - 1, &[1, 2, 3]), Err(Errno::EFAULT));
+        m.write_u32(4096, 7).unwrap();
+        assert_eq!(m.read_u32(4096), Ok(7));
+    }
+
+    #[test]
+    fn cstr_reads_up_to_nul_and_limits_length() {
+        let mut m = VecMemory::new(8192);
+        m.write(5000, b"hello\0").unwrap();
+        assert_eq!(m.read_cstr(5000, 100, Errno::ENAMETOOLONG).unwrap(), b"hello");
+        assert_eq!(
+            m.read_cstr(5000, 3, Errno::ENAMETOOLONG),
+            Err(Errno::ENAMETOOLONG)
+        );
+        // A string running off the end of memory faults.
+        m.write(8190, b"ab").unwrap();
+        assert_eq!(m.read_cstr(8190, 100, Errno::ENAMETOOLONG), Err(Errno::EFAULT));
+    }
+}

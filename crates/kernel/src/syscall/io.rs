@@ -1,0 +1,324 @@
+//! Descriptor I/O: read/write and friends, seeking, dup, fcntl, ioctl.
+
+use super::{Args, Ctx};
+use crate::{
+    fdtable::FdEntry,
+    file::OpenFile,
+    memory::{check_range, GuestMemoryExt},
+    KResult,
+};
+use lind_abi::{flags::*, layout::iovec, Errno};
+use std::sync::Arc;
+
+/// Largest single host-side transfer; longer calls loop over chunks.
+const CHUNK: usize = 1 << 20;
+/// Linux's IOV_MAX.
+const IOV_MAX: usize = 1024;
+
+pub(crate) fn file(ctx: &Ctx, fd: i32) -> KResult<Arc<OpenFile>> {
+    ctx.cage.fds.lock().get(fd)
+}
+
+/// Reads into guest memory. Regular files fill the whole request unless
+/// EOF comes first; streams return what one read gives.
+fn read_into(ctx: &mut Ctx, f: &OpenFile, addr: u64, len: usize, mut op: impl FnMut(&mut [u8], u64) -> KResult<usize>) -> KResult<usize> {
+    check_range(ctx.mem, addr, len as u64)?;
+    let mut buf = vec![0u8; len.min(CHUNK)];
+    let mut done = 0usize;
+    while done < len {
+        let want = (len - done).min(CHUNK);
+        let n = match op(&mut buf[..want], done as u64) {
+            Ok(n) => n,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        };
+        ctx.mem.write(addr + done as u64, &buf[..n])?;
+        done += n;
+        if n < want || !f.file.seekable() {
+            break;
+        }
+    }
+    Ok(done)
+}
+
+fn write_from(ctx: &mut Ctx, f: &OpenFile, addr: u64, len: usize, mut op: impl FnMut(&[u8], u64) -> KResult<usize>) -> KResult<usize> {
+    check_range(ctx.mem, addr, len as u64)?;
+    let mut buf = vec![0u8; len.min(CHUNK)];
+    let mut done = 0usize;
+    loop {
+        let want = (len - done).min(CHUNK);
+        ctx.mem.read(addr + done as u64, &mut buf[..want])?;
+        let n = match op(&buf[..want], done as u64) {
+            Ok(n) => n,
+            Err(e) if done == 0 => return Err(e),
+            Err(_) => break,
+        };
+        done += n;
+        if done >= len || n < want || !f.file.seekable() {
+            break;
+        }
+    }
+    Ok(done)
+}
+
+pub fn read(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let n = read_into(ctx, &f, a.ptr(1), a.size(2), |b, _| f.read(b))?;
+    Ok(n as i64)
+}
+
+pub fn write(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, _| f.write(b))?;
+    Ok(n as i64)
+}
+
+pub fn pread64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let off = a.i64(3);
+    if off < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let n = read_into(ctx, &f, a.ptr(1), a.size(2), |b, done| f.pread(b, off + done as i64))?;
+    Ok(n as i64)
+}
+
+pub fn pwrite64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let off = a.i64(3);
+    if off < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, done| f.pwrite(b, off + done as i64))?;
+    Ok(n as i64)
+}
+
+/// Reads a guest iovec array as (address, length) pairs.
+fn iovecs(ctx: &Ctx, addr: u64, count: i32) -> KResult<Vec<(u64, usize)>> {
+    let count = usize::try_from(count).map_err(|_| Errno::EINVAL)?;
+    if count > IOV_MAX {
+        return Err(Errno::EINVAL);
+    }
+    let raw = ctx.mem.read_vec(addr, count * iovec::SIZE)?;
+    let mut total: usize = 0;
+    let v: Vec<(u64, usize)> = raw
+        .chunks_exact(iovec::SIZE)
+        .map(|c| {
+            let base = u32::from_le_bytes(c[0..4].try_into().unwrap_or_default()) as u64;
+            let len = u32::from_le_bytes(c[4..8].try_into().unwrap_or_default()) as usize;
+            (base, len)
+        })
+        .collect();
+    for &(base, len) in &v {
+        total = total.checked_add(len).ok_or(Errno::EINVAL)?;
+        check_range(ctx.mem, base, len as u64)?;
+    }
+    if total > isize::MAX as usize || total > i32::MAX as usize {
+        return Err(Errno::EINVAL);
+    }
+    Ok(v)
+}
+
+pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
+    let total: usize = iov.iter().map(|v| v.1).sum();
+    // One read for the whole vector keeps stream reads a single operation.
+    let mut buf = vec![0u8; total];
+    let mut n = 0;
+    while n < total {
+        let got = match f.read(&mut buf[n..]) {
+            Ok(g) => g,
+            Err(e) if n == 0 => return Err(e),
+            Err(_) => break,
+        };
+        n += got;
+        if got == 0 || !f.file.seekable() {
+            break;
+        }
+    }
+    let mut at = 0;
+    for (base, len) in iov {
+        if at >= n {
+            break;
+        }
+        let take = len.min(n - at);
+        ctx.mem.write(base, &buf[at..at + take])?;
+        at += take;
+    }
+    Ok(n as i64)
+}
+
+pub fn writev(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
+    // Gathered into one write so a pipe sees one (atomic, if small) write.
+    let mut buf = Vec::with_capacity(iov.iter().map(|v| v.1).sum());
+    for (base, len) in iov {
+        buf.extend_from_slice(&ctx.mem.read_vec(base, len)?);
+    }
+    let mut n = 0;
+    while n < buf.len() {
+        let put = match f.write(&buf[n..]) {
+            Ok(p) => p,
+            Err(e) if n == 0 => return Err(e),
+            Err(_) => break,
+        };
+        n += put;
+        if put == 0 {
+            break;
+        }
+    }
+    Ok(n as i64)
+}
+
+pub fn lseek(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let pos = f.seek(a.i64(1), a.uint(2))?;
+    i64::try_from(pos).map_err(|_| Errno::EOVERFLOW)
+}
+
+pub fn close(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let entry = ctx.cage.fds.lock().remove(a.int(0))?;
+    // The description (and maybe the file) is released here, outside the lock.
+    drop(entry);
+    Ok(0)
+}
+
+fn nofile(ctx: &Ctx) -> u64 {
+    ctx.cage.rlimit(RLIMIT_NOFILE).0
+}
+
+pub fn dup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let limit = nofile(ctx);
+    let mut fds = ctx.cage.fds.lock();
+    let file = fds.get(a.int(0))?;
+    fds.insert_lowest(FdEntry { file, cloexec: false }, 0, limit).map(i64::from)
+}
+
+fn dup_onto(ctx: &mut Ctx, old: i32, new: i32, cloexec: bool) -> KResult<i64> {
+    let limit = nofile(ctx);
+    let replaced = {
+        let mut fds = ctx.cage.fds.lock();
+        let file = fds.get(old)?;
+        fds.insert_at(new, FdEntry { file, cloexec }, limit)?
+    };
+    drop(replaced);
+    Ok(new as i64)
+}
+
+pub fn dup2(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (old, new) = (a.int(0), a.int(1));
+    if old == new {
+        ctx.cage.fds.lock().get(old)?;
+        return Ok(new as i64);
+    }
+    dup_onto(ctx, old, new, false)
+}
+
+pub fn dup3(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (old, new, flags) = (a.int(0), a.int(1), a.uint(2));
+    if old == new || flags & !O_CLOEXEC != 0 {
+        return Err(Errno::EINVAL);
+    }
+    dup_onto(ctx, old, new, flags & O_CLOEXEC != 0)
+}
+
+/// Byte offset of `l_type` in wasm32 `struct flock` (short l_type, short
+/// l_whence, off_t l_start, off_t l_len, pid_t l_pid).
+const FLOCK_TYPE: u64 = 0;
+const F_UNLCK: u32 = 2;
+
+pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let fd = a.int(0);
+    let cmd = a.uint(1);
+    match cmd {
+        F_DUPFD | F_DUPFD_CLOEXEC => {
+            let min = a.int(2);
+            let limit = nofile(ctx);
+            if min < 0 || min as u64 >= limit {
+                return Err(Errno::EINVAL);
+            }
+            let mut fds = ctx.cage.fds.lock();
+            let file = fds.get(fd)?;
+            let entry = FdEntry { file, cloexec: cmd == F_DUPFD_CLOEXEC };
+            fds.insert_lowest(entry, min, limit).map(i64::from)
+        }
+        F_GETFD => Ok(ctx.cage.fds.lock().entry(fd)?.cloexec as i64),
+        F_SETFD => {
+            ctx.cage.fds.lock().entry_mut(fd)?.cloexec = a.uint(2) & FD_CLOEXEC != 0;
+            Ok(0)
+        }
+        F_GETFL => Ok(file(ctx, fd)?.status() as i64),
+        F_SETFL => {
+            file(ctx, fd)?.set_status(a.uint(2));
+            Ok(0)
+        }
+        F_SETLK | F_SETLKW => {
+            // With one cage there is nobody to conflict with; record-lock
+            // sharing between cages comes with fork.
+            file(ctx, fd)?;
+            ctx.mem.read_vec(a.ptr(2), 2)?;
+            Ok(0)
+        }
+        F_GETLK => {
+            file(ctx, fd)?;
+            let addr = a.ptr(2);
+            ctx.mem.read_vec(addr, 2)?;
+            ctx.mem.write(addr + FLOCK_TYPE, &(F_UNLCK as u16).to_le_bytes())?;
+            Ok(0)
+        }
+        F_GETOWN => {
+            file(ctx, fd)?;
+            Ok(0)
+        }
+        _ => {
+            file(ctx, fd)?;
+            Err(Errno::EINVAL)
+        }
+    }
+}
+
+pub fn ioctl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let fd = a.int(0);
+    let req = a.uint(1);
+    let arg = a.ptr(2);
+    match req {
+        FIOCLEX | FIONCLEX => {
+            ctx.cage.fds.lock().entry_mut(fd)?.cloexec = req == FIOCLEX;
+            Ok(0)
+        }
+        FIONBIO => {
+            let f = file(ctx, fd)?;
+            let on = ctx.mem.read_u32(arg)? != 0;
+            let st = f.status();
+            f.set_status(if on { st | O_NONBLOCK } else { st & !O_NONBLOCK });
+            Ok(0)
+        }
+        FIONREAD => {
+            let f = file(ctx, fd)?;
+            let n = f.file.bytes_available()?;
+            ctx.mem.write_u32(arg, n.min(i32::MAX as u64) as u32)?;
+            Ok(0)
+        }
+        _ => {
+            let f = file(ctx, fd)?;
+            f.file.ioctl(req, arg, ctx.mem)
+        }
+    }
+}
+
+pub fn fsync(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    file(ctx, a.int(0))?.file.sync()?;
+    Ok(0)
+}
+
+pub fn ftruncate(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = file(ctx, a.int(0))?;
+    let len = u64::try_from(a.i64(1)).map_err(|_| Errno::EINVAL)?;
+    if !f.writable() {
+        return Err(Errno::EINVAL);
+    }
+    f.file.truncate(len)?;
+    Ok(0)
+}

@@ -1,0 +1,95 @@
+//! Syscall entry: decode, look up in the one table, call, encode.
+//!
+//! Each family lives in its own file; a handler decodes its arguments,
+//! calls the kernel objects and returns a value or an errno. The table in
+//! [`table`] lists every supported call once; it drives dispatch, tracing
+//! and the support matrix that `lind syscalls` prints.
+
+pub mod fs;
+pub mod io;
+pub mod mem;
+pub mod process;
+pub mod signal;
+pub mod table;
+pub mod time;
+mod trace;
+
+use crate::{cage::ExitStatus, memory::GuestMemory, Cage, Kernel, KResult};
+use lind_abi::Errno;
+use std::sync::Arc;
+
+pub use table::{lookup, Arg, Support, SyscallDef, TABLE};
+
+/// Everything a handler may touch.
+pub struct Ctx<'a> {
+    pub kernel: &'a Kernel,
+    pub cage: &'a Arc<Cage>,
+    pub mem: &'a mut dyn GuestMemory,
+}
+
+/// What the runtime does after a syscall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Return this value (negative errno on failure) to the guest.
+    Return(i64),
+    /// Stop the cage: it exited or was killed.
+    Exit(ExitStatus),
+}
+
+/// The six raw arguments, widened to 64 bits by the libc.
+#[derive(Clone, Copy, Debug)]
+pub struct Args(pub [u64; 6]);
+
+impl Args {
+    /// A C `int` argument (fd, flags): only the low 32 bits count, however
+    /// the libc extended it.
+    pub fn int(&self, i: usize) -> i32 {
+        self.0[i] as u32 as i32
+    }
+    pub fn uint(&self, i: usize) -> u32 {
+        self.0[i] as u32
+    }
+    /// A wasm32 pointer or `size_t`.
+    pub fn ptr(&self, i: usize) -> u64 {
+        self.0[i] & 0xffff_ffff
+    }
+    pub fn size(&self, i: usize) -> usize {
+        (self.0[i] & 0xffff_ffff) as usize
+    }
+    /// A 64-bit value passed whole (off_t, loff_t).
+    pub fn i64(&self, i: usize) -> i64 {
+        self.0[i] as i64
+    }
+    pub fn u64(&self, i: usize) -> u64 {
+        self.0[i]
+    }
+}
+
+/// Handles one syscall from `ctx.cage`.
+pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
+    let args = Args(raw);
+    let def = lookup(nr);
+    let traced = ctx.kernel.config.trace.then(|| trace::format_call(ctx, nr, def, &args));
+    let result: KResult<i64> = match def {
+        Some(def) => (def.handler)(ctx, &args),
+        None => {
+            if ctx.kernel.first_enosys(nr) {
+                let name = table::linux_name(nr).unwrap_or("unknown");
+                tracing::warn!(nr, name, "unsupported syscall: returning ENOSYS");
+                eprintln!("lind: [{}] unsupported syscall {nr} ({name}): ENOSYS", ctx.cage.pid);
+            }
+            Err(Errno::ENOSYS)
+        }
+    };
+    let exit = ctx.cage.exit_requested();
+    if let Some(line) = traced {
+        trace::print_result(ctx, def, &args, line, &result, exit.is_some());
+    }
+    if let Some(status) = exit {
+        return Outcome::Exit(status);
+    }
+    Outcome::Return(match result {
+        Ok(v) => v,
+        Err(e) => -(e as i64),
+    })
+}

@@ -1,0 +1,254 @@
+//! Process identity, start-up, exit, system information and limits.
+
+use super::{Args, Ctx};
+use crate::{cage::ExitStatus, memory::GuestMemoryExt, KResult};
+use lind_abi::{
+    flags::*,
+    layout::{rlimit, sysinfo as si, utsname},
+    Errno, PAGE_SIZE,
+};
+use std::sync::atomic::Ordering;
+
+pub fn getpid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.pid as i64)
+}
+pub fn getppid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.ppid.load(Ordering::Relaxed) as i64)
+}
+pub fn gettid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.pid as i64)
+}
+pub fn getuid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.cred.lock().uid as i64)
+}
+pub fn geteuid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.cred.lock().euid as i64)
+}
+pub fn getgid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.cred.lock().gid as i64)
+}
+pub fn getegid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.cred.lock().egid as i64)
+}
+
+pub fn getgroups(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let groups = ctx.cage.cred.lock().groups.clone();
+    let size = a.int(0);
+    if size < 0 {
+        return Err(Errno::EINVAL);
+    }
+    if size == 0 {
+        return Ok(groups.len() as i64);
+    }
+    if (size as usize) < groups.len() {
+        return Err(Errno::EINVAL);
+    }
+    let bytes: Vec<u8> = groups.iter().flat_map(|g| g.to_le_bytes()).collect();
+    ctx.mem.write(a.ptr(1), &bytes)?;
+    Ok(groups.len() as i64)
+}
+
+pub fn getpgrp(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    Ok(ctx.cage.pgid.load(Ordering::Relaxed) as i64)
+}
+
+fn target(ctx: &Ctx, pid: i32) -> KResult<std::sync::Arc<crate::Cage>> {
+    if pid == 0 || pid == ctx.cage.pid {
+        return Ok(ctx.cage.clone());
+    }
+    if pid < 0 {
+        return Err(Errno::EINVAL);
+    }
+    ctx.kernel.cage(pid).ok_or(Errno::ESRCH)
+}
+
+pub fn getpgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    Ok(target(ctx, a.int(0))?.pgid.load(Ordering::Relaxed) as i64)
+}
+
+pub fn getsid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    Ok(target(ctx, a.int(0))?.sid.load(Ordering::Relaxed) as i64)
+}
+
+pub fn set_tid_address(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    *ctx.cage.clear_child_tid.lock() = a.ptr(0);
+    Ok(ctx.cage.pid as i64)
+}
+
+pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    ctx.cage.request_exit(ExitStatus::Exited(a.int(0) as u8));
+    Ok(0)
+}
+
+pub fn exit_group(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    exit(ctx, a)
+}
+
+pub fn uname(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let fields: [&[u8]; 6] = [
+        b"Linux",
+        ctx.kernel.config.hostname.as_bytes(),
+        b"6.1.0-lind",
+        b"#1 SMP Lind",
+        b"wasm32",
+        b"(none)",
+    ];
+    let mut buf = vec![0u8; utsname::SIZE];
+    for (i, f) in fields.iter().enumerate() {
+        let n = f.len().min(utsname::FIELD - 1);
+        buf[i * utsname::FIELD..i * utsname::FIELD + n].copy_from_slice(&f[..n]);
+    }
+    ctx.mem.write(a.ptr(0), &buf)?;
+    Ok(0)
+}
+
+pub fn sysinfo(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let mut b = vec![0u8; si::SIZE];
+    let put = |b: &mut Vec<u8>, off: usize, v: u32| b[off..off + 4].copy_from_slice(&v.to_le_bytes());
+    let (total, free) = ctx.kernel.host.memory();
+    // Report memory in KiB units so sizes fit 32-bit fields.
+    put(&mut b, si::UPTIME, ctx.kernel.host.uptime().as_secs() as u32);
+    put(&mut b, si::TOTALRAM, (total >> 10).min(u32::MAX as u64) as u32);
+    put(&mut b, si::FREERAM, (free >> 10).min(u32::MAX as u64) as u32);
+    b[si::PROCS..si::PROCS + 2].copy_from_slice(&1u16.to_le_bytes());
+    put(&mut b, si::MEM_UNIT, 1024);
+    ctx.mem.write(a.ptr(0), &b)?;
+    Ok(0)
+}
+
+fn check_resource(r: u32) -> KResult<usize> {
+    if r >= RLIM_NLIMITS {
+        return Err(Errno::EINVAL);
+    }
+    Ok(r as usize)
+}
+
+fn write_rlimit(ctx: &mut Ctx, addr: u64, (soft, hard): (u64, u64)) -> KResult<()> {
+    let mut b = [0u8; rlimit::SIZE];
+    b[0..8].copy_from_slice(&soft.to_le_bytes());
+    b[8..16].copy_from_slice(&hard.to_le_bytes());
+    ctx.mem.write(addr, &b)
+}
+
+fn read_rlimit(ctx: &Ctx, addr: u64) -> KResult<(u64, u64)> {
+    Ok((ctx.mem.read_u64(addr)?, ctx.mem.read_u64(addr + 8)?))
+}
+
+/// Applies a new limit: soft ≤ hard, and only root raises a hard limit.
+fn set_limit(ctx: &Ctx, r: usize, new: (u64, u64)) -> KResult<()> {
+    if new.0 > new.1 {
+        return Err(Errno::EINVAL);
+    }
+    let root = ctx.cage.cred.lock().is_root();
+    let mut limits = ctx.cage.rlimits.lock();
+    if new.1 > limits[r].1 && !root {
+        return Err(Errno::EPERM);
+    }
+    if r == RLIMIT_NOFILE as usize && new.1 > 1 << 20 {
+        return Err(Errno::EPERM);
+    }
+    limits[r] = new;
+    Ok(())
+}
+
+pub fn getrlimit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let r = check_resource(a.uint(0))?;
+    let lim = ctx.cage.rlimits.lock()[r];
+    write_rlimit(ctx, a.ptr(1), lim)?;
+    Ok(0)
+}
+
+pub fn setrlimit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let r = check_resource(a.uint(0))?;
+    let new = read_rlimit(ctx, a.ptr(1))?;
+    set_limit(ctx, r, new)?;
+    Ok(0)
+}
+
+pub fn prlimit64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let pid = a.int(0);
+    if pid != 0 && pid != ctx.cage.pid {
+        return Err(if ctx.kernel.cage(pid).is_some() { Errno::EPERM } else { Errno::ESRCH });
+    }
+    let r = check_resource(a.uint(1))?;
+    let new = if a.ptr(2) != 0 { Some(read_rlimit(ctx, a.ptr(2))?) } else { None };
+    let old = ctx.cage.rlimits.lock()[r];
+    if let Some(new) = new {
+        set_limit(ctx, r, new)?;
+    }
+    if a.ptr(3) != 0 {
+        write_rlimit(ctx, a.ptr(3), old)?;
+    }
+    Ok(0)
+}
+
+pub fn getrandom(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.uint(2) & !(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let len = a.size(1).min(1 << 25);
+    crate::memory::check_range(ctx.mem, a.ptr(0), len as u64)?;
+    let mut buf = vec![0u8; len];
+    ctx.kernel.host.fill_random(&mut buf);
+    ctx.mem.write(a.ptr(0), &buf)?;
+    Ok(len as i64)
+}
+
+pub fn sched_yield(_ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    std::thread::yield_now();
+    Ok(0)
+}
+
+/// Builds the start-up block the libc's crt1 asks for: argc, argv, envp and
+/// auxv as 32-bit words (Linux's initial stack layout), then the strings,
+/// all placed at guest address `base`.
+pub fn startup_block(ctx: &Ctx, base: u64) -> Vec<u8> {
+    let cage = ctx.cage;
+    let cred = cage.cred();
+    let mut random = [0u8; 16];
+    ctx.kernel.host.fill_random(&mut random);
+    let auxv: [(u32, u32); 7] = [
+        (AT_PAGESZ, PAGE_SIZE as u32),
+        (AT_UID, cred.uid),
+        (AT_EUID, cred.euid),
+        (AT_GID, cred.gid),
+        (AT_EGID, cred.egid),
+        (AT_SECURE, 0),
+        (AT_RANDOM, 0), // patched below once the address is known
+    ];
+    let words = 1 + cage.argv.len() + 1 + cage.envp.len() + 1 + 2 * (auxv.len() + 1);
+    let mut strings_at = base + 4 * words as u64;
+    let random_at = strings_at;
+    strings_at += 16;
+    let mut words_out: Vec<u32> = Vec::with_capacity(words);
+    let mut strings: Vec<u8> = random.to_vec();
+    words_out.push(cage.argv.len() as u32);
+    for list in [&cage.argv, &cage.envp] {
+        for s in list.iter() {
+            words_out.push((strings_at + strings.len() as u64 - 16) as u32);
+            strings.extend_from_slice(s);
+            strings.push(0);
+        }
+        words_out.push(0);
+    }
+    for (k, v) in auxv {
+        words_out.push(k);
+        words_out.push(if k == AT_RANDOM { random_at as u32 } else { v });
+    }
+    words_out.extend([AT_NULL, 0]);
+    let mut out: Vec<u8> = words_out.iter().flat_map(|w| w.to_le_bytes()).collect();
+    out.extend_from_slice(&strings);
+    out
+}
+
+pub fn lind_startup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (buf, len) = (a.ptr(0), a.size(1));
+    // Size does not depend on the address, so measure at 0 first.
+    let needed = startup_block(ctx, 0).len();
+    if len < needed {
+        return Ok(needed as i64);
+    }
+    let block = startup_block(ctx, buf);
+    ctx.mem.write(buf, &block)?;
+    Ok(ctx.cage.argv.len() as i64)
+}

@@ -1,0 +1,200 @@
+//! The one syscall table. A row: number, name, handler, argument kinds (for
+//! `--trace`) and how complete the support is (for `lind syscalls`).
+
+use super::{fs, io, mem, process, signal, time, Args, Ctx};
+use crate::KResult;
+use lind_abi::nr;
+use std::sync::OnceLock;
+
+pub type Handler = fn(&mut Ctx, &Args) -> KResult<i64>;
+
+/// How an argument is shown by `--trace`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Fd,
+    DirFd,
+    Int,
+    UInt,
+    Hex,
+    Ptr,
+    Path,
+    /// A buffer the guest passes in; its length is the next argument.
+    InBuf,
+    /// A buffer the kernel fills.
+    OutBuf,
+    Size,
+    Off,
+    OpenFlags,
+    Mode,
+    Signal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    Full,
+    /// Works, with the stated gap.
+    Partial(&'static str),
+}
+
+pub struct SyscallDef {
+    pub nr: u32,
+    pub name: &'static str,
+    pub handler: Handler,
+    pub args: &'static [Arg],
+    pub support: Support,
+}
+
+macro_rules! syscall_table {
+    ($( ($nr:ident, $name:literal, $handler:path, [$($arg:ident),*], $support:expr) ),* $(,)?) => {
+        pub static TABLE: &[SyscallDef] = &[
+            $( SyscallDef {
+                nr: nr::$nr,
+                name: $name,
+                handler: $handler,
+                args: &[$(Arg::$arg),*],
+                support: $support,
+            } ),*
+        ];
+    };
+}
+
+use Support::*;
+
+syscall_table! {
+    // Files: data.
+    (READ, "read", io::read, [Fd, OutBuf, Size], Full),
+    (WRITE, "write", io::write, [Fd, InBuf, Size], Full),
+    (READV, "readv", io::readv, [Fd, Ptr, Int], Full),
+    (WRITEV, "writev", io::writev, [Fd, Ptr, Int], Full),
+    (PREAD64, "pread64", io::pread64, [Fd, OutBuf, Size, Off], Full),
+    (PWRITE64, "pwrite64", io::pwrite64, [Fd, InBuf, Size, Off], Full),
+    (LSEEK, "lseek", io::lseek, [Fd, Off, Int], Full),
+    (CLOSE, "close", io::close, [Fd], Full),
+    (DUP, "dup", io::dup, [Fd], Full),
+    (DUP2, "dup2", io::dup2, [Fd, Fd], Full),
+    (DUP3, "dup3", io::dup3, [Fd, Fd, OpenFlags], Full),
+    (FCNTL, "fcntl", io::fcntl, [Fd, Int, Hex], Partial("F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL; locks come with the processes work")),
+    (IOCTL, "ioctl", io::ioctl, [Fd, Hex, Hex], Partial("TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX; others ENOTTY")),
+    (FSYNC, "fsync", io::fsync, [Fd], Full),
+    (FDATASYNC, "fdatasync", io::fsync, [Fd], Full),
+    (FTRUNCATE, "ftruncate", io::ftruncate, [Fd, Off], Full),
+    // Files: names and metadata.
+    (OPEN, "open", fs::open, [Path, OpenFlags, Mode], Full),
+    (OPENAT, "openat", fs::openat, [DirFd, Path, OpenFlags, Mode], Full),
+    (CREAT, "creat", fs::creat, [Path, Mode], Full),
+    (STAT, "stat", fs::stat, [Path, Ptr], Full),
+    (FSTAT, "fstat", fs::fstat, [Fd, Ptr], Full),
+    (LSTAT, "lstat", fs::lstat, [Path, Ptr], Full),
+    (NEWFSTATAT, "newfstatat", fs::newfstatat, [DirFd, Path, Ptr, Hex], Full),
+    (STATX, "statx", fs::statx, [DirFd, Path, Hex, Hex, Ptr], Full),
+    (ACCESS, "access", fs::access, [Path, Int], Full),
+    (FACCESSAT, "faccessat", fs::faccessat, [DirFd, Path, Int], Full),
+    (FACCESSAT2, "faccessat2", fs::faccessat2, [DirFd, Path, Int, Hex], Full),
+    (GETDENTS64, "getdents64", fs::getdents64, [Fd, OutBuf, Size], Full),
+    (MKDIR, "mkdir", fs::mkdir, [Path, Mode], Full),
+    (MKDIRAT, "mkdirat", fs::mkdirat, [DirFd, Path, Mode], Full),
+    (RMDIR, "rmdir", fs::rmdir, [Path], Full),
+    (UNLINK, "unlink", fs::unlink, [Path], Full),
+    (UNLINKAT, "unlinkat", fs::unlinkat, [DirFd, Path, Hex], Full),
+    (RENAME, "rename", fs::rename, [Path, Path], Full),
+    (RENAMEAT, "renameat", fs::renameat, [DirFd, Path, DirFd, Path], Full),
+    (RENAMEAT2, "renameat2", fs::renameat2, [DirFd, Path, DirFd, Path, Hex], Partial("flags other than 0 are EINVAL")),
+    (LINK, "link", fs::link, [Path, Path], Full),
+    (LINKAT, "linkat", fs::linkat, [DirFd, Path, DirFd, Path, Hex], Full),
+    (SYMLINK, "symlink", fs::symlink, [Path, Path], Full),
+    (SYMLINKAT, "symlinkat", fs::symlinkat, [Path, DirFd, Path], Full),
+    (READLINK, "readlink", fs::readlink, [Path, OutBuf, Size], Full),
+    (READLINKAT, "readlinkat", fs::readlinkat, [DirFd, Path, OutBuf, Size], Full),
+    (CHDIR, "chdir", fs::chdir, [Path], Full),
+    (FCHDIR, "fchdir", fs::fchdir, [Fd], Full),
+    (GETCWD, "getcwd", fs::getcwd, [OutBuf, Size], Full),
+    (TRUNCATE, "truncate", fs::truncate, [Path, Off], Full),
+    (UMASK, "umask", fs::umask, [Mode], Full),
+    (CHMOD, "chmod", fs::chmod, [Path, Mode], Full),
+    (FCHMOD, "fchmod", fs::fchmod, [Fd, Mode], Full),
+    (FCHMODAT, "fchmodat", fs::fchmodat, [DirFd, Path, Mode], Full),
+    (CHOWN, "chown", fs::chown, [Path, Int, Int], Full),
+    (FCHOWN, "fchown", fs::fchown, [Fd, Int, Int], Full),
+    (LCHOWN, "lchown", fs::lchown, [Path, Int, Int], Full),
+    (FCHOWNAT, "fchownat", fs::fchownat, [DirFd, Path, Int, Int, Hex], Full),
+    (UTIMENSAT, "utimensat", fs::utimensat, [DirFd, Path, Ptr, Hex], Full),
+    // Memory.
+    (BRK, "brk", mem::brk, [Hex], Full),
+    (MMAP, "mmap", mem::mmap, [Hex, Size, Hex, Hex, Fd, Off], Partial("anonymous and private file mappings; MAP_SHARED file mappings are read-only copies; protection recorded, not enforced")),
+    (MUNMAP, "munmap", mem::munmap, [Hex, Size], Full),
+    (MPROTECT, "mprotect", mem::mprotect, [Hex, Size, Hex], Partial("recorded, not enforced")),
+    (MREMAP, "mremap", mem::mremap, [Hex, Size, Size, Hex, Hex], Full),
+    (MADVISE, "madvise", mem::madvise, [Hex, Size, Int], Partial("MADV_DONTNEED zeroes; other advice accepted")),
+    (MSYNC, "msync", mem::msync, [Hex, Size, Hex], Partial("nothing to write back yet")),
+    // Time.
+    (CLOCK_GETTIME, "clock_gettime", time::clock_gettime, [Int, Ptr], Full),
+    (CLOCK_GETRES, "clock_getres", time::clock_getres, [Int, Ptr], Full),
+    (GETTIMEOFDAY, "gettimeofday", time::gettimeofday, [Ptr, Ptr], Full),
+    (TIME, "time", time::time, [Ptr], Full),
+    (NANOSLEEP, "nanosleep", time::nanosleep, [Ptr, Ptr], Partial("not interrupted by signals yet")),
+    (CLOCK_NANOSLEEP, "clock_nanosleep", time::clock_nanosleep, [Int, Hex, Ptr, Ptr], Partial("not interrupted by signals yet")),
+    // Process identity and limits.
+    (GETPID, "getpid", process::getpid, [], Full),
+    (GETPPID, "getppid", process::getppid, [], Full),
+    (GETTID, "gettid", process::gettid, [], Full),
+    (GETUID, "getuid", process::getuid, [], Full),
+    (GETEUID, "geteuid", process::geteuid, [], Full),
+    (GETGID, "getgid", process::getgid, [], Full),
+    (GETEGID, "getegid", process::getegid, [], Full),
+    (GETGROUPS, "getgroups", process::getgroups, [Int, Ptr], Full),
+    (GETPGRP, "getpgrp", process::getpgrp, [], Full),
+    (GETPGID, "getpgid", process::getpgid, [Int], Full),
+    (GETSID, "getsid", process::getsid, [Int], Full),
+    (SET_TID_ADDRESS, "set_tid_address", process::set_tid_address, [Ptr], Full),
+    (EXIT, "exit", process::exit, [Int], Partial("ends the whole cage until threads land")),
+    (EXIT_GROUP, "exit_group", process::exit_group, [Int], Full),
+    (UNAME, "uname", process::uname, [Ptr], Full),
+    (SYSINFO, "sysinfo", process::sysinfo, [Ptr], Full),
+    (GETRLIMIT, "getrlimit", process::getrlimit, [Int, Ptr], Full),
+    (SETRLIMIT, "setrlimit", process::setrlimit, [Int, Ptr], Full),
+    (PRLIMIT64, "prlimit64", process::prlimit64, [Int, Int, Ptr, Ptr], Partial("own pid (or 0) only")),
+    (GETRANDOM, "getrandom", process::getrandom, [OutBuf, Size, Hex], Full),
+    (SCHED_YIELD, "sched_yield", process::sched_yield, [], Full),
+    (LIND_STARTUP, "lind_startup", process::lind_startup, [Ptr, Size], Full),
+    // Signals (state only until delivery lands).
+    (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("dispositions recorded; no delivery yet")),
+    (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Partial("mask recorded; no delivery yet")),
+}
+
+/// Finds the row for `nr`, by direct index.
+pub fn lookup(nr: u64) -> Option<&'static SyscallDef> {
+    static INDEX: OnceLock<Vec<Option<&'static SyscallDef>>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let max = TABLE.iter().map(|d| d.nr).max().unwrap_or(0) as usize;
+        let mut v = vec![None; max + 1];
+        for d in TABLE {
+            v[d.nr as usize] = Some(d);
+        }
+        v
+    });
+    usize::try_from(nr).ok().and_then(|i| index.get(i).copied().flatten())
+}
+
+/// Linux's name for a number, supported or not.
+pub fn linux_name(nr: u64) -> Option<&'static str> {
+    nr::NAMES.iter().find(|(n, _)| *n as u64 == nr).map(|(_, name)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_no_duplicates_and_names_match_linux() {
+        let mut seen = std::collections::HashSet::new();
+        for d in TABLE {
+            assert!(seen.insert(d.nr), "{} listed twice", d.name);
+            if d.nr < nr::LIND_FIRST {
+                assert_eq!(linux_name(d.nr as u64), Some(d.name), "row {}", d.nr);
+            }
+            assert_eq!(lookup(d.nr as u64).map(|x| x.name), Some(d.name));
+        }
+        assert!(lookup(9999).is_none());
+        assert!(lookup(u64::MAX).is_none());
+    }
+}
