@@ -1,1 +1,84 @@
-fn main() {}
+//! `lind`: run C programs compiled to wasm32 as isolated POSIX processes.
+
+mod cc;
+mod run;
+
+use clap::{Parser, Subcommand};
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "lind", version, about = "Run POSIX C programs compiled to wasm32 in isolated cages")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a module built by `lind cc`.
+    Run(run::RunArgs),
+    /// Compile and link C for lind (clang-compatible; `-v` shows the commands).
+    #[command(disable_help_flag = true)]
+    Cc {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Print the syscall support table.
+    Syscalls {
+        /// As a Markdown table (for the README).
+        #[arg(long)]
+        markdown: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("LIND_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::main(args),
+        Command::Cc { args } => cc::main(args),
+        Command::Syscalls { markdown } => {
+            print_syscalls(markdown);
+            Ok(0)
+        }
+    };
+    match result {
+        Ok(code) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(e) => {
+            eprintln!("lind: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_syscalls(markdown: bool) {
+    use lind_kernel::syscall::{Support, TABLE};
+    let mut rows: Vec<_> = TABLE.iter().collect();
+    rows.sort_by_key(|d| d.nr);
+    if markdown {
+        println!("| nr | syscall | support |\n|---:|---|---|");
+    }
+    for d in &rows {
+        let support = match d.support {
+            Support::Full => "full".to_string(),
+            Support::Partial(note) => format!("partial: {note}"),
+        };
+        if markdown {
+            println!("| {} | `{}` | {} |", d.nr, d.name, support);
+        } else {
+            println!("{:>5}  {:<18} {}", d.nr, d.name, support);
+        }
+    }
+    let partial = rows.iter().filter(|d| d.support != Support::Full).count();
+    println!(
+        "{}{} syscalls supported ({} full, {} partial); every other number returns ENOSYS.",
+        if markdown { "\n" } else { "" },
+        rows.len(),
+        rows.len() - partial,
+        partial
+    );
+}

@@ -29,6 +29,13 @@ impl Cred {
             groups: vec![gid],
         }
     }
+    /// The identity of the user running lind: cages act as that user.
+    pub fn from_host() -> Self {
+        let mut c = Cred::new(rustix::process::getuid().as_raw(), rustix::process::getgid().as_raw());
+        c.euid = rustix::process::geteuid().as_raw();
+        c.egid = rustix::process::getegid().as_raw();
+        c
+    }
     pub fn is_root(&self) -> bool {
         self.euid == 0
     }
@@ -86,6 +93,27 @@ impl Default for SignalState {
             mask: 0,
             pending: 0,
         }
+    }
+}
+
+/// What a signal does when its disposition is SIG_DFL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultAction {
+    Terminate,
+    /// Terminate and (on Linux) dump core.
+    Core,
+    Ignore,
+    Stop,
+    Continue,
+}
+
+pub fn default_action(sig: u32) -> DefaultAction {
+    match sig {
+        SIGQUIT | SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGXCPU | SIGXFSZ | SIGSYS => DefaultAction::Core,
+        SIGCHLD | SIGURG | SIGWINCH => DefaultAction::Ignore,
+        SIGCONT => DefaultAction::Continue,
+        SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU => DefaultAction::Stop,
+        _ => DefaultAction::Terminate,
     }
 }
 
@@ -172,6 +200,46 @@ impl Cage {
 
     pub fn exit_requested(&self) -> Option<ExitStatus> {
         *self.exit.lock()
+    }
+
+    /// Queues a signal. Until handlers can run, a signal whose disposition
+    /// is SIG_DFL with a terminating action ends the cage when unblocked;
+    /// ignored ones are dropped; caught ones stay pending.
+    pub fn post_signal(&self, sig: u32) {
+        let mut s = self.signals.lock();
+        let action = s.actions[sig as usize];
+        if action.handler == SIG_IGN && sig != SIGKILL {
+            return;
+        }
+        if action.handler == SIG_DFL && matches!(default_action(sig), DefaultAction::Ignore | DefaultAction::Continue) {
+            return;
+        }
+        s.pending |= 1 << (sig - 1);
+        drop(s);
+        self.check_pending();
+    }
+
+    /// Acts on pending, unblocked signals whose default action ends the
+    /// cage. Called whenever the pending set or the mask changes.
+    pub fn check_pending(&self) {
+        let s = self.signals.lock();
+        let deliverable = s.pending & (!s.mask | UNBLOCKABLE);
+        if deliverable == 0 {
+            return;
+        }
+        for sig in 1..NSIG {
+            if deliverable & (1 << (sig - 1)) == 0 || s.actions[sig as usize].handler != SIG_DFL && sig != SIGKILL {
+                continue;
+            }
+            let core = match default_action(sig) {
+                DefaultAction::Terminate => false,
+                DefaultAction::Core => true,
+                _ => continue,
+            };
+            drop(s);
+            self.request_exit(ExitStatus::Signaled { signal: sig, core });
+            return;
+        }
     }
 }
 

@@ -1,1 +1,223 @@
-pub fn placeholder() {}
+//! Lind's wasmtime embedding. The only crate with wasmtime and `unsafe`.
+//!
+//! It loads modules built by `lind cc`, instantiates one per cage, routes
+//! the single `lind.syscall` import into the kernel and turns traps into the
+//! signal that kills the cage.
+
+mod cache;
+mod memory;
+mod trap;
+
+use anyhow::{bail, Context as _};
+use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
+use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use wasmtime::{Caller, Config, Engine, Linker, Memory, Module, Store};
+
+pub use trap::describe_signal;
+
+/// Per-cage store data.
+pub struct CageState {
+    kernel: Arc<Kernel>,
+    cage: Arc<Cage>,
+    memory: Option<Memory>,
+}
+
+/// Raised from the syscall import to unwind the guest when the cage ends.
+#[derive(Debug)]
+struct CageExit(ExitStatus);
+
+impl std::fmt::Display for CageExit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cage exited: {:?}", self.0)
+    }
+}
+
+impl std::error::Error for CageExit {}
+
+/// How a cage ended, and the one-line-plus-backtrace message to show the
+/// user when it was killed.
+pub struct CageEnd {
+    pub status: ExitStatus,
+    pub report: Option<String>,
+}
+
+pub struct RuntimeOptions {
+    /// Where compiled modules are kept between runs; `None` disables it.
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions {
+            cache_dir: cache::default_dir(),
+        }
+    }
+}
+
+pub struct Runtime {
+    engine: Engine,
+    linker: Linker<CageState>,
+    cache_dir: Option<PathBuf>,
+}
+
+/// Wasm frames get this much native stack; deep C recursion traps as a
+/// stack overflow (SIGSEGV) beyond it instead of crashing the host.
+const MAX_WASM_STACK: usize = 8 << 20;
+/// The host thread that runs a cage has room for the wasm stack plus the
+/// kernel's own frames.
+pub const CAGE_THREAD_STACK: usize = MAX_WASM_STACK + (8 << 20);
+
+impl Runtime {
+    pub fn new(opts: RuntimeOptions) -> anyhow::Result<Self> {
+        let mut config = Config::new();
+        config
+            .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable)
+            .max_wasm_stack(MAX_WASM_STACK)
+            .cranelift_opt_level(wasmtime::OptLevel::Speed);
+        let engine = Engine::new(&config)?;
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap(IMPORT_MODULE, IMPORT_NAME, syscall_import)?;
+        Ok(Runtime {
+            engine,
+            linker,
+            cache_dir: opts.cache_dir,
+        })
+    }
+
+    /// Reads, checks and compiles (or fetches from the cache) a module.
+    pub fn load(&self, path: &Path) -> anyhow::Result<Module> {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        check_lind_module(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        cache::load_or_compile(&self.engine, self.cache_dir.as_deref(), &bytes)
+            .with_context(|| format!("cannot compile {}", path.display()))
+    }
+
+    /// Runs `cage` to completion on the current thread and returns how it
+    /// ended. Guest faults end only this cage.
+    pub fn run(&self, kernel: Arc<Kernel>, cage: Arc<Cage>, module: &Module) -> anyhow::Result<CageEnd> {
+        let mut store = Store::new(
+            &self.engine,
+            CageState {
+                kernel,
+                cage: cage.clone(),
+                memory: None,
+            },
+        );
+        let instance = self.linker.instantiate(&mut store, module)?;
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .context("module does not export its memory; rebuild it with `lind cc`")?;
+        let heap_base = match instance.get_global(&mut store, "__heap_base").map(|g| g.get(&mut store)) {
+            Some(wasmtime::Val::I32(v)) => v as u32 as u64,
+            _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
+        };
+        *cage.mm.lock() = MemMap::new(heap_base, memory.data_size(&store) as u64);
+        store.data_mut().memory = Some(memory);
+        let start = instance
+            .get_typed_func::<(), ()>(&mut store, "_start")
+            .context("module has no `_start`; rebuild it with `lind cc`")?;
+        let end = match start.call(&mut store, ()) {
+            Ok(()) => CageEnd {
+                status: ExitStatus::Exited(0),
+                report: None,
+            },
+            Err(err) => match err.downcast_ref::<CageExit>() {
+                Some(CageExit(status)) => CageEnd {
+                    status: *status,
+                    report: match status {
+                        ExitStatus::Signaled { signal, .. } => Some(format!(
+                            "lind: cage {} killed by {}",
+                            cage.pid,
+                            describe_signal(*signal)
+                        )),
+                        ExitStatus::Exited(_) => None,
+                    },
+                },
+                None => {
+                    let fault = trap::classify(&err);
+                    CageEnd {
+                        status: ExitStatus::Signaled {
+                            signal: fault.signal,
+                            core: false,
+                        },
+                        report: Some(trap::report(cage.pid, &fault, &err)),
+                    }
+                }
+            },
+        };
+        Ok(end)
+    }
+}
+
+/// The `lind.syscall` import: every guest syscall comes through here.
+fn syscall_import(
+    mut caller: Caller<'_, CageState>,
+    nr: i64,
+    a1: i64,
+    a2: i64,
+    a3: i64,
+    a4: i64,
+    a5: i64,
+    a6: i64,
+) -> wasmtime::Result<i64> {
+    let state = caller.data();
+    let (kernel, cage) = (state.kernel.clone(), state.cage.clone());
+    let Some(mem) = state.memory else {
+        // Constructors ran before `_start` handed over the memory: refuse.
+        return Ok(-(lind_abi::Errno::ENOSYS as i64));
+    };
+    let mut guest = memory::WasmMemory::new(&mut caller, mem);
+    let mut ctx = syscall::Ctx {
+        kernel: &kernel,
+        cage: &cage,
+        mem: &mut guest,
+    };
+    let args = [a1, a2, a3, a4, a5, a6].map(|a| a as u64);
+    match syscall::dispatch(&mut ctx, nr as u64, args) {
+        syscall::Outcome::Return(v) => Ok(v),
+        syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
+    }
+}
+
+/// Refuses files that are not Wasm or were not built by `lind cc` for this
+/// ABI, with a message that says what to do.
+pub fn check_lind_module(bytes: &[u8]) -> anyhow::Result<()> {
+    if !bytes.starts_with(b"\0asm") {
+        bail!("not a WebAssembly module (build it with `lind cc`)");
+    }
+    let mut abi = None;
+    let mut imports_syscall = false;
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload.context("malformed WebAssembly module")? {
+            wasmparser::Payload::CustomSection(s) if s.name() == ABI_SECTION => {
+                let d = s.data();
+                abi = Some(if d.len() == 4 { u32::from_le_bytes([d[0], d[1], d[2], d[3]]) } else { 0 });
+            }
+            wasmparser::Payload::ImportSection(imports) => {
+                for imp in imports.into_imports() {
+                    let imp = imp.context("malformed import section")?;
+                    if imp.module == IMPORT_MODULE && imp.name == IMPORT_NAME {
+                        imports_syscall = true;
+                    } else if imp.module != IMPORT_MODULE {
+                        bail!(
+                            "imports `{}.{}`, which lind does not provide: it was not built by `lind cc` (WASI modules need a WASI runtime)",
+                            imp.module,
+                            imp.name
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    match abi {
+        None => bail!("not built by `lind cc` (no `{ABI_SECTION}` section); rebuild it with `lind cc`"),
+        Some(v) if v != ABI_VERSION => {
+            bail!("built for Lind ABI version {v}, but this lind runs version {ABI_VERSION}; rebuild it with this `lind cc`")
+        }
+        Some(_) if !imports_syscall => bail!("does not import `lind.syscall`; rebuild it with `lind cc`"),
+        Some(_) => Ok(()),
+    }
+}

@@ -71,8 +71,67 @@ pub fn rt_sigprocmask(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
         old
     };
+    ctx.cage.check_pending();
     if a.ptr(2) != 0 {
         ctx.mem.write_u64(a.ptr(2), old)?;
     }
+    Ok(0)
+}
+
+fn valid_signal(sig: i32) -> KResult<u32> {
+    if sig < 0 || sig as u32 >= NSIG {
+        return Err(Errno::EINVAL);
+    }
+    Ok(sig as u32)
+}
+
+/// Sends `sig` to cage `pid` (0 probes existence).
+fn send(ctx: &Ctx, pid: i32, sig: u32) -> KResult<i64> {
+    let target = if pid == ctx.cage.pid { Some(ctx.cage.clone()) } else { ctx.kernel.cage(pid) };
+    let target = target.ok_or(Errno::ESRCH)?;
+    if sig != 0 {
+        target.post_signal(sig);
+    }
+    Ok(0)
+}
+
+pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let sig = valid_signal(a.int(1))?;
+    let pid = a.int(0);
+    // 0 and -1 address the caller's group / everyone: with one cage, itself.
+    let pid = if pid == 0 || pid == -1 || pid == -ctx.cage.pid { ctx.cage.pid } else { pid };
+    if pid < 0 {
+        return Err(Errno::ESRCH);
+    }
+    send(ctx, pid, sig)
+}
+
+pub fn tkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let sig = valid_signal(a.int(1))?;
+    if a.int(0) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    send(ctx, a.int(0), sig)
+}
+
+pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let sig = valid_signal(a.int(2))?;
+    if a.int(0) <= 0 || a.int(1) <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if a.int(0) != a.int(1) {
+        return Err(Errno::ESRCH);
+    }
+    send(ctx, a.int(1), sig)
+}
+
+pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.size(1) > SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let s = ctx.cage.signals.lock();
+    let pending = s.pending & s.mask;
+    drop(s);
+    ctx.mem.write_u64(a.ptr(0), pending)?;
     Ok(0)
 }

@@ -158,7 +158,11 @@ syscall_table! {
     (LIND_STARTUP, "lind_startup", process::lind_startup, [Ptr, Size], Full),
     // Signals (state only until delivery lands).
     (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("dispositions recorded; no delivery yet")),
-    (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Partial("mask recorded; no delivery yet")),
+    (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Partial("mask recorded; no handler delivery yet")),
+    (RT_SIGPENDING, "rt_sigpending", signal::rt_sigpending, [Ptr, Size], Full),
+    (KILL, "kill", signal::kill, [Int, Signal], Partial("default actions (terminate/ignore) only; handlers not run yet; one cage")),
+    (TKILL, "tkill", signal::tkill, [Int, Signal], Partial("as kill")),
+    (TGKILL, "tgkill", signal::tgkill, [Int, Int, Signal], Partial("as kill")),
 }
 
 /// Finds the row for `nr`, by direct index.

@@ -1,0 +1,108 @@
+//! `lind run`: one cage from a module file, with the host's stdio.
+
+use anyhow::{bail, Context};
+use cap_std::{ambient_authority, fs::Dir};
+use clap::Args;
+use lind_kernel::{cage::Cred, host::SystemHost, stdio::host_stdio, Kernel, KernelConfig};
+use lind_runtime::{Runtime, RuntimeOptions, CAGE_THREAD_STACK};
+use std::io::IsTerminal;
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Host directory that is the cage's `/` (confined; default: the current directory).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Set an environment variable in the cage (repeatable).
+    #[arg(long = "env", value_name = "K=V")]
+    env: Vec<String>,
+    /// Pass lind's own environment to the cage (before any --env).
+    #[arg(long)]
+    inherit_env: bool,
+    /// Mount a host directory into the cage: HOST:GUEST or HOST:GUEST:ro (repeatable).
+    #[arg(long = "mount", value_name = "HOST:GUEST[:ro]")]
+    mounts: Vec<String>,
+    /// Print every syscall (strace-like) on stderr.
+    #[arg(long)]
+    trace: bool,
+    /// Do not read or write the compiled-module cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// The module built by `lind cc`.
+    module: PathBuf,
+    /// Arguments for the program.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<std::ffi::OsString>,
+}
+
+fn open_dir(path: &std::path::Path, what: &str) -> anyhow::Result<Dir> {
+    Dir::open_ambient_dir(path, ambient_authority())
+        .with_context(|| format!("cannot open {what} directory {}", path.display()))
+}
+
+fn parse_mount(spec: &str) -> anyhow::Result<(Vec<u8>, Dir, bool)> {
+    let mut parts = spec.splitn(3, ':');
+    let (host, guest) = match (parts.next(), parts.next()) {
+        (Some(h), Some(g)) if !h.is_empty() && g.starts_with('/') => (h, g),
+        _ => bail!("--mount {spec}: expected HOST:GUEST[:ro] with an absolute GUEST path"),
+    };
+    let ro = match parts.next() {
+        None => false,
+        Some("ro") => true,
+        Some("rw") => false,
+        Some(other) => bail!("--mount {spec}: unknown option `{other}` (use ro or rw)"),
+    };
+    Ok((guest.as_bytes().to_vec(), open_dir(host.as_ref(), "mount")?, ro))
+}
+
+pub fn main(args: RunArgs) -> anyhow::Result<i32> {
+    let root = open_dir(&args.root, "root")?;
+    let mounts = args.mounts.iter().map(|m| parse_mount(m)).collect::<anyhow::Result<Vec<_>>>()?;
+    let mut envp: Vec<Vec<u8>> = Vec::new();
+    if args.inherit_env {
+        for (k, v) in std::env::vars_os() {
+            envp.push([k.as_bytes(), b"=", v.as_bytes()].concat());
+        }
+    }
+    for kv in &args.env {
+        if !kv.contains('=') {
+            bail!("--env {kv}: expected K=V");
+        }
+        let key = &kv.as_bytes()[..=kv.find('=').unwrap_or(0)];
+        envp.retain(|e| !e.starts_with(key));
+        envp.push(kv.as_bytes().to_vec());
+    }
+    let mut argv = vec![args.module.as_os_str().as_bytes().to_vec()];
+    argv.extend(args.args.iter().map(|a| a.as_bytes().to_vec()));
+
+    let runtime = Runtime::new(RuntimeOptions {
+        cache_dir: if args.no_cache { None } else { RuntimeOptions::default().cache_dir },
+    })?;
+    let module = runtime.load(&args.module)?;
+
+    let host: Arc<SystemHost> = Arc::new(SystemHost::new());
+    let vfs = lind_kernel::vfs::standard_vfs(root, mounts, host.clone(), std::io::stdin().is_terminal());
+    let kernel = Kernel::new(
+        vfs,
+        host,
+        KernelConfig {
+            trace: args.trace,
+            ..KernelConfig::default()
+        },
+    );
+    let cage = kernel.spawn_init(argv, envp, Cred::from_host(), host_stdio());
+    // The cage runs on a thread with room for deep wasm recursion.
+    let end = std::thread::Builder::new()
+        .name(format!("cage-{}", cage.pid))
+        .stack_size(CAGE_THREAD_STACK)
+        .spawn(move || runtime.run(kernel, cage, &module))
+        .context("cannot start the cage thread")?
+        .join()
+        .map_err(|_| anyhow::anyhow!("the cage thread panicked (a lind bug)"))??;
+    if let Some(report) = end.report {
+        eprintln!("{report}");
+    }
+    Ok(end.status.host_code())
+}

@@ -1,0 +1,58 @@
+//! The kernel's view of a cage's linear memory, over wasmtime's `Memory`.
+
+use crate::CageState;
+use lind_kernel::{memory::check_range, GuestMemory, KResult};
+use lind_abi::Errno;
+use wasmtime::{Caller, Memory};
+
+pub struct WasmMemory<'a, 'b> {
+    caller: &'a mut Caller<'b, CageState>,
+    memory: Memory,
+}
+
+impl<'a, 'b> WasmMemory<'a, 'b> {
+    pub fn new(caller: &'a mut Caller<'b, CageState>, memory: Memory) -> Self {
+        WasmMemory { caller, memory }
+    }
+}
+
+impl GuestMemory for WasmMemory<'_, '_> {
+    fn size(&self) -> u64 {
+        self.memory.data_size(&*self.caller) as u64
+    }
+
+    fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()> {
+        check_range(self, addr, buf.len() as u64)?;
+        let data = self.memory.data(&*self.caller);
+        let a = addr as usize;
+        buf.copy_from_slice(&data[a..a + buf.len()]);
+        Ok(())
+    }
+
+    fn write(&mut self, addr: u64, src: &[u8]) -> KResult<()> {
+        check_range(self, addr, src.len() as u64)?;
+        let data = self.memory.data_mut(&mut *self.caller);
+        let a = addr as usize;
+        data[a..a + src.len()].copy_from_slice(src);
+        Ok(())
+    }
+
+    fn grow_to(&mut self, bytes: u64) -> KResult<()> {
+        let cur = self.size();
+        if bytes <= cur {
+            return Ok(());
+        }
+        let pages = (bytes - cur).div_ceil(lind_abi::WASM_PAGE);
+        self.memory
+            .grow(&mut *self.caller, pages)
+            .map(|_| ())
+            .map_err(|_| Errno::ENOMEM)
+    }
+
+    fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
+        check_range(self, addr, len)?;
+        let data = self.memory.data_mut(&mut *self.caller);
+        data[addr as usize..(addr + len) as usize].fill(0);
+        Ok(())
+    }
+}

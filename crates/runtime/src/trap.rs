@@ -1,0 +1,92 @@
+//! Turning a wasm trap into the signal that kills the cage, and a report a
+//! person can act on: the signal, the reason, and the guest backtrace with
+//! C file:line where the module has debug info.
+
+use lind_abi::flags::*;
+use wasmtime::{Trap, WasmBacktrace};
+
+pub struct Fault {
+    pub signal: u32,
+    pub reason: String,
+}
+
+pub fn describe_signal(sig: u32) -> &'static str {
+    match sig {
+        SIGHUP => "SIGHUP",
+        SIGINT => "SIGINT",
+        SIGQUIT => "SIGQUIT",
+        SIGILL => "SIGILL",
+        SIGTRAP => "SIGTRAP",
+        SIGABRT => "SIGABRT",
+        SIGBUS => "SIGBUS",
+        SIGFPE => "SIGFPE",
+        SIGKILL => "SIGKILL",
+        SIGUSR1 => "SIGUSR1",
+        SIGSEGV => "SIGSEGV",
+        SIGUSR2 => "SIGUSR2",
+        SIGPIPE => "SIGPIPE",
+        SIGALRM => "SIGALRM",
+        SIGTERM => "SIGTERM",
+        SIGCHLD => "SIGCHLD",
+        SIGSYS => "SIGSYS",
+        _ => "signal",
+    }
+}
+
+/// Maps a trap to the signal Linux would have sent for the same fault.
+pub fn classify(err: &wasmtime::Error) -> Fault {
+    let (signal, reason) = match err.downcast_ref::<Trap>() {
+        Some(Trap::MemoryOutOfBounds) => (SIGSEGV, "out-of-bounds memory access"),
+        Some(Trap::HeapMisaligned) => (SIGBUS, "misaligned atomic access"),
+        Some(Trap::TableOutOfBounds) => (SIGSEGV, "call through an invalid function pointer"),
+        Some(Trap::IndirectCallToNull) => (SIGSEGV, "call through a NULL function pointer"),
+        Some(Trap::BadSignature) => (
+            SIGSEGV,
+            "call through a function pointer of the wrong type (Wasm checks the exact signature)",
+        ),
+        Some(Trap::StackOverflow) => (SIGSEGV, "stack overflow"),
+        Some(Trap::IntegerDivisionByZero) => (SIGFPE, "integer division by zero"),
+        Some(Trap::IntegerOverflow) => (SIGFPE, "integer overflow in division"),
+        Some(Trap::BadConversionToInteger) => (SIGFPE, "float to integer conversion out of range"),
+        Some(Trap::UnreachableCodeReached) => (SIGILL, "unreachable code reached (__builtin_trap or abort)"),
+        Some(Trap::Interrupt) => (SIGKILL, "interrupted"),
+        Some(other) => (SIGSEGV, return_reason(other)),
+        None => (SIGSYS, "runtime error"),
+    };
+    Fault {
+        signal,
+        reason: if err.downcast_ref::<Trap>().is_none() {
+            format!("{reason}: {err:#}")
+        } else {
+            reason.to_string()
+        },
+    }
+}
+
+fn return_reason(_t: &Trap) -> &'static str {
+    "wasm trap"
+}
+
+/// One line naming the signal and reason, then the guest's backtrace.
+pub fn report(pid: i32, fault: &Fault, err: &wasmtime::Error) -> String {
+    let mut out = format!(
+        "lind: cage {pid} killed by {} ({})",
+        describe_signal(fault.signal),
+        fault.reason
+    );
+    if let Some(bt) = err.downcast_ref::<WasmBacktrace>() {
+        for frame in bt.frames().iter().take(32) {
+            let name = frame.func_name().unwrap_or("<unknown>");
+            let mut line = format!("\n    at {name}");
+            if let Some(sym) = frame.symbols().iter().find(|s| s.file().is_some()) {
+                line.push_str(&format!(
+                    " ({}:{})",
+                    sym.file().unwrap_or("?"),
+                    sym.line().map(|l| l.to_string()).unwrap_or_else(|| "?".into())
+                ));
+            }
+            out.push_str(&line);
+        }
+    }
+    out
+}
