@@ -1,0 +1,723 @@
+//! `lind cc`: a clang-compatible compiler driver that turns C sources into
+//! Lind cage modules (wasm32, one `lind.syscall` import).
+//!
+//! It runs `clang-19` for each C source against the Lind sysroot (musl built
+//! by `libc/build.sh`), then `wasm-ld-19` with the sysroot's `crt1.o`,
+//! `libc.a` and clang's builtins, then marks the module with the `lind.abi`
+//! custom section. Enough of clang's command line is understood to serve as
+//! `CC` for ordinary Makefiles; `-v` prints every command it runs.
+
+use anyhow::{bail, Context, Result};
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Flags every wasm32 object of Lind is built with (the same as `libc/build.sh`
+/// uses for the sysroot: objects must agree on features).
+pub const TARGET_FLAGS: &[&str] = &[
+    "--target=wasm32-unknown-unknown",
+    "-mbulk-memory",
+    "-mmutable-globals",
+    "-msign-ext",
+    "-mnontrapping-fptoint",
+    "-fno-stack-protector",
+];
+
+/// Size of the cage's C stack (wasm-ld's shadow stack).
+pub const STACK_SIZE: u32 = 1 << 20;
+
+const CLANG: &str = "clang-19";
+const WASM_LD: &str = "wasm-ld-19";
+const BUILTINS: &str = "libclang_rt.builtins-wasm32.a";
+
+/// Why a flag is refused, shown to the user.
+const NO_SHARED: &str = "-shared is not supported: a Lind cage is one statically linked wasm module (there is no dynamic loader)";
+const NO_PREPROCESS: &str = "-E is not supported: lind cc only builds Lind objects (-c) and cage modules; preprocess with clang-19 if you need it";
+const NO_ASSEMBLY: &str = "-S is not supported: lind cc only builds Lind objects (-c) and cage modules, not wasm assembly text";
+
+/// `lind cc ARGS...`; returns the process exit code.
+pub fn main(args: Vec<OsString>) -> Result<i32> {
+    let inv = match parse(&args)? {
+        Parsed::Run(inv) => inv,
+        Parsed::Version => {
+            println!("lind cc {} (wasm32 Lind cages, musl libc)", env!("CARGO_PKG_VERSION"));
+            return run_status(Command::new(tool(CLANG, "LIND_CLANG")).arg("--version"));
+        }
+        Parsed::DumpMachine => {
+            println!("wasm32-unknown-unknown");
+            return Ok(0);
+        }
+    };
+    let sysroot = find_sysroot()?;
+    let resource = resource_dir()?;
+    let tools = Tools {
+        clang: tool(CLANG, "LIND_CLANG"),
+        wasm_ld: tool(WASM_LD, "LIND_WASM_LD"),
+        sysroot,
+        resource,
+    };
+    build(&inv, &tools)
+}
+
+/// Where the sysroot is: `$LIND_SYSROOT`, else `<exe dir>/../share/lind/sysroot`,
+/// else the repository's `build/sysroot` (where `libc/build.sh` puts it).
+pub fn find_sysroot() -> Result<PathBuf> {
+    let ok = |p: &Path| p.join("lib/crt1.o").is_file() && p.join("include/stdio.h").is_file();
+    if let Some(dir) = std::env::var_os("LIND_SYSROOT") {
+        let dir = PathBuf::from(dir);
+        if ok(&dir) {
+            return Ok(dir);
+        }
+        bail!(
+            "LIND_SYSROOT={} is not a Lind sysroot (no lib/crt1.o or include/stdio.h); run ./setup.sh",
+            dir.display()
+        );
+    }
+    let mut candidates = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        let exe = exe.canonicalize().unwrap_or(exe);
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join("../share/lind/sysroot"));
+        }
+    }
+    candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../build/sysroot")));
+    for c in &candidates {
+        if ok(c) {
+            return Ok(c.canonicalize().unwrap_or_else(|_| c.clone()));
+        }
+    }
+    bail!(
+        "no Lind sysroot found (looked at $LIND_SYSROOT, {}); run ./setup.sh (or libc/build.sh) to build it",
+        candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", ")
+    )
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Parsed {
+    Run(Invocation),
+    Version,
+    DumpMachine,
+}
+
+/// A parsed `lind cc` command line.
+#[derive(Debug, Default, PartialEq)]
+struct Invocation {
+    /// `-c`: compile only, no link.
+    compile_only: bool,
+    /// `-o FILE`.
+    output: Option<PathBuf>,
+    /// Sources and linker inputs, in command-line order.
+    inputs: Vec<Input>,
+    /// Flags for every clang compile (-I, -D, -O, -W, -f, -std, -M*, ...).
+    compile_flags: Vec<OsString>,
+    /// Flags for wasm-ld (from -Wl, -Xlinker, -L, -s, ...).
+    link_flags: Vec<OsString>,
+    /// `-v`: print every command.
+    verbose: bool,
+    /// `-g...` (keep DWARF in the module).
+    debug: bool,
+    /// `-nostdlib` / `-nostartfiles` / `-nodefaultlibs`.
+    no_startfiles: bool,
+    no_defaultlibs: bool,
+}
+
+#[derive(Debug, PartialEq)]
+enum Input {
+    /// A file to compile, with the `-x` language in force, if any.
+    Source { path: PathBuf, lang: Option<OsString> },
+    /// An object, archive or `-lNAME`, passed to the linker as is.
+    Linker(OsString),
+}
+
+/// Flags that take their value as the next argument (when not joined).
+const COMPILE_WITH_ARG: &[&str] = &[
+    "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
+    "-iwithprefix", "-MF", "-MT", "-MQ", "-Xclang", "-Xpreprocessor",
+];
+
+fn parse(args: &[OsString]) -> Result<Parsed> {
+    let mut inv = Invocation::default();
+    let mut lang: Option<OsString> = None;
+    let mut it = args.iter();
+    let next_value = |flag: &str, it: &mut std::slice::Iter<OsString>| -> Result<OsString> {
+        it.next().cloned().with_context(|| format!("argument to '{flag}' is missing (expected 1 value)"))
+    };
+    while let Some(arg) = it.next() {
+        let Some(s) = arg.to_str() else {
+            // Non-UTF-8: can only be a file name.
+            classify(&mut inv, arg, &lang)?;
+            continue;
+        };
+        if !s.starts_with('-') || s == "-" {
+            classify(&mut inv, arg, &lang)?;
+            continue;
+        }
+        match s {
+            "-c" => inv.compile_only = true,
+            "-o" => inv.output = Some(next_value(s, &mut it)?.into()),
+            "-v" | "-###" => inv.verbose = true,
+            "--version" => return Ok(Parsed::Version),
+            "-dumpmachine" => return Ok(Parsed::DumpMachine),
+            "-E" => bail!(NO_PREPROCESS),
+            "-S" => bail!(NO_ASSEMBLY),
+            "-shared" => bail!(NO_SHARED),
+            "-M" | "-MM" => bail!("{s} (dependency output only) implies -E, which is not supported; use -MD or -MMD with -c"),
+            // Threads come later; accepted so that Makefiles work. Never passed on:
+            // clang would turn on atomics, which the sysroot is not built with.
+            "-pthread" | "-pthreads" => {}
+            // Always static; accepted for compatibility.
+            "-static" | "-rdynamic" | "-no-pie" | "-pie" | "-fPIE" | "-fpie" => {}
+            "-nostdlib" => {
+                inv.no_startfiles = true;
+                inv.no_defaultlibs = true;
+            }
+            "-nostartfiles" => inv.no_startfiles = true,
+            "-nodefaultlibs" => inv.no_defaultlibs = true,
+            "-s" => inv.link_flags.push("--strip-all".into()),
+            "-x" => {
+                let l = next_value(s, &mut it)?;
+                lang = if l == "none" { None } else { Some(l) };
+            }
+            "-Xlinker" => inv.link_flags.push(next_value(s, &mut it)?),
+            "-L" => {
+                let dir = next_value(s, &mut it)?;
+                inv.link_flags.push(join("-L", &dir));
+            }
+            "-l" => {
+                let lib = next_value(s, &mut it)?;
+                inv.inputs.push(Input::Linker(join("-l", &lib)));
+            }
+            _ if COMPILE_WITH_ARG.contains(&s) => {
+                let v = next_value(s, &mut it)?;
+                inv.compile_flags.push(arg.clone());
+                inv.compile_flags.push(v);
+            }
+            _ if s.starts_with("-x") => {
+                let l = &s[2..];
+                lang = if l == "none" { None } else { Some(l.into()) };
+            }
+            _ if s.starts_with("-Wl,") => {
+                inv.link_flags.extend(s[4..].split(',').filter(|p| !p.is_empty()).map(OsString::from));
+            }
+            _ if s.starts_with("-L") => inv.link_flags.push(arg.clone()),
+            _ if s.starts_with("-l") => inv.inputs.push(Input::Linker(arg.clone())),
+            _ if s.starts_with("-g") => {
+                inv.debug = s != "-g0";
+                inv.compile_flags.push(arg.clone());
+            }
+            _ if s.starts_with("-O")
+                || s.starts_with("-W")
+                || s.starts_with("-f")
+                || s.starts_with("-std=")
+                || s.starts_with("-I")
+                || s.starts_with("-D")
+                || s.starts_with("-U")
+                || s.starts_with("-M")
+                || s.starts_with("-m")
+                || s.starts_with("-isystem")
+                || s.starts_with("-iquote")
+                || s.starts_with("-idirafter")
+                || s.starts_with("--std=")
+                || s == "-ansi"
+                || s == "-pedantic"
+                || s == "-pedantic-errors"
+                || s == "-w"
+                || s == "-C"
+                || s == "-P"
+                || s == "-H"
+                || s == "-Qunused-arguments"
+                || s == "-integrated-as"
+                || s == "-pipe" =>
+            {
+                inv.compile_flags.push(arg.clone())
+            }
+            _ => bail!("unsupported option '{s}' (lind cc understands the usual compile and link flags; see -v)"),
+        }
+    }
+    if inv.inputs.is_empty() {
+        bail!("no input files");
+    }
+    let sources = inv.inputs.iter().filter(|i| matches!(i, Input::Source { .. })).count();
+    if inv.compile_only {
+        if sources == 0 {
+            bail!("-c given but no C sources to compile");
+        }
+        if sources > 1 && inv.output.is_some() {
+            bail!("cannot specify -o when generating multiple output files");
+        }
+    }
+    Ok(Parsed::Run(inv))
+}
+
+fn join(flag: &str, value: &OsStr) -> OsString {
+    let mut s = OsString::from(flag);
+    s.push(value);
+    s
+}
+
+/// Sort an input file into the sources (compiled) or the linker inputs.
+fn classify(inv: &mut Invocation, arg: &OsString, lang: &Option<OsString>) -> Result<()> {
+    let path = PathBuf::from(arg);
+    if let Some(l) = lang {
+        let l = l.to_string_lossy();
+        if matches!(l.as_ref(), "c" | "cpp-output" | "assembler" | "assembler-with-cpp") {
+            inv.inputs.push(Input::Source { path, lang: Some(l.as_ref().into()) });
+            return Ok(());
+        }
+        bail!("-x {l}: only C is supported (lind cc has no C++ runtime yet)");
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match ext {
+        "c" | "i" | "s" | "S" => inv.inputs.push(Input::Source { path, lang: None }),
+        "cc" | "cpp" | "cxx" | "c++" | "C" | "ii" => {
+            bail!("{}: C++ is not supported yet by lind cc (no C++ runtime in the sysroot)", path.display())
+        }
+        "so" => bail!("{}: {NO_SHARED}", path.display()),
+        _ => inv.inputs.push(Input::Linker(arg.clone())),
+    }
+    Ok(())
+}
+
+/// The programs and paths a build uses.
+struct Tools {
+    clang: OsString,
+    wasm_ld: OsString,
+    sysroot: PathBuf,
+    resource: PathBuf,
+}
+
+fn tool(default: &str, var: &str) -> OsString {
+    std::env::var_os(var).unwrap_or_else(|| default.into())
+}
+
+/// clang's resource directory (for the headers musl does not have, such as
+/// `stdatomic.h` and `wasm_simd128.h`).
+fn resource_dir() -> Result<PathBuf> {
+    let clang = tool(CLANG, "LIND_CLANG");
+    let out = Command::new(&clang)
+        .arg("-print-resource-dir")
+        .output()
+        .with_context(|| format!("cannot run {} (run ./setup.sh to install it)", clang.to_string_lossy()))?;
+    if !out.status.success() {
+        bail!("{} -print-resource-dir failed", clang.to_string_lossy());
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// The clang command that compiles `src` to the wasm object `obj`.
+fn compile_command(inv: &Invocation, tools: &Tools, src: &Path, lang: Option<&OsStr>, obj: &Path) -> Vec<OsString> {
+    let mut cmd: Vec<OsString> = vec![tools.clang.clone()];
+    cmd.extend(TARGET_FLAGS.iter().map(OsString::from));
+    cmd.push(join("--sysroot=", tools.sysroot.as_os_str()));
+    cmd.push("-nostdinc".into());
+    // musl's headers first (it has its own stddef.h, float.h, ...), then
+    // clang's for what musl lacks.
+    cmd.push("-isystem".into());
+    cmd.push(tools.sysroot.join("include").into());
+    cmd.push("-isystem".into());
+    cmd.push(tools.resource.join("include").into());
+    cmd.push("-D__lind__=1".into());
+    cmd.extend(inv.compile_flags.iter().cloned());
+    if let Some(l) = lang {
+        cmd.push("-x".into());
+        cmd.push(l.into());
+    }
+    cmd.push("-c".into());
+    cmd.push(src.into());
+    cmd.push("-o".into());
+    cmd.push(obj.into());
+    cmd
+}
+
+/// The wasm-ld command that links `objects` (and the linker inputs, in
+/// order) into the module `out`.
+fn link_command(inv: &Invocation, tools: &Tools, objects: &[OsString], out: &Path) -> Vec<OsString> {
+    let lib = tools.sysroot.join("lib");
+    let mut cmd: Vec<OsString> = vec![tools.wasm_ld.clone()];
+    cmd.push("-o".into());
+    cmd.push(out.into());
+    if !inv.no_startfiles {
+        cmd.push(lib.join("crt1.o").into());
+    }
+    cmd.extend(objects.iter().cloned());
+    cmd.extend(inv.link_flags.iter().cloned());
+    cmd.push(join("-L", lib.as_os_str()));
+    if !inv.no_defaultlibs {
+        cmd.push("-lc".into());
+        cmd.push(lib.join(BUILTINS).into());
+    }
+    cmd.extend(
+        [
+            "--entry=_start".to_string(),
+            "-z".into(),
+            format!("stack-size={STACK_SIZE}"),
+            "--export=__heap_base".into(),
+            "--export=__data_end".into(),
+            "--export=__stack_pointer".into(),
+            "--export-table".into(),
+            // Function pointers 0..15 stay invalid: SIG_IGN is 1, SIG_ERR -1.
+            "--table-base=16".into(),
+            // The runtime grows the memory up to the full 4 GiB of wasm32.
+            "--max-memory=4294967296".into(),
+        ]
+        .map(OsString::from),
+    );
+    if !inv.debug {
+        // Keeps the "name" section (function names in backtraces).
+        cmd.push("--strip-debug".into());
+    }
+    cmd
+}
+
+fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
+    let tmp = if inv.compile_only { None } else { Some(TempDir::new()?) };
+    let mut link_inputs: Vec<OsString> = Vec::new();
+    for (i, input) in inv.inputs.iter().enumerate() {
+        match input {
+            Input::Linker(a) => link_inputs.push(a.clone()),
+            Input::Source { path, lang } => {
+                let obj = match (&tmp, &inv.output) {
+                    (None, Some(o)) => o.clone(),
+                    (None, None) => object_name(path),
+                    (Some(t), _) => t.path.join(format!("{i}-{}", object_name(path).display())),
+                };
+                let cmd = compile_command(inv, tools, path, lang.as_deref(), &obj);
+                let code = run(&cmd, inv.verbose)?;
+                if code != 0 {
+                    return Ok(code);
+                }
+                link_inputs.push(obj.into());
+            }
+        }
+    }
+    if inv.compile_only {
+        return Ok(0);
+    }
+    let out = inv.output.clone().unwrap_or_else(|| PathBuf::from("a.out"));
+    let code = run(&link_command(inv, tools, &link_inputs, &out), inv.verbose)?;
+    if code != 0 {
+        return Ok(code);
+    }
+    // Post-link passes go here, in this order: our own wasm rewrites (poll
+    // points for signals, ...), then `wasm-opt --asyncify` (fork, setjmp),
+    // then the ABI mark below, which must stay last.
+    let module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    let module = append_abi_section(module);
+    std::fs::write(&out, module).with_context(|| format!("writing {}", out.display()))?;
+    Ok(0)
+}
+
+/// `foo/bar.c` -> `bar.o` (clang's default for `-c`).
+fn object_name(src: &Path) -> PathBuf {
+    let stem = src.file_stem().unwrap_or(src.as_os_str());
+    let mut name = OsString::from(stem);
+    name.push(".o");
+    PathBuf::from(name)
+}
+
+/// Append the `lind.abi` custom section (the ABI version as a little-endian
+/// u32) to a linked module. Appending a section at the end is a valid edit.
+fn append_abi_section(mut module: Vec<u8>) -> Vec<u8> {
+    let name = lind_abi::ABI_SECTION.as_bytes();
+    let payload = lind_abi::ABI_VERSION.to_le_bytes();
+    let mut body = Vec::new();
+    leb128(&mut body, name.len() as u32);
+    body.extend_from_slice(name);
+    body.extend_from_slice(&payload);
+    module.push(0); // custom section id
+    leb128(&mut module, body.len() as u32);
+    module.extend_from_slice(&body);
+    module
+}
+
+fn leb128(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let byte = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn run(cmd: &[OsString], verbose: bool) -> Result<i32> {
+    let mut c = Command::new(&cmd[0]);
+    c.args(&cmd[1..]);
+    if verbose {
+        eprintln!("{}", shell_words(cmd));
+    }
+    run_status(&mut c)
+}
+
+fn run_status(c: &mut Command) -> Result<i32> {
+    let prog = c.get_program().to_string_lossy().into_owned();
+    let status = c.status().with_context(|| format!("cannot run {prog} (run ./setup.sh to install it)"))?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// A command as a copy-pasteable shell line.
+fn shell_words(cmd: &[OsString]) -> String {
+    cmd.iter()
+        .map(|a| {
+            let s = a.to_string_lossy();
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:+@%".contains(c)) {
+                s.into_owned()
+            } else {
+                format!("'{}'", s.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A temporary directory for the objects of a compile-and-link run.
+struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    fn new() -> Result<TempDir> {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let path = std::env::temp_dir().join(format!(
+            "lind-cc-{}-{}-{}",
+            std::process::id(),
+            nanos,
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(TempDir { path })
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<OsString> {
+        s.split_whitespace().map(OsString::from).collect()
+    }
+
+    fn inv(s: &str) -> Invocation {
+        match parse(&args(s)).unwrap() {
+            Parsed::Run(i) => i,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn err(s: &str) -> String {
+        parse(&args(s)).unwrap_err().to_string()
+    }
+
+    fn tools() -> Tools {
+        Tools {
+            clang: "clang-19".into(),
+            wasm_ld: "wasm-ld-19".into(),
+            sysroot: "/sr".into(),
+            resource: "/res".into(),
+        }
+    }
+
+    fn strs(v: &[OsString]) -> Vec<String> {
+        v.iter().map(|s| s.to_string_lossy().into_owned()).collect()
+    }
+
+    fn src(p: &str) -> Input {
+        Input::Source { path: p.into(), lang: None }
+    }
+
+    #[test]
+    fn compile_and_link_in_one_step() {
+        let i = inv("hello.c util.c -o hello -O2");
+        assert!(!i.compile_only);
+        assert_eq!(i.output, Some("hello".into()));
+        assert_eq!(i.inputs, vec![src("hello.c"), src("util.c")]);
+        assert_eq!(strs(&i.compile_flags), ["-O2"]);
+    }
+
+    #[test]
+    fn compile_only() {
+        let i = inv("-c -Wall -std=c99 x.c -o x.o");
+        assert!(i.compile_only);
+        assert_eq!(i.output, Some("x.o".into()));
+        assert_eq!(strs(&i.compile_flags), ["-Wall", "-std=c99"]);
+        assert_eq!(err("-c a.c b.c -o x.o"), "cannot specify -o when generating multiple output files");
+        assert!(inv("-c a.c b.c").compile_only);
+    }
+
+    #[test]
+    fn preprocessor_flags_joined_and_separate() {
+        let i = inv("-I inc -Iinc2 -D X=1 -DY -U Z -UW -include pre.h -isystem sys a.c");
+        assert_eq!(
+            strs(&i.compile_flags),
+            ["-I", "inc", "-Iinc2", "-D", "X=1", "-DY", "-U", "Z", "-UW", "-include", "pre.h", "-isystem", "sys"]
+        );
+    }
+
+    #[test]
+    fn linker_inputs_keep_their_order() {
+        let i = inv("a.c -L libs -Lother b.o -l m libfoo.a -lz -Wl,--gc-sections,-z,foo -Xlinker --no-entry");
+        assert_eq!(
+            i.inputs,
+            vec![
+                src("a.c"),
+                Input::Linker("b.o".into()),
+                Input::Linker("-lm".into()),
+                Input::Linker("libfoo.a".into()),
+                Input::Linker("-lz".into()),
+            ]
+        );
+        assert_eq!(strs(&i.link_flags), ["-Llibs", "-Lother", "--gc-sections", "-z", "foo", "--no-entry"]);
+    }
+
+    #[test]
+    fn optimization_debug_and_warning_flags_pass_through() {
+        for o in ["-O0", "-O1", "-O2", "-O3", "-Os", "-Oz", "-g", "-g3", "-Wextra", "-Werror", "-fno-builtin", "-std=gnu11"] {
+            let i = inv(&format!("{o} -c a.c"));
+            assert_eq!(strs(&i.compile_flags), [o]);
+        }
+        assert!(inv("-g a.c").debug);
+        assert!(!inv("-g0 a.c").debug);
+        assert!(!inv("-O2 a.c").debug);
+    }
+
+    #[test]
+    fn dependency_flags() {
+        let i = inv("-MD -MF dep.d -MT obj.o -MP -c a.c");
+        assert_eq!(strs(&i.compile_flags), ["-MD", "-MF", "dep.d", "-MT", "obj.o", "-MP"]);
+        assert!(err("-MM a.c").contains("-E"));
+    }
+
+    #[test]
+    fn rejected_modes_say_why() {
+        assert!(err("-E a.c").contains("-E is not supported"));
+        assert!(err("-S a.c").contains("-S is not supported"));
+        assert!(err("-shared a.c -o a.so").contains("dynamic loader"));
+        assert!(err("a.cpp").contains("C++"));
+        assert!(err("-x c++ a").contains("only C"));
+        assert!(err("--bogus a.c").contains("unsupported option '--bogus'"));
+        assert_eq!(err("-O2"), "no input files");
+        assert!(err("-o").contains("argument to '-o' is missing"));
+    }
+
+    #[test]
+    fn pthread_and_static_are_accepted_and_dropped() {
+        let i = inv("-pthread -static a.c");
+        assert!(i.compile_flags.is_empty());
+        assert!(i.link_flags.is_empty());
+    }
+
+    #[test]
+    fn verbose_and_language() {
+        let i = inv("-v -x c prog.txt -x none b.o");
+        assert!(i.verbose);
+        assert_eq!(
+            i.inputs,
+            vec![Input::Source { path: "prog.txt".into(), lang: Some("c".into()) }, Input::Linker("b.o".into())]
+        );
+    }
+
+    #[test]
+    fn version_queries() {
+        assert_eq!(parse(&args("--version")).unwrap(), Parsed::Version);
+        assert_eq!(parse(&args("-dumpmachine")).unwrap(), Parsed::DumpMachine);
+    }
+
+    #[test]
+    fn nostdlib_flags() {
+        let i = inv("-nostdlib a.c");
+        assert!(i.no_startfiles && i.no_defaultlibs);
+        let i = inv("-nostartfiles a.c");
+        assert!(i.no_startfiles && !i.no_defaultlibs);
+    }
+
+    #[test]
+    fn compile_command_uses_sysroot_and_target() {
+        let i = inv("-O2 -Iinc -c a.c");
+        let cmd = strs(&compile_command(&i, &tools(), Path::new("a.c"), None, Path::new("a.o")));
+        assert_eq!(cmd[0], "clang-19");
+        assert!(cmd.contains(&"--target=wasm32-unknown-unknown".to_string()));
+        assert!(cmd.contains(&"-mbulk-memory".to_string()));
+        assert!(cmd.contains(&"--sysroot=/sr".to_string()));
+        assert!(cmd.contains(&"-nostdinc".to_string()));
+        let sys = cmd.iter().position(|a| a == "/sr/include").unwrap();
+        let res = cmd.iter().position(|a| a == "/res/include").unwrap();
+        assert!(sys < res, "musl's headers must come before clang's");
+        assert_eq!(&cmd[cmd.len() - 5..], ["-Iinc", "-c", "a.c", "-o", "a.o"]);
+    }
+
+    #[test]
+    fn link_command_layout() {
+        let i = inv("a.c -Lmylibs -lfoo");
+        let objs: Vec<OsString> = vec!["/tmp/a.o".into(), "-lfoo".into()];
+        let cmd = strs(&link_command(&i, &tools(), &objs, Path::new("prog")));
+        assert_eq!(&cmd[..5], ["wasm-ld-19", "-o", "prog", "/sr/lib/crt1.o", "/tmp/a.o"]);
+        let user_l = cmd.iter().position(|a| a == "-Lmylibs").unwrap();
+        let sys_l = cmd.iter().position(|a| a == "-L/sr/lib").unwrap();
+        assert!(user_l < sys_l);
+        for f in [
+            "-lc",
+            "/sr/lib/libclang_rt.builtins-wasm32.a",
+            "--entry=_start",
+            "stack-size=1048576",
+            "--export=__heap_base",
+            "--export=__data_end",
+            "--export=__stack_pointer",
+            "--export-table",
+            "--table-base=16",
+            "--max-memory=4294967296",
+            "--strip-debug",
+        ] {
+            assert!(cmd.contains(&f.to_string()), "missing {f}");
+        }
+        let i = inv("-g -nostdlib a.c");
+        let cmd = strs(&link_command(&i, &tools(), &objs, Path::new("prog")));
+        assert!(!cmd.contains(&"--strip-debug".to_string()));
+        assert!(!cmd.contains(&"/sr/lib/crt1.o".to_string()));
+        assert!(!cmd.contains(&"-lc".to_string()));
+    }
+
+    #[test]
+    fn abi_section_encoding() {
+        let m = append_abi_section(b"\0asm\x01\0\0\0".to_vec());
+        assert_eq!(&m[8..], b"\x00\x0d\x08lind.abi\x01\x00\x00\x00");
+    }
+
+    #[test]
+    fn leb128_encoding() {
+        let enc = |v| {
+            let mut o = Vec::new();
+            leb128(&mut o, v);
+            o
+        };
+        assert_eq!(enc(0), [0]);
+        assert_eq!(enc(127), [127]);
+        assert_eq!(enc(128), [0x80, 1]);
+        assert_eq!(enc(624485), [0xe5, 0x8e, 0x26]);
+    }
+
+    #[test]
+    fn object_names() {
+        assert_eq!(object_name(Path::new("src/foo.c")), PathBuf::from("foo.o"));
+        assert_eq!(object_name(Path::new("x")), PathBuf::from("x.o"));
+    }
+
+    #[test]
+    fn shell_quoting() {
+        let v: Vec<OsString> = vec!["clang-19".into(), "-DX=a b".into(), "it's".into()];
+        assert_eq!(shell_words(&v), r"clang-19 '-DX=a b' 'it'\''s'");
+    }
+}
