@@ -87,7 +87,7 @@ pub fn find_sysroot() -> Result<PathBuf> {
         }
     }
     bail!(
-        "no Lind sysroot found (looked at $LIND_SYSROOT, {}); run ./setup.sh (or libc/build.sh) to build it",
+        "no Lind sysroot found (LIND_SYSROOT is unset; looked in {}); run ./setup.sh (or libc/build.sh) to build it",
         candidates.iter().map(|c| c.display().to_string()).collect::<Vec<_>>().join(", ")
     )
 }
@@ -352,10 +352,15 @@ fn link_command(inv: &Invocation, tools: &Tools, objects: &[OsString], out: &Pat
             "--entry=_start".to_string(),
             "-z".into(),
             format!("stack-size={STACK_SIZE}"),
+            // The stack below the data: an overflow runs off address 0 and
+            // traps instead of silently overwriting globals.
+            "--stack-first".into(),
             "--export=__heap_base".into(),
             "--export=__data_end".into(),
             "--export=__stack_pointer".into(),
             "--export-table".into(),
+            // The runtime may add entries (signal trampolines, ...).
+            "--growable-table".into(),
             // Function pointers 0..15 stay invalid: SIG_IGN is 1, SIG_ERR -1.
             "--table-base=16".into(),
             // The runtime grows the memory up to the full 4 GiB of wasm32.
@@ -677,6 +682,8 @@ mod tests {
             "--export=__data_end",
             "--export=__stack_pointer",
             "--export-table",
+            "--growable-table",
+            "--stack-first",
             "--table-base=16",
             "--max-memory=4294967296",
             "--strip-debug",
