@@ -14,6 +14,8 @@ pub mod memory;
 pub mod mm;
 pub mod stdio;
 pub mod syscall;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod vfs;
 
 pub use lind_abi::Errno;

@@ -13,6 +13,10 @@ use crate::{
 use lind_abi::{layout::Stat, Errno};
 use std::sync::Arc;
 
+pub mod devfs;
+pub mod hostfs;
+pub mod memfs;
+
 /// Longest path a syscall accepts, including the NUL (Linux's PATH_MAX).
 pub const PATH_MAX: usize = 4096;
 /// Longest single component (NAME_MAX).
@@ -22,6 +26,13 @@ pub const NAME_MAX: usize = 255;
 /// its root, normalized: no `.`/`..` components, no leading or doubled `/`;
 /// the empty path is its root. Defaults are Linux's errnos for file systems
 /// that cannot do an operation.
+///
+/// Who checks permissions: the file system checks access to names (search
+/// and write permission on directories, the sticky bit, open modes) with the
+/// `cred` it is given; the syscall layer checks the owner rules of `chmod`,
+/// `chown`, `utimensat` and `truncate` (from `stat`) before calling the
+/// unchecked `chmod`/`chown`/`set_times`/`truncate` here. The host-directory
+/// file system leaves name checks to the host (the lind process's identity).
 pub trait FileSystem: Send + Sync {
     fn open(&self, path: &[u8], flags: u32, mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>>;
     fn stat(&self, path: &[u8], follow: bool) -> KResult<Stat>;
@@ -29,16 +40,18 @@ pub trait FileSystem: Send + Sync {
     fn mkdir(&self, _path: &[u8], _mode: u32, _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    fn rmdir(&self, _path: &[u8]) -> KResult<()> {
+    fn rmdir(&self, _path: &[u8], _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    fn unlink(&self, _path: &[u8]) -> KResult<()> {
+    fn unlink(&self, _path: &[u8], _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    fn rename(&self, _from: &[u8], _to: &[u8]) -> KResult<()> {
+    /// Both paths are in this file system (the VFS answers EXDEV otherwise).
+    fn rename(&self, _from: &[u8], _to: &[u8], _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    fn link(&self, _from: &[u8], _to: &[u8]) -> KResult<()> {
+    /// Hard link; `from` is not followed if it is a symlink.
+    fn link(&self, _from: &[u8], _to: &[u8], _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
     fn symlink(&self, _target: &[u8], _path: &[u8], _cred: &Cred) -> KResult<()> {
@@ -50,10 +63,22 @@ pub trait FileSystem: Send + Sync {
     fn chmod(&self, _path: &[u8], _mode: u32, _follow: bool) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    fn chown(&self, _path: &[u8], _uid: Option<u32>, _gid: Option<u32>, _follow: bool) -> KResult<()> {
+    fn chown(
+        &self,
+        _path: &[u8],
+        _uid: Option<u32>,
+        _gid: Option<u32>,
+        _follow: bool,
+    ) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    fn set_times(&self, _path: &[u8], _atime: TimeSpec, _mtime: TimeSpec, _follow: bool) -> KResult<()> {
+    fn set_times(
+        &self,
+        _path: &[u8],
+        _atime: TimeSpec,
+        _mtime: TimeSpec,
+        _follow: bool,
+    ) -> KResult<()> {
         Err(Errno::EROFS)
     }
     fn truncate(&self, _path: &[u8], _len: u64) -> KResult<()> {
@@ -94,7 +119,9 @@ impl Vfs {
     /// path relative to that file system's root.
     pub fn resolve<'a>(&'a self, abs: &[u8]) -> KResult<(&'a Mount, Vec<u8>)> {
         for m in &self.mounts {
-            if abs == m.at.as_slice() || (abs.starts_with(&m.at) && abs.get(m.at.len()) == Some(&b'/')) {
+            if abs == m.at.as_slice()
+                || (abs.starts_with(&m.at) && abs.get(m.at.len()) == Some(&b'/'))
+            {
                 let rest = &abs[m.at.len()..];
                 let rest = rest.strip_prefix(b"/").unwrap_or(rest);
                 return Ok((m, rest.to_vec()));
@@ -160,6 +187,71 @@ pub fn split_last(rel: &[u8]) -> (&[u8], &[u8]) {
         Some(i) => (&rel[..i], &rel[i + 1..]),
         None => (&[], rel),
     }
+}
+
+/// Whether `cred` may access an inode with `mode`/`uid`/`gid` for `want`
+/// (a mix of `R_OK`, `W_OK`, `X_OK`), as Linux decides: owner, then group,
+/// then other bits; root may read and write anything and execute anything
+/// with an execute bit (or any directory).
+pub fn permitted(mode: u32, uid: u32, gid: u32, cred: &Cred, want: u32) -> bool {
+    use lind_abi::flags::{S_IFDIR, S_IFMT, X_OK};
+    let want = want & 7;
+    if cred.is_root() {
+        return want & X_OK == 0 || mode & S_IFMT == S_IFDIR || mode & 0o111 != 0;
+    }
+    let bits = if cred.euid == uid {
+        mode >> 6
+    } else if cred.in_group(gid) {
+        mode >> 3
+    } else {
+        mode
+    } & 7;
+    bits & want == want
+}
+
+/// Linux's `makedev`.
+pub fn makedev(major: u32, minor: u32) -> u64 {
+    let (major, minor) = (major as u64, minor as u64);
+    (minor & 0xff) | ((major & 0xfff) << 8) | ((minor & !0xff) << 12) | ((major & !0xfff) << 32)
+}
+
+/// Linux's `major` and `minor` of a device number.
+pub fn dev_split(dev: u64) -> (u32, u32) {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    (major as u32, minor as u32)
+}
+
+/// The host's wall clock as a timestamp.
+pub fn now(host: &dyn crate::host::Host) -> lind_abi::layout::Timespec {
+    let d = host.realtime();
+    lind_abi::layout::Timespec {
+        sec: d.as_secs() as i64,
+        nsec: d.subsec_nanos() as i64,
+    }
+}
+
+/// The tree a `lind run` cage sees: the host directory `root` at `/` (see
+/// [`hostfs`]), an in-memory `/tmp` (mode 01777), `/dev` (with `/dev/tty`
+/// when `stdin_is_tty`), then each `(guest path, host dir, read_only)` of
+/// `mounts` over them (a later mount at the same path wins).
+pub fn standard_vfs(
+    root: cap_std::fs::Dir,
+    mounts: Vec<(Vec<u8>, cap_std::fs::Dir, bool)>,
+    host: Arc<dyn crate::host::Host>,
+    stdin_is_tty: bool,
+) -> Vfs {
+    let mut vfs = Vfs::new();
+    vfs.mount(b"/", Arc::new(hostfs::HostFs::new(root, false)));
+    vfs.mount(
+        b"/tmp",
+        Arc::new(memfs::MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/tmp")),
+    );
+    vfs.mount(b"/dev", Arc::new(devfs::DevFs::new(host, stdin_is_tty)));
+    for (at, dir, ro) in mounts {
+        vfs.mount(&at, Arc::new(hostfs::HostFs::new(dir, ro)));
+    }
+    vfs
 }
 
 #[cfg(test)]

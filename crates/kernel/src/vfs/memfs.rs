@@ -1,0 +1,938 @@
+//! An in-memory file system (`/tmp` by default; the root in tests).
+//!
+//! Inodes carry mode, owner, times and a link count; regular files are a
+//! `Vec<u8>` (writing past the end fills the gap with zeros), directories a
+//! sorted map of names, symlinks their target. Permission checks follow
+//! Linux, against the caller's [`Cred`]: search permission on every
+//! directory walked, write+search on the parent to create or remove a name,
+//! the sticky bit (only the owner of the file or the directory, or root, may
+//! remove or rename an entry of a sticky directory), root bypassing all but
+//! execute.
+//!
+//! Symlinks: relative targets resolve from the link's directory, `..`
+//! included, and never climb above this file system's root. An absolute
+//! target resolves inside this file system when it starts with the mount
+//! point given by [`MemFs::mounted_at`] (so `/tmp/a -> /tmp/b` works); any
+//! other absolute target would leave the file system and is EACCES, as an
+//! escape from a host directory is. (With mount point `/`, every absolute
+//! target resolves here.)
+//!
+//! Times come from the [`Host`] clock; reads do not update `atime` (as with
+//! `noatime`). The total of file sizes is capped (ENOSPC), so a guest cannot
+//! exhaust host memory with one `ftruncate`.
+
+use super::{now, permitted, split_last, FileSystem, NAME_MAX};
+use crate::{
+    cage::Cred,
+    file::{DirEntry, FileLike, TimeSpec},
+    host::Host,
+    KResult,
+};
+use lind_abi::{
+    flags::*,
+    layout::{Stat, Timespec},
+    Errno,
+};
+use parking_lot::{Mutex, RwLock};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+/// Linux's limit on symlinks followed in one lookup.
+const MAX_SYMLINKS: usize = 40;
+/// Default cap on the bytes all files of one memfs hold.
+pub const DEFAULT_CAPACITY: u64 = 2 << 30;
+/// Block size reported by `stat`.
+const BLKSIZE: i64 = 4096;
+
+/// Each memfs gets its own `st_dev` (0:0x30, 0:0x31, … like tmpfs's
+/// anonymous device numbers).
+static NEXT_DEV: AtomicU64 = AtomicU64::new(0x30);
+
+/// What all inodes and open files of one memfs share.
+struct Shared {
+    host: Arc<dyn Host>,
+    dev: u64,
+    next_ino: AtomicU64,
+    /// Bytes held by regular files, and the cap.
+    used: AtomicU64,
+    capacity: AtomicU64,
+    /// Taken by every operation that changes names, so that parent links
+    /// and entries stay put while one is checked and done; lookups only
+    /// take one directory lock at a time.
+    tree: Mutex<()>,
+}
+
+impl Shared {
+    fn now(&self) -> Timespec {
+        now(&*self.host)
+    }
+
+    /// Accounts a file growing from `old` to `new` bytes.
+    fn resize(&self, old: usize, new: usize) -> KResult<()> {
+        if new > old {
+            let grow = (new - old) as u64;
+            let prev = self.used.fetch_add(grow, Ordering::Relaxed);
+            if prev + grow > self.capacity.load(Ordering::Relaxed) {
+                self.used.fetch_sub(grow, Ordering::Relaxed);
+                return Err(Errno::ENOSPC);
+            }
+        } else {
+            self.used.fetch_sub((old - new) as u64, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Meta {
+    /// Type and permission bits.
+    mode: u32,
+    uid: u32,
+    gid: u32,
+    nlink: u64,
+    atime: Timespec,
+    mtime: Timespec,
+    ctime: Timespec,
+}
+
+struct DirData {
+    entries: BTreeMap<Vec<u8>, Arc<Inode>>,
+    /// The root's parent is itself.
+    parent: Weak<Inode>,
+    /// Set by rmdir: nothing may be created in it any more.
+    removed: bool,
+}
+
+/// A regular file's bytes; they are given back to the file system's
+/// budget when the last name and descriptor are gone.
+struct FileBody {
+    data: RwLock<Vec<u8>>,
+    sh: Arc<Shared>,
+}
+
+impl Drop for FileBody {
+    fn drop(&mut self) {
+        let len = self.data.get_mut().len();
+        let _ = self.sh.resize(len, 0);
+    }
+}
+
+enum Body {
+    File(FileBody),
+    Dir(Mutex<DirData>),
+    Symlink(Vec<u8>),
+}
+
+struct Inode {
+    ino: u64,
+    meta: Mutex<Meta>,
+    body: Body,
+}
+
+impl Inode {
+    fn is_dir(&self) -> bool {
+        matches!(self.body, Body::Dir(_))
+    }
+
+    fn dir(&self) -> KResult<&Mutex<DirData>> {
+        match &self.body {
+            Body::Dir(d) => Ok(d),
+            _ => Err(Errno::ENOTDIR),
+        }
+    }
+
+    fn permits(&self, cred: &Cred, want: u32) -> bool {
+        let m = self.meta.lock();
+        permitted(m.mode, m.uid, m.gid, cred, want)
+    }
+
+    fn d_type(&self) -> u8 {
+        match self.body {
+            Body::File(_) => DT_REG,
+            Body::Dir(_) => DT_DIR,
+            Body::Symlink(_) => DT_LNK,
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match &self.body {
+            Body::File(f) => f.data.read().len() as u64,
+            Body::Dir(_) => BLKSIZE as u64,
+            Body::Symlink(t) => t.len() as u64,
+        }
+    }
+
+    fn stat(&self, dev: u64) -> Stat {
+        let size = self.size();
+        let m = *self.meta.lock();
+        Stat {
+            dev,
+            ino: self.ino,
+            nlink: m.nlink,
+            mode: m.mode,
+            uid: m.uid,
+            gid: m.gid,
+            rdev: 0,
+            size: size as i64,
+            blksize: BLKSIZE,
+            blocks: (size.div_ceil(BLKSIZE as u64) * (BLKSIZE as u64 / 512)) as i64,
+            atime: m.atime,
+            mtime: m.mtime,
+            ctime: m.ctime,
+        }
+    }
+
+    /// Marks a content change: mtime and ctime.
+    fn touch(&self, t: Timespec) {
+        let mut m = self.meta.lock();
+        m.mtime = t;
+        m.ctime = t;
+    }
+
+    fn change(&self, t: Timespec) {
+        self.meta.lock().ctime = t;
+    }
+}
+
+/// Whether `cred` may remove or replace `victim` in `dir` (sticky bit).
+fn sticky_ok(dir: &Inode, victim: &Inode, cred: &Cred) -> bool {
+    let d = *dir.meta.lock();
+    d.mode & S_ISVTX == 0
+        || cred.is_root()
+        || cred.euid == d.uid
+        || cred.euid == victim.meta.lock().uid
+}
+
+/// An in-memory file system. Cheap to clone: clones share the tree.
+#[derive(Clone)]
+pub struct MemFs {
+    sh: Arc<Shared>,
+    root: Arc<Inode>,
+    /// Guest path it is mounted at ("" for `/`), for absolute symlinks.
+    mount_point: Vec<u8>,
+}
+
+impl MemFs {
+    /// A file system whose root directory has permission bits `mode`
+    /// (01777 for `/tmp`) and the given owner.
+    pub fn new(host: Arc<dyn Host>, uid: u32, gid: u32, mode: u32) -> Self {
+        let t = now(&*host);
+        let sh = Arc::new(Shared {
+            host,
+            dev: NEXT_DEV.fetch_add(1, Ordering::Relaxed),
+            next_ino: AtomicU64::new(2),
+            used: AtomicU64::new(0),
+            capacity: AtomicU64::new(DEFAULT_CAPACITY),
+            tree: Mutex::new(()),
+        });
+        let root = Arc::new_cyclic(|me| Inode {
+            ino: 1,
+            meta: Mutex::new(Meta {
+                mode: S_IFDIR | (mode & 0o7777),
+                uid,
+                gid,
+                nlink: 2,
+                atime: t,
+                mtime: t,
+                ctime: t,
+            }),
+            body: Body::Dir(Mutex::new(DirData {
+                entries: BTreeMap::new(),
+                parent: me.clone(),
+                removed: false,
+            })),
+        });
+        MemFs {
+            sh,
+            root,
+            mount_point: Vec::new(),
+        }
+    }
+
+    /// Tells the file system where it is mounted (`/tmp`), so absolute
+    /// symlinks pointing inside it resolve.
+    pub fn mounted_at(mut self, at: &[u8]) -> Self {
+        let at = at.strip_suffix(b"/").unwrap_or(at);
+        self.mount_point = at.to_vec();
+        self
+    }
+
+    /// Caps the bytes its files may hold (ENOSPC past it).
+    pub fn with_capacity(self, bytes: u64) -> Self {
+        self.sh.capacity.store(bytes, Ordering::Relaxed);
+        self
+    }
+
+    /// Bytes its regular files hold now.
+    pub fn used(&self) -> u64 {
+        self.sh.used.load(Ordering::Relaxed)
+    }
+
+    fn new_inode(&self, mode: u32, cred: &Cred, parent: &Inode, body: Body) -> Arc<Inode> {
+        let t = self.sh.now();
+        let pm = *parent.meta.lock();
+        let mut mode = mode;
+        let gid = if pm.mode & S_ISGID != 0 {
+            if mode & S_IFMT == S_IFDIR {
+                mode |= S_ISGID;
+            }
+            pm.gid
+        } else {
+            cred.egid
+        };
+        let nlink = if mode & S_IFMT == S_IFDIR { 2 } else { 1 };
+        Arc::new(Inode {
+            ino: self.sh.next_ino.fetch_add(1, Ordering::Relaxed),
+            meta: Mutex::new(Meta {
+                mode,
+                uid: cred.euid,
+                gid,
+                nlink,
+                atime: t,
+                mtime: t,
+                ctime: t,
+            }),
+            body,
+        })
+    }
+
+    /// Resolves `path` from `start` (absolute targets from the root),
+    /// following symlinks in the middle and, if `follow_last`, at the end.
+    /// With a `cred`, every directory walked needs search permission.
+    fn walk(
+        &self,
+        start: &Arc<Inode>,
+        path: &[u8],
+        follow_last: bool,
+        cred: Option<&Cred>,
+        hops: &mut usize,
+    ) -> KResult<Arc<Inode>> {
+        let mut cur = start.clone();
+        let comps: Vec<&[u8]> = path
+            .split(|&c| c == b'/')
+            .filter(|c| !c.is_empty() && *c != b".")
+            .collect();
+        for (i, comp) in comps.iter().enumerate() {
+            let last = i + 1 == comps.len();
+            let next = {
+                let dir = cur.dir()?;
+                if let Some(c) = cred {
+                    if !cur.permits(c, X_OK) {
+                        return Err(Errno::EACCES);
+                    }
+                }
+                if *comp == b".." {
+                    dir.lock()
+                        .parent
+                        .upgrade()
+                        .unwrap_or_else(|| self.root.clone())
+                } else {
+                    if comp.len() > NAME_MAX {
+                        return Err(Errno::ENAMETOOLONG);
+                    }
+                    dir.lock()
+                        .entries
+                        .get(*comp)
+                        .cloned()
+                        .ok_or(Errno::ENOENT)?
+                }
+            };
+            cur = match &next.body {
+                Body::Symlink(target) if !last || follow_last => {
+                    *hops += 1;
+                    if *hops > MAX_SYMLINKS {
+                        return Err(Errno::ELOOP);
+                    }
+                    self.follow(&cur, target, cred, hops)?
+                }
+                _ => next,
+            };
+        }
+        Ok(cur)
+    }
+
+    /// Resolves a symlink `target` found in directory `dir`.
+    fn follow(
+        &self,
+        dir: &Arc<Inode>,
+        target: &[u8],
+        cred: Option<&Cred>,
+        hops: &mut usize,
+    ) -> KResult<Arc<Inode>> {
+        if target.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        if target[0] != b'/' {
+            return self.walk(dir, target, true, cred, hops);
+        }
+        let mp = &self.mount_point;
+        let inside = target.starts_with(mp) && matches!(target.get(mp.len()), None | Some(b'/'));
+        if !inside {
+            return Err(Errno::EACCES);
+        }
+        self.walk(&self.root, &target[mp.len()..], true, cred, hops)
+    }
+
+    fn lookup(&self, path: &[u8], follow: bool, cred: Option<&Cred>) -> KResult<Arc<Inode>> {
+        self.walk(&self.root, path, follow, cred, &mut 0)
+    }
+
+    /// The directory that holds the last component of `path`, and that
+    /// name. The root itself has no parent: `Err(root_err)`.
+    fn parent<'p>(
+        &self,
+        path: &'p [u8],
+        cred: Option<&Cred>,
+        root_err: Errno,
+    ) -> KResult<(Arc<Inode>, &'p [u8])> {
+        let (dir, name) = split_last(path);
+        if name.is_empty() {
+            return Err(root_err);
+        }
+        if name.len() > NAME_MAX {
+            return Err(Errno::ENAMETOOLONG);
+        }
+        let d = self.lookup(dir, true, cred)?;
+        if !d.is_dir() {
+            return Err(Errno::ENOTDIR);
+        }
+        if let Some(c) = cred {
+            if !d.permits(c, X_OK) {
+                return Err(Errno::EACCES);
+            }
+        }
+        Ok((d, name))
+    }
+
+    fn handle(&self, node: Arc<Inode>) -> Arc<dyn FileLike> {
+        Arc::new(MemFile {
+            sh: self.sh.clone(),
+            node,
+        })
+    }
+
+    /// Creates a new entry through `make`, after the checks every creation
+    /// shares.
+    fn create(
+        &self,
+        path: &[u8],
+        cred: &Cred,
+        make: impl FnOnce(&Inode) -> Arc<Inode>,
+    ) -> KResult<Arc<Inode>> {
+        let _tree = self.sh.tree.lock();
+        let (dir, name) = self.parent(path, Some(cred), Errno::EEXIST)?;
+        let d = dir.dir()?;
+        let mut g = d.lock();
+        if g.entries.contains_key(name) {
+            return Err(Errno::EEXIST);
+        }
+        if g.removed {
+            return Err(Errno::ENOENT);
+        }
+        if !dir.permits(cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        let node = make(&dir);
+        if let Body::Dir(child) = &node.body {
+            child.lock().parent = Arc::downgrade(&dir);
+            dir.meta.lock().nlink += 1;
+        }
+        g.entries.insert(name.to_vec(), node.clone());
+        dir.touch(self.sh.now());
+        Ok(node)
+    }
+}
+
+impl FileSystem for MemFs {
+    fn open(&self, path: &[u8], flags: u32, mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>> {
+        let nofollow = flags & O_NOFOLLOW != 0;
+        let node = if flags & O_CREAT != 0 && !path.is_empty() {
+            if flags & O_DIRECTORY != 0 {
+                return Err(Errno::EINVAL);
+            }
+            let tree = self.sh.tree.lock();
+            let (dir, name) = self.parent(path, Some(cred), Errno::EISDIR)?;
+            let d = dir.dir()?;
+            let mut g = d.lock();
+            match g.entries.get(name).cloned() {
+                Some(existing) => {
+                    drop(g);
+                    drop(tree);
+                    if flags & O_EXCL != 0 {
+                        return Err(Errno::EEXIST);
+                    }
+                    match &existing.body {
+                        Body::Symlink(_) if nofollow => return Err(Errno::ELOOP),
+                        Body::Symlink(target) => self.follow(&dir, target, Some(cred), &mut 1)?,
+                        _ => existing,
+                    }
+                }
+                None => {
+                    if g.removed {
+                        return Err(Errno::ENOENT);
+                    }
+                    if !dir.permits(cred, W_OK | X_OK) {
+                        return Err(Errno::EACCES);
+                    }
+                    let node = self.new_inode(
+                        S_IFREG | (mode & 0o7777),
+                        cred,
+                        &dir,
+                        Body::File(FileBody {
+                            data: RwLock::new(Vec::new()),
+                            sh: self.sh.clone(),
+                        }),
+                    );
+                    g.entries.insert(name.to_vec(), node.clone());
+                    dir.touch(self.sh.now());
+                    // A new file opens in any access mode, whatever its mode.
+                    return Ok(self.handle(node));
+                }
+            }
+        } else {
+            self.lookup(path, !nofollow, Some(cred))?
+        };
+        let acc = flags & O_ACCMODE;
+        let path_only = flags & O_PATH != 0;
+        match &node.body {
+            Body::Symlink(_) if !path_only => return Err(Errno::ELOOP),
+            Body::Dir(_) => {
+                if !path_only && (acc != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0) {
+                    return Err(Errno::EISDIR);
+                }
+            }
+            _ if flags & O_DIRECTORY != 0 => return Err(Errno::ENOTDIR),
+            _ => {}
+        }
+        if path_only {
+            return Ok(self.handle(node));
+        }
+        let mut want = 0;
+        if acc == O_RDONLY || acc == O_RDWR {
+            want |= R_OK;
+        }
+        if acc == O_WRONLY || acc == O_RDWR || flags & O_TRUNC != 0 {
+            want |= W_OK;
+        }
+        if !node.permits(cred, want) {
+            return Err(Errno::EACCES);
+        }
+        if flags & O_TRUNC != 0 {
+            if let Body::File(f) = &node.body {
+                let mut data = f.data.write();
+                self.sh.resize(data.len(), 0)?;
+                data.clear();
+                data.shrink_to_fit();
+                node.touch(self.sh.now());
+            }
+        }
+        Ok(self.handle(node))
+    }
+
+    fn stat(&self, path: &[u8], follow: bool) -> KResult<Stat> {
+        Ok(self.lookup(path, follow, None)?.stat(self.sh.dev))
+    }
+
+    fn access(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
+        let node = self.lookup(path, true, Some(cred))?;
+        if mode & (R_OK | W_OK | X_OK) != 0 && !node.permits(cred, mode) {
+            return Err(Errno::EACCES);
+        }
+        Ok(())
+    }
+
+    fn mkdir(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
+        self.create(path, cred, |parent| {
+            let body = Body::Dir(Mutex::new(DirData {
+                entries: BTreeMap::new(),
+                parent: Weak::new(),
+                removed: false,
+            }));
+            self.new_inode(S_IFDIR | (mode & 0o7777), cred, parent, body)
+        })?;
+        Ok(())
+    }
+
+    fn rmdir(&self, path: &[u8], cred: &Cred) -> KResult<()> {
+        let _tree = self.sh.tree.lock();
+        let (dir, name) = self.parent(path, Some(cred), Errno::EBUSY)?;
+        let d = dir.dir()?;
+        let mut g = d.lock();
+        let victim = g.entries.get(name).cloned().ok_or(Errno::ENOENT)?;
+        let vd = victim.dir()?;
+        let mut vg = vd.lock();
+        if !vg.entries.is_empty() {
+            return Err(Errno::ENOTEMPTY);
+        }
+        if !dir.permits(cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        if !sticky_ok(&dir, &victim, cred) {
+            return Err(Errno::EPERM);
+        }
+        g.entries.remove(name);
+        vg.removed = true;
+        let t = self.sh.now();
+        {
+            let mut vm = victim.meta.lock();
+            vm.nlink = 0;
+            vm.ctime = t;
+        }
+        dir.meta.lock().nlink -= 1;
+        dir.touch(t);
+        Ok(())
+    }
+
+    fn unlink(&self, path: &[u8], cred: &Cred) -> KResult<()> {
+        let _tree = self.sh.tree.lock();
+        let (dir, name) = self.parent(path, Some(cred), Errno::EISDIR)?;
+        let d = dir.dir()?;
+        let mut g = d.lock();
+        let victim = g.entries.get(name).cloned().ok_or(Errno::ENOENT)?;
+        if victim.is_dir() {
+            return Err(Errno::EISDIR);
+        }
+        if !dir.permits(cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        if !sticky_ok(&dir, &victim, cred) {
+            return Err(Errno::EPERM);
+        }
+        g.entries.remove(name);
+        let t = self.sh.now();
+        {
+            let mut vm = victim.meta.lock();
+            vm.nlink = vm.nlink.saturating_sub(1);
+            vm.ctime = t;
+        }
+        dir.touch(t);
+        Ok(())
+    }
+
+    fn rename(&self, from: &[u8], to: &[u8], cred: &Cred) -> KResult<()> {
+        let _tree = self.sh.tree.lock();
+        let (fdir, fname) = self.parent(from, Some(cred), Errno::EBUSY)?;
+        let (tdir, tname) = self.parent(to, Some(cred), Errno::EBUSY)?;
+        let same_dir = Arc::ptr_eq(&fdir, &tdir);
+        let src = fdir
+            .dir()?
+            .lock()
+            .entries
+            .get(fname)
+            .cloned()
+            .ok_or(Errno::ENOENT)?;
+        let (dst, removed) = {
+            let g = tdir.dir()?.lock();
+            (g.entries.get(tname).cloned(), g.removed)
+        };
+        if removed {
+            return Err(Errno::ENOENT);
+        }
+        if dst.as_ref().is_some_and(|d| Arc::ptr_eq(d, &src)) {
+            return Ok(());
+        }
+        // A directory may not move below itself. Parent links only change
+        // under the tree lock, which we hold.
+        if src.is_dir() {
+            let mut up = tdir.clone();
+            loop {
+                if Arc::ptr_eq(&up, &src) {
+                    return Err(Errno::EINVAL);
+                }
+                let p = up.dir()?.lock().parent.upgrade();
+                match p {
+                    Some(p) if !Arc::ptr_eq(&p, &up) => up = p,
+                    _ => break,
+                }
+            }
+        }
+        if let Some(dst) = &dst {
+            match (src.is_dir(), dst.is_dir()) {
+                (true, false) => return Err(Errno::ENOTDIR),
+                (false, true) => return Err(Errno::EISDIR),
+                (true, true) if !dst.dir()?.lock().entries.is_empty() => {
+                    return Err(Errno::ENOTEMPTY)
+                }
+                _ => {}
+            }
+        }
+        if !fdir.permits(cred, W_OK | X_OK) || !tdir.permits(cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        if !sticky_ok(&fdir, &src, cred) || dst.as_ref().is_some_and(|d| !sticky_ok(&tdir, d, cred))
+        {
+            return Err(Errno::EPERM);
+        }
+        // Moving a directory to a new parent rewrites its `..`.
+        if src.is_dir() && !same_dir && !src.permits(cred, W_OK) {
+            return Err(Errno::EACCES);
+        }
+        let t = self.sh.now();
+        // The target name switches to the source in one step.
+        tdir.dir()?
+            .lock()
+            .entries
+            .insert(tname.to_vec(), src.clone());
+        fdir.dir()?.lock().entries.remove(fname);
+        if let Some(dst) = dst {
+            if let Body::Dir(dd) = &dst.body {
+                dd.lock().removed = true;
+                dst.meta.lock().nlink = 0;
+                tdir.meta.lock().nlink -= 1;
+            } else {
+                let mut dm = dst.meta.lock();
+                dm.nlink = dm.nlink.saturating_sub(1);
+            }
+            dst.change(t);
+        }
+        if let Body::Dir(sd) = &src.body {
+            if !same_dir {
+                sd.lock().parent = Arc::downgrade(&tdir);
+                fdir.meta.lock().nlink -= 1;
+                tdir.meta.lock().nlink += 1;
+            }
+        }
+        src.change(t);
+        fdir.touch(t);
+        tdir.touch(t);
+        Ok(())
+    }
+
+    fn link(&self, from: &[u8], to: &[u8], cred: &Cred) -> KResult<()> {
+        let _tree = self.sh.tree.lock();
+        let src = self.lookup(from, false, Some(cred))?;
+        if src.is_dir() {
+            return Err(Errno::EPERM);
+        }
+        let (dir, name) = self.parent(to, Some(cred), Errno::EEXIST)?;
+        let d = dir.dir()?;
+        let mut g = d.lock();
+        if g.entries.contains_key(name) {
+            return Err(Errno::EEXIST);
+        }
+        if g.removed {
+            return Err(Errno::ENOENT);
+        }
+        if !dir.permits(cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        let t = self.sh.now();
+        {
+            let mut m = src.meta.lock();
+            if m.nlink == 0 {
+                return Err(Errno::ENOENT);
+            }
+            m.nlink += 1;
+            m.ctime = t;
+        }
+        g.entries.insert(name.to_vec(), src);
+        dir.touch(t);
+        Ok(())
+    }
+
+    fn symlink(&self, target: &[u8], path: &[u8], cred: &Cred) -> KResult<()> {
+        if target.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        self.create(path, cred, |parent| {
+            self.new_inode(
+                S_IFLNK | 0o777,
+                cred,
+                parent,
+                Body::Symlink(target.to_vec()),
+            )
+        })?;
+        Ok(())
+    }
+
+    fn readlink(&self, path: &[u8]) -> KResult<Vec<u8>> {
+        match &self.lookup(path, false, None)?.body {
+            Body::Symlink(t) => Ok(t.clone()),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    fn chmod(&self, path: &[u8], mode: u32, follow: bool) -> KResult<()> {
+        let node = self.lookup(path, follow, None)?;
+        if matches!(node.body, Body::Symlink(_)) {
+            return Err(Errno::EOPNOTSUPP);
+        }
+        self.handle(node).chmod(mode)
+    }
+
+    fn chown(&self, path: &[u8], uid: Option<u32>, gid: Option<u32>, follow: bool) -> KResult<()> {
+        let node = self.lookup(path, follow, None)?;
+        self.handle(node).chown(uid, gid)
+    }
+
+    fn set_times(
+        &self,
+        path: &[u8],
+        atime: TimeSpec,
+        mtime: TimeSpec,
+        follow: bool,
+    ) -> KResult<()> {
+        let node = self.lookup(path, follow, None)?;
+        self.handle(node).set_times(atime, mtime)
+    }
+
+    fn truncate(&self, path: &[u8], len: u64) -> KResult<()> {
+        let node = self.lookup(path, true, None)?;
+        self.handle(node).truncate(len)
+    }
+}
+
+/// An open memfs inode (any kind: directories and, with `O_PATH`, symlinks
+/// too).
+struct MemFile {
+    sh: Arc<Shared>,
+    node: Arc<Inode>,
+}
+
+impl FileLike for MemFile {
+    fn seekable(&self) -> bool {
+        matches!(self.node.body, Body::File(_))
+    }
+
+    fn read(&self, _buf: &mut [u8], _status: u32) -> KResult<usize> {
+        Err(if self.node.is_dir() {
+            Errno::EISDIR
+        } else {
+            Errno::EINVAL
+        })
+    }
+
+    fn pread(&self, buf: &mut [u8], offset: u64) -> KResult<usize> {
+        match &self.node.body {
+            Body::File(f) => {
+                let data = f.data.read();
+                let Ok(start) = usize::try_from(offset) else {
+                    return Ok(0);
+                };
+                if start >= data.len() {
+                    return Ok(0);
+                }
+                let n = buf.len().min(data.len() - start);
+                buf[..n].copy_from_slice(&data[start..start + n]);
+                Ok(n)
+            }
+            Body::Dir(_) => Err(Errno::EISDIR),
+            Body::Symlink(_) => Err(Errno::EBADF),
+        }
+    }
+
+    fn pwrite(&self, src: &[u8], offset: u64) -> KResult<usize> {
+        let Body::File(f) = &self.node.body else {
+            return Err(Errno::EBADF);
+        };
+        if src.is_empty() {
+            return Ok(0);
+        }
+        let start = usize::try_from(offset).map_err(|_| Errno::EFBIG)?;
+        let end = start.checked_add(src.len()).ok_or(Errno::EFBIG)?;
+        if end as u64 > i64::MAX as u64 {
+            return Err(Errno::EFBIG);
+        }
+        let mut data = f.data.write();
+        if end > data.len() {
+            self.sh.resize(data.len(), end)?;
+            data.resize(end, 0);
+        }
+        data[start..end].copy_from_slice(src);
+        drop(data);
+        self.node.touch(self.sh.now());
+        Ok(src.len())
+    }
+
+    fn stat(&self) -> KResult<Stat> {
+        Ok(self.node.stat(self.sh.dev))
+    }
+
+    fn read_dir(&self) -> KResult<Vec<DirEntry>> {
+        let d = self.node.dir()?;
+        let g = d.lock();
+        let parent = g.parent.upgrade().map_or(self.node.ino, |p| p.ino);
+        let mut out = Vec::with_capacity(g.entries.len() + 2);
+        out.push(DirEntry {
+            ino: self.node.ino,
+            kind: DT_DIR,
+            name: b".".to_vec(),
+        });
+        out.push(DirEntry {
+            ino: parent,
+            kind: DT_DIR,
+            name: b"..".to_vec(),
+        });
+        for (name, node) in &g.entries {
+            out.push(DirEntry {
+                ino: node.ino,
+                kind: node.d_type(),
+                name: name.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn truncate(&self, len: u64) -> KResult<()> {
+        match &self.node.body {
+            Body::File(f) => {
+                let len = usize::try_from(len).map_err(|_| Errno::EFBIG)?;
+                let mut data = f.data.write();
+                self.sh.resize(data.len(), len)?;
+                data.resize(len, 0);
+                if len < data.capacity() / 2 {
+                    data.shrink_to_fit();
+                }
+                drop(data);
+                self.node.touch(self.sh.now());
+                Ok(())
+            }
+            Body::Dir(_) => Err(Errno::EISDIR),
+            Body::Symlink(_) => Err(Errno::EINVAL),
+        }
+    }
+
+    fn chmod(&self, mode: u32) -> KResult<()> {
+        let t = self.sh.now();
+        let mut m = self.node.meta.lock();
+        m.mode = (m.mode & S_IFMT) | (mode & 0o7777);
+        m.ctime = t;
+        Ok(())
+    }
+
+    fn chown(&self, uid: Option<u32>, gid: Option<u32>) -> KResult<()> {
+        let t = self.sh.now();
+        let mut m = self.node.meta.lock();
+        if let Some(u) = uid {
+            m.uid = u;
+        }
+        if let Some(g) = gid {
+            m.gid = g;
+        }
+        // As Linux: a change of owner drops set-user-ID (and set-group-ID on
+        // group-executable files) from non-directories.
+        if (uid.is_some() || gid.is_some()) && m.mode & S_IFMT != S_IFDIR {
+            m.mode &= !S_ISUID;
+            if m.mode & 0o010 != 0 {
+                m.mode &= !S_ISGID;
+            }
+        }
+        m.ctime = t;
+        Ok(())
+    }
+
+    fn set_times(&self, atime: TimeSpec, mtime: TimeSpec) -> KResult<()> {
+        let t = self.sh.now();
+        let mut m = self.node.meta.lock();
+        let pick = |spec: TimeSpec, old: Timespec| match spec {
+            TimeSpec::Now => t,
+            TimeSpec::Omit => old,
+            TimeSpec::At(ts) => ts,
+        };
+        m.atime = pick(atime, m.atime);
+        m.mtime = pick(mtime, m.mtime);
+        m.ctime = t;
+        Ok(())
+    }
+}
