@@ -580,3 +580,273 @@ impl FileLike for HostFile {
         rustix::fs::futimens(&self.file, &t).map_err(rerrno)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cap_std::ambient_authority;
+    use std::os::unix::fs::symlink;
+
+    /// A temp dir holding `outside` (a secret file) and `root/`, the
+    /// directory the file system serves.
+    fn setup() -> (tempfile::TempDir, HostFs) {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("outside"), b"secret").unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir(&root).unwrap();
+        std::fs::write(root.join("f"), b"hello").unwrap();
+        std::fs::create_dir(root.join("d")).unwrap();
+        let dir = Dir::open_ambient_dir(&root, ambient_authority()).unwrap();
+        (tmp, HostFs::new(dir, false))
+    }
+
+    fn me() -> Cred {
+        Cred::from_host()
+    }
+
+    fn read_all(f: &dyn FileLike) -> Vec<u8> {
+        let mut buf = vec![0u8; 4096];
+        let n = f.pread(&mut buf, 0).unwrap();
+        buf.truncate(n);
+        buf
+    }
+
+    #[test]
+    fn escapes_are_refused() {
+        let (tmp, fs) = setup();
+        let root = tmp.path().join("root");
+        symlink("../outside", root.join("dotdot")).unwrap();
+        symlink(tmp.path().join("outside"), root.join("abs")).unwrap();
+        symlink("/", root.join("slash")).unwrap();
+        symlink("d/../../outside", root.join("sneaky")).unwrap();
+        // A chain: each hop is relative, together they leave.
+        symlink("../hop2", root.join("d/hop1")).unwrap();
+        symlink("d/../..", root.join("hop2")).unwrap();
+        symlink("loop_b", root.join("loop_a")).unwrap();
+        symlink("loop_a", root.join("loop_b")).unwrap();
+        for (path, what) in [
+            (&b"dotdot"[..], "symlink to .."),
+            (b"abs", "absolute symlink"),
+            (b"sneaky", "symlink through a dir"),
+        ] {
+            assert_eq!(
+                fs.open(path, O_RDONLY, 0, &me()).err(),
+                Some(Errno::EACCES),
+                "{what}"
+            );
+            assert_eq!(fs.stat(path, true).err(), Some(Errno::EACCES), "{what}");
+            assert_eq!(fs.truncate(path, 0).err(), Some(Errno::EACCES), "{what}");
+        }
+        assert_eq!(
+            fs.open(b"slash/etc/passwd", O_RDONLY, 0, &me()).err(),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(fs.stat(b"slash", true).err(), Some(Errno::EACCES));
+        assert_eq!(
+            fs.open(b"d/hop1/outside", O_RDONLY, 0, &me()).err(),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(fs.stat(b"d/hop1", true).err(), Some(Errno::EACCES));
+        assert_eq!(
+            fs.mkdir(b"slash/tmp/x", 0o755, &me()).err(),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(
+            fs.open(b"loop_a", O_RDONLY, 0, &me()).err(),
+            Some(Errno::ELOOP)
+        );
+        assert_eq!(fs.stat(b"loop_a", true).err(), Some(Errno::ELOOP));
+        // Lexical `..` never reaches the file system (the VFS removes it),
+        // but if it did, it is refused too.
+        assert_eq!(
+            fs.open(b"../outside", O_RDONLY, 0, &me()).err(),
+            Some(Errno::EACCES)
+        );
+        // The links themselves are fine to look at.
+        assert_eq!(fs.stat(b"abs", false).unwrap().mode & S_IFMT, S_IFLNK);
+        assert_eq!(fs.readlink(b"dotdot").unwrap(), b"../outside");
+        // Writing through an escaping link creates nothing outside.
+        assert!(fs
+            .open(b"dotdot", O_CREAT | O_WRONLY | O_TRUNC, 0o644, &me())
+            .is_err());
+        assert_eq!(
+            std::fs::read(tmp.path().join("outside")).unwrap(),
+            b"secret"
+        );
+        // Relative symlinks inside work.
+        symlink("d/../f", root.join("ok")).unwrap();
+        assert_eq!(
+            read_all(&*fs.open(b"ok", O_RDONLY, 0, &me()).unwrap()),
+            b"hello"
+        );
+    }
+
+    #[test]
+    fn files_read_write_stat() {
+        let (tmp, fs) = setup();
+        let f = fs.open(b"f", O_RDWR, 0, &me()).unwrap();
+        assert!(f.seekable());
+        assert_eq!(read_all(&*f), b"hello");
+        assert_eq!(f.pwrite(b"J", 0), Ok(1));
+        assert_eq!(f.pwrite(b"!", 7), Ok(1));
+        assert_eq!(read_all(&*f), b"Jello\0\0!");
+        let st = f.stat().unwrap();
+        let host = std::fs::metadata(tmp.path().join("root/f")).unwrap();
+        use std::os::unix::fs::MetadataExt as _;
+        assert_eq!(
+            (st.ino, st.dev, st.size, st.mode),
+            (host.ino(), host.dev(), 8, host.mode())
+        );
+        assert_eq!(fs.stat(b"f", true).unwrap(), st);
+        f.truncate(2).unwrap();
+        assert_eq!(read_all(&*f), b"Je");
+        f.chmod(0o600).unwrap();
+        assert_eq!(fs.stat(b"f", true).unwrap().mode, S_IFREG | 0o600);
+        f.set_times(
+            TimeSpec::At(Timespec { sec: 1000, nsec: 5 }),
+            TimeSpec::Omit,
+        )
+        .unwrap();
+        assert_eq!(
+            fs.stat(b"f", true).unwrap().atime,
+            Timespec { sec: 1000, nsec: 5 }
+        );
+        f.chown(Some(st.uid), Some(st.gid)).unwrap();
+        f.sync().unwrap();
+    }
+
+    #[test]
+    fn open_flags() {
+        let (_tmp, fs) = setup();
+        let c = me();
+        assert_eq!(fs.open(b"d", O_WRONLY, 0, &c).err(), Some(Errno::EISDIR));
+        assert_eq!(
+            fs.open(b"f", O_RDONLY | O_DIRECTORY, 0, &c).err(),
+            Some(Errno::ENOTDIR)
+        );
+        assert_eq!(
+            fs.open(b"f", O_CREAT | O_EXCL | O_WRONLY, 0o644, &c).err(),
+            Some(Errno::EEXIST)
+        );
+        assert_eq!(fs.open(b"nope", O_RDONLY, 0, &c).err(), Some(Errno::ENOENT));
+        assert_eq!(fs.open(b"f/x", O_RDONLY, 0, &c).err(), Some(Errno::ENOTDIR));
+        // POSIX allows creating a file opened read-only.
+        let n = fs.open(b"new", O_CREAT | O_RDONLY, 0o640, &c).unwrap();
+        assert_eq!(n.stat().unwrap().mode, S_IFREG | 0o640);
+        symlink("f", _tmp.path().join("root/l")).unwrap();
+        assert_eq!(
+            fs.open(b"l", O_RDONLY | O_NOFOLLOW, 0, &c).err(),
+            Some(Errno::ELOOP)
+        );
+        let p = fs.open(b"l", O_PATH | O_NOFOLLOW, 0, &c).unwrap();
+        assert_eq!(p.stat().unwrap().mode & S_IFMT, S_IFLNK);
+        let t = fs.open(b"f", O_WRONLY | O_TRUNC, 0, &c).unwrap();
+        assert_eq!(t.stat().unwrap().size, 0);
+    }
+
+    #[test]
+    fn directories_list_dot_and_dotdot() {
+        let (tmp, fs) = setup();
+        let root = fs.open(b"", O_RDONLY | O_DIRECTORY, 0, &me()).unwrap();
+        assert!(!root.seekable());
+        let mut buf = [0u8; 4];
+        assert_eq!(root.read(&mut buf, 0), Err(Errno::EISDIR));
+        let ents = root.read_dir().unwrap();
+        assert_eq!(ents[0].name, b".");
+        assert_eq!(ents[1].name, b"..");
+        let root_ino = fs.stat(b"", true).unwrap().ino;
+        // The root's `..` is itself: nothing about the host's parent leaks.
+        assert_eq!((ents[0].ino, ents[1].ino), (root_ino, root_ino));
+        let mut rest: Vec<_> = ents[2..].iter().map(|e| (e.name.clone(), e.kind)).collect();
+        rest.sort();
+        assert_eq!(rest, [(b"d".to_vec(), DT_DIR), (b"f".to_vec(), DT_REG)]);
+        let d = fs.open(b"d", O_RDONLY, 0, &me()).unwrap();
+        let ents = d.read_dir().unwrap();
+        assert_eq!(ents[1].ino, root_ino);
+        assert_eq!(
+            fs.open(b"f", O_RDONLY, 0, &me()).unwrap().read_dir().err(),
+            Some(Errno::ENOTDIR)
+        );
+        drop(tmp);
+    }
+
+    #[test]
+    fn names_change() {
+        let (tmp, fs) = setup();
+        let c = me();
+        fs.mkdir(b"d/e", 0o750, &c).unwrap();
+        assert_eq!(fs.stat(b"d/e", true).unwrap().mode & 0o777, 0o750);
+        assert_eq!(fs.mkdir(b"d/e", 0o750, &c), Err(Errno::EEXIST));
+        assert_eq!(fs.rmdir(b"d", &c), Err(Errno::ENOTEMPTY));
+        assert_eq!(fs.unlink(b"d", &c), Err(Errno::EISDIR));
+        fs.rename(b"f", b"d/e/g", &c).unwrap();
+        fs.link(b"d/e/g", b"h", &c).unwrap();
+        assert_eq!(fs.stat(b"h", true).unwrap().nlink, 2);
+        fs.symlink(b"/anything/at/all", b"s", &c).unwrap();
+        assert_eq!(fs.readlink(b"s").unwrap(), b"/anything/at/all");
+        assert_eq!(fs.readlink(b"h"), Err(Errno::EINVAL));
+        fs.unlink(b"s", &c).unwrap();
+        fs.unlink(b"d/e/g", &c).unwrap();
+        fs.rmdir(b"d/e", &c).unwrap();
+        fs.chmod(b"h", 0o604, true).unwrap();
+        fs.set_times(
+            b"h",
+            TimeSpec::Now,
+            TimeSpec::At(Timespec { sec: 42, nsec: 0 }),
+            true,
+        )
+        .unwrap();
+        let st = fs.stat(b"h", true).unwrap();
+        assert_eq!((st.mode & 0o777, st.mtime.sec), (0o604, 42));
+        fs.chown(b"h", None, None, false).unwrap();
+        fs.truncate(b"h", 1).unwrap();
+        assert_eq!(std::fs::read(tmp.path().join("root/h")).unwrap(), b"h");
+        assert_eq!(fs.rename(b"", b"x", &c), Err(Errno::EBUSY));
+        assert_eq!(fs.rmdir(b"", &c), Err(Errno::EBUSY));
+        assert_eq!(fs.access(b"h", R_OK | W_OK, &c), Ok(()));
+        assert_eq!(fs.access(b"h", X_OK, &c), Err(Errno::EACCES));
+    }
+
+    #[test]
+    fn read_only_mounts_refuse_changes() {
+        let (tmp, _) = setup();
+        let dir = Dir::open_ambient_dir(tmp.path().join("root"), ambient_authority()).unwrap();
+        let fs = HostFs::new(dir, true);
+        let c = me();
+        let f = fs.open(b"f", O_RDONLY, 0, &c).unwrap();
+        assert_eq!(read_all(&*f), b"hello");
+        assert_eq!(fs.open(b"f", O_WRONLY, 0, &c).err(), Some(Errno::EROFS));
+        assert_eq!(
+            fs.open(b"f", O_RDONLY | O_TRUNC, 0, &c).err(),
+            Some(Errno::EROFS)
+        );
+        assert_eq!(
+            fs.open(b"new", O_CREAT | O_WRONLY, 0o644, &c).err(),
+            Some(Errno::EROFS)
+        );
+        assert_eq!(fs.open(b"new", O_RDONLY, 0, &c).err(), Some(Errno::ENOENT));
+        assert_eq!(
+            fs.open(b"f", O_CREAT | O_EXCL | O_WRONLY, 0o644, &c).err(),
+            Some(Errno::EEXIST)
+        );
+        assert!(fs.open(b"f", O_CREAT | O_RDONLY, 0o644, &c).is_ok());
+        assert_eq!(fs.mkdir(b"x", 0o755, &c), Err(Errno::EROFS));
+        assert_eq!(fs.mkdir(b"d", 0o755, &c), Err(Errno::EEXIST));
+        assert_eq!(fs.unlink(b"f", &c), Err(Errno::EROFS));
+        assert_eq!(fs.rmdir(b"d", &c), Err(Errno::EROFS));
+        assert_eq!(fs.rename(b"f", b"g", &c), Err(Errno::EROFS));
+        assert_eq!(fs.link(b"f", b"g", &c), Err(Errno::EROFS));
+        assert_eq!(fs.symlink(b"f", b"g", &c), Err(Errno::EROFS));
+        assert_eq!(fs.chmod(b"f", 0o777, true), Err(Errno::EROFS));
+        assert_eq!(fs.chown(b"f", None, None, true), Err(Errno::EROFS));
+        assert_eq!(
+            fs.set_times(b"f", TimeSpec::Now, TimeSpec::Now, true),
+            Err(Errno::EROFS)
+        );
+        assert_eq!(fs.truncate(b"f", 0), Err(Errno::EROFS));
+        assert_eq!(fs.access(b"f", W_OK, &c), Err(Errno::EROFS));
+        assert_eq!(f.chmod(0o777), Err(Errno::EROFS));
+        assert_eq!(f.truncate(0), Err(Errno::EROFS));
+        assert_eq!(std::fs::read(tmp.path().join("root/f")).unwrap(), b"hello");
+    }
+}

@@ -936,3 +936,373 @@ impl FileLike for MemFile {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::FakeHost;
+    use std::time::Duration;
+
+    fn fs() -> (MemFs, Arc<FakeHost>) {
+        let host = Arc::new(FakeHost::new());
+        (
+            MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/tmp"),
+            host,
+        )
+    }
+
+    fn user(uid: u32) -> Cred {
+        Cred::new(uid, uid)
+    }
+
+    fn root() -> Cred {
+        Cred::new(0, 0)
+    }
+
+    fn create(fs: &MemFs, path: &[u8], data: &[u8], cred: &Cred) -> Arc<dyn FileLike> {
+        let f = fs.open(path, O_CREAT | O_RDWR, 0o644, cred).unwrap();
+        assert_eq!(f.pwrite(data, 0), Ok(data.len()));
+        f
+    }
+
+    fn read_all(f: &dyn FileLike) -> Vec<u8> {
+        let mut buf = vec![0u8; f.stat().unwrap().size as usize];
+        let n = f.pread(&mut buf, 0).unwrap();
+        buf.truncate(n);
+        buf
+    }
+
+    fn names(fs: &MemFs, dir: &[u8]) -> Vec<Vec<u8>> {
+        let d = fs.open(dir, O_RDONLY | O_DIRECTORY, 0, &root()).unwrap();
+        d.read_dir().unwrap().into_iter().map(|e| e.name).collect()
+    }
+
+    #[test]
+    fn files_read_write_and_grow_sparsely() {
+        let (fs, _) = fs();
+        let f = create(&fs, b"a", b"hello", &root());
+        assert_eq!(f.pwrite(b"!", 10), Ok(1));
+        assert_eq!(read_all(&*f), b"hello\0\0\0\0\0!");
+        let mut buf = [0u8; 4];
+        assert_eq!(f.pread(&mut buf, 100), Ok(0));
+        f.truncate(2).unwrap();
+        assert_eq!(read_all(&*f), b"he");
+        let st = f.stat().unwrap();
+        assert_eq!(st.mode, S_IFREG | 0o644);
+        assert_eq!((st.nlink, st.size), (1, 2));
+        assert_eq!(fs.used(), 2);
+    }
+
+    #[test]
+    fn open_flags() {
+        let (fs, _) = fs();
+        let c = root();
+        create(&fs, b"f", b"data", &c);
+        fs.mkdir(b"d", 0o755, &c).unwrap();
+        fs.symlink(b"f", b"l", &c).unwrap();
+        assert_eq!(
+            fs.open(b"f", O_CREAT | O_EXCL | O_WRONLY, 0o644, &c).err(),
+            Some(Errno::EEXIST)
+        );
+        assert_eq!(
+            fs.open(b"f", O_RDONLY | O_DIRECTORY, 0, &c).err(),
+            Some(Errno::ENOTDIR)
+        );
+        assert_eq!(fs.open(b"d", O_WRONLY, 0, &c).err(), Some(Errno::EISDIR));
+        assert_eq!(fs.open(b"d", O_RDWR, 0, &c).err(), Some(Errno::EISDIR));
+        assert_eq!(
+            fs.open(b"d", O_RDONLY | O_CREAT, 0o644, &c).err(),
+            Some(Errno::EISDIR)
+        );
+        assert_eq!(
+            fs.open(b"l", O_RDONLY | O_NOFOLLOW, 0, &c).err(),
+            Some(Errno::ELOOP)
+        );
+        assert!(fs.open(b"l", O_PATH | O_NOFOLLOW, 0, &c).is_ok());
+        assert_eq!(
+            fs.open(b"missing", O_RDONLY, 0, &c).err(),
+            Some(Errno::ENOENT)
+        );
+        assert_eq!(fs.open(b"f/x", O_RDONLY, 0, &c).err(), Some(Errno::ENOTDIR));
+        assert_eq!(
+            fs.open(b"nodir/x", O_CREAT | O_WRONLY, 0o644, &c).err(),
+            Some(Errno::ENOENT)
+        );
+        // Through the symlink, O_CREAT opens the existing target.
+        let f = fs.open(b"l", O_CREAT | O_RDWR, 0o600, &c).unwrap();
+        assert_eq!(read_all(&*f), b"data");
+        let f = fs.open(b"f", O_WRONLY | O_TRUNC, 0, &c).unwrap();
+        assert_eq!(f.stat().unwrap().size, 0);
+        // A new file opens for writing whatever mode it gets.
+        assert!(fs.open(b"ro", O_CREAT | O_WRONLY, 0o444, &user(5)).is_ok());
+        assert_eq!(
+            fs.open(b"ro", O_WRONLY, 0, &user(5)).err(),
+            Some(Errno::EACCES)
+        );
+    }
+
+    #[test]
+    fn directories_and_link_counts() {
+        let (fs, _) = fs();
+        let c = root();
+        fs.mkdir(b"d", 0o755, &c).unwrap();
+        fs.mkdir(b"d/e", 0o755, &c).unwrap();
+        assert_eq!(fs.mkdir(b"d", 0o755, &c), Err(Errno::EEXIST));
+        assert_eq!(fs.mkdir(b"", 0o755, &c), Err(Errno::EEXIST));
+        assert_eq!(fs.stat(b"d", true).unwrap().nlink, 3);
+        assert_eq!(fs.stat(b"", true).unwrap().nlink, 3);
+        assert_eq!(fs.rmdir(b"d", &c), Err(Errno::ENOTEMPTY));
+        assert_eq!(fs.unlink(b"d", &c), Err(Errno::EISDIR));
+        create(&fs, b"f", b"", &c);
+        assert_eq!(fs.rmdir(b"f", &c), Err(Errno::ENOTDIR));
+        let d = fs.open(b"d", O_RDONLY, 0, &c).unwrap();
+        let ents = d.read_dir().unwrap();
+        assert_eq!(ents[0].name, b".");
+        assert_eq!(ents[0].ino, fs.stat(b"d", true).unwrap().ino);
+        assert_eq!(ents[1].name, b"..");
+        assert_eq!(ents[1].ino, fs.stat(b"", true).unwrap().ino);
+        assert_eq!((ents[2].name.as_slice(), ents[2].kind), (&b"e"[..], DT_DIR));
+        fs.rmdir(b"d/e", &c).unwrap();
+        fs.rmdir(b"d", &c).unwrap();
+        assert_eq!(fs.stat(b"", true).unwrap().nlink, 2);
+        // The open directory lives on, empty, and takes no new names.
+        assert_eq!(d.stat().unwrap().nlink, 0);
+        assert_eq!(d.read_dir().unwrap().len(), 2);
+        assert_eq!(fs.rmdir(b"", &c), Err(Errno::EBUSY));
+    }
+
+    #[test]
+    fn hard_links_share_the_inode() {
+        let (fs, _) = fs();
+        let c = root();
+        create(&fs, b"a", b"x", &c);
+        fs.link(b"a", b"b", &c).unwrap();
+        assert_eq!(fs.stat(b"a", true).unwrap().nlink, 2);
+        assert_eq!(
+            fs.stat(b"a", true).unwrap().ino,
+            fs.stat(b"b", true).unwrap().ino
+        );
+        assert_eq!(fs.link(b"a", b"b", &c), Err(Errno::EEXIST));
+        fs.mkdir(b"d", 0o755, &c).unwrap();
+        assert_eq!(fs.link(b"d", b"d2", &c), Err(Errno::EPERM));
+        fs.unlink(b"a", &c).unwrap();
+        let b = fs.open(b"b", O_RDONLY, 0, &c).unwrap();
+        assert_eq!(read_all(&*b), b"x");
+        assert_eq!(b.stat().unwrap().nlink, 1);
+        // Unlinked but open: still readable; bytes come back when closed.
+        fs.unlink(b"b", &c).unwrap();
+        assert_eq!(read_all(&*b), b"x");
+        assert_eq!(fs.used(), 1);
+        drop(b);
+        assert_eq!(fs.used(), 0);
+    }
+
+    #[test]
+    fn rename_rules() {
+        let (fs, _) = fs();
+        let c = root();
+        create(&fs, b"a", b"A", &c);
+        create(&fs, b"b", b"B", &c);
+        fs.mkdir(b"d", 0o755, &c).unwrap();
+        fs.mkdir(b"d/sub", 0o755, &c).unwrap();
+        fs.mkdir(b"e", 0o755, &c).unwrap();
+        fs.rename(b"a", b"b", &c).unwrap();
+        assert_eq!(fs.stat(b"a", true).err(), Some(Errno::ENOENT));
+        assert_eq!(read_all(&*fs.open(b"b", O_RDONLY, 0, &c).unwrap()), b"A");
+        assert_eq!(fs.rename(b"b", b"d", &c), Err(Errno::EISDIR));
+        assert_eq!(fs.rename(b"d", b"b", &c), Err(Errno::ENOTDIR));
+        assert_eq!(fs.rename(b"e", b"d", &c), Err(Errno::ENOTEMPTY));
+        assert_eq!(fs.rename(b"d", b"d/sub/x", &c), Err(Errno::EINVAL));
+        assert_eq!(fs.rename(b"d", b"d/x", &c), Err(Errno::EINVAL));
+        assert_eq!(fs.rename(b"nope", b"x", &c), Err(Errno::ENOENT));
+        assert_eq!(fs.rename(b"", b"x", &c), Err(Errno::EBUSY));
+        // Same file: nothing happens.
+        fs.link(b"b", b"b2", &c).unwrap();
+        fs.rename(b"b", b"b2", &c).unwrap();
+        assert!(fs.stat(b"b", true).is_ok());
+        // A directory over an empty one, to a new parent.
+        fs.rename(b"d/sub", b"e", &c).unwrap();
+        assert_eq!(fs.stat(b"d", true).unwrap().nlink, 2);
+        assert_eq!(fs.stat(b"", true).unwrap().nlink, 4);
+        fs.rename(b"e", b"d/moved", &c).unwrap();
+        assert_eq!(fs.stat(b"d", true).unwrap().nlink, 3);
+        assert_eq!(fs.stat(b"", true).unwrap().nlink, 3);
+        let moved = fs.open(b"d/moved", O_RDONLY, 0, &c).unwrap();
+        assert_eq!(
+            moved.read_dir().unwrap()[1].ino,
+            fs.stat(b"d", true).unwrap().ino
+        );
+        // `..` inside the moved directory now leads to its new parent.
+        fs.symlink(b"../..", b"d/moved/up", &c).unwrap();
+        assert_eq!(fs.stat(b"d/moved/up", true).unwrap().ino, 1);
+    }
+
+    #[test]
+    fn symlinks_resolve_inside_and_never_escape() {
+        let (fs, _) = fs();
+        let c = root();
+        fs.mkdir(b"d", 0o755, &c).unwrap();
+        create(&fs, b"d/f", b"F", &c);
+        fs.symlink(b"f", b"d/rel", &c).unwrap();
+        fs.symlink(b"/tmp/d/f", b"abs", &c).unwrap();
+        fs.symlink(b"/etc/passwd", b"out", &c).unwrap();
+        fs.symlink(b"/tmpx", b"out2", &c).unwrap();
+        fs.symlink(b"../../../../d/f", b"d/up", &c).unwrap();
+        fs.symlink(b"d", b"dl", &c).unwrap();
+        fs.symlink(b"loop2", b"loop1", &c).unwrap();
+        fs.symlink(b"loop1", b"loop2", &c).unwrap();
+        let ino = fs.stat(b"d/f", true).unwrap().ino;
+        assert_eq!(fs.stat(b"d/rel", true).unwrap().ino, ino);
+        assert_eq!(fs.stat(b"abs", true).unwrap().ino, ino);
+        assert_eq!(fs.stat(b"d/up", true).unwrap().ino, ino);
+        assert_eq!(fs.stat(b"dl/f", false).unwrap().ino, ino);
+        assert_eq!(fs.stat(b"out", true).err(), Some(Errno::EACCES));
+        assert_eq!(fs.stat(b"out2", true).err(), Some(Errno::EACCES));
+        assert_eq!(fs.stat(b"loop1", true).err(), Some(Errno::ELOOP));
+        assert_eq!(fs.stat(b"d/rel", false).unwrap().mode, S_IFLNK | 0o777);
+        assert_eq!(fs.stat(b"d/rel", false).unwrap().size, 1);
+        assert_eq!(fs.readlink(b"abs").unwrap(), b"/tmp/d/f");
+        assert_eq!(fs.readlink(b"d/f"), Err(Errno::EINVAL));
+        assert_eq!(fs.symlink(b"", b"e", &c), Err(Errno::ENOENT));
+        assert_eq!(fs.symlink(b"x", b"abs", &c), Err(Errno::EEXIST));
+        // Mounted at `/`, every absolute target is inside.
+        let rootfs = MemFs::new(Arc::new(FakeHost::new()), 0, 0, 0o755);
+        rootfs.mkdir(b"etc", 0o755, &c).unwrap();
+        rootfs.symlink(b"/etc", b"e", &c).unwrap();
+        assert_eq!(rootfs.stat(b"e", true).unwrap().mode & S_IFMT, S_IFDIR);
+    }
+
+    #[test]
+    fn permissions_and_sticky_bit() {
+        let (fs, _) = fs();
+        let (alice, bob) = (user(1000), user(1001));
+        create(&fs, b"alice", b"", &alice);
+        // /tmp is 01777: bob may create but not remove alice's file.
+        create(&fs, b"bob", b"", &bob);
+        assert_eq!(fs.unlink(b"alice", &bob), Err(Errno::EPERM));
+        assert_eq!(fs.rename(b"alice", b"x", &bob), Err(Errno::EPERM));
+        assert_eq!(fs.rename(b"bob", b"alice", &bob), Err(Errno::EPERM));
+        fs.unlink(b"alice", &root()).unwrap();
+        fs.mkdir(b"private", 0o700, &alice).unwrap();
+        create(&fs, b"private/f", b"", &alice);
+        assert_eq!(fs.stat(b"private/f", true).unwrap().uid, 1000);
+        assert_eq!(
+            fs.open(b"private/f", O_RDONLY, 0, &bob).err(),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(
+            fs.open(b"private/g", O_CREAT | O_WRONLY, 0o644, &bob).err(),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(fs.access(b"private/f", F_OK, &bob), Err(Errno::EACCES));
+        assert_eq!(fs.access(b"private", R_OK | W_OK | X_OK, &alice), Ok(()));
+        assert_eq!(fs.access(b"private", R_OK, &bob), Err(Errno::EACCES));
+        // Root reads and writes anything, but executes only what has an x bit.
+        assert!(fs.open(b"private/f", O_RDWR, 0, &root()).is_ok());
+        assert_eq!(fs.access(b"private/f", X_OK, &root()), Err(Errno::EACCES));
+        fs.chmod(b"private/f", 0o744, true).unwrap();
+        assert_eq!(fs.access(b"private/f", X_OK, &root()), Ok(()));
+        // Write-protected directory.
+        fs.mkdir(b"ro", 0o555, &alice).unwrap();
+        assert_eq!(fs.mkdir(b"ro/x", 0o755, &alice), Err(Errno::EACCES));
+        assert_eq!(fs.symlink(b"t", b"ro/x", &alice), Err(Errno::EACCES));
+        // Set-group-ID directories hand down their group.
+        fs.mkdir(b"shared", 0o2777, &root()).unwrap();
+        fs.chown(b"shared", None, Some(50), true).unwrap();
+        create(&fs, b"shared/f", b"", &alice);
+        fs.mkdir(b"shared/d", 0o755, &alice).unwrap();
+        assert_eq!(fs.stat(b"shared/f", true).unwrap().gid, 50);
+        assert_eq!(fs.stat(b"shared/d", true).unwrap().mode, S_IFDIR | 0o2755);
+    }
+
+    #[test]
+    fn inodes_are_unique_and_times_follow_the_clock() {
+        let (fs, host) = fs();
+        let c = root();
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..50 {
+            let name = format!("f{i}");
+            create(&fs, name.as_bytes(), b"", &c);
+            assert!(seen.insert(fs.stat(name.as_bytes(), true).unwrap().ino));
+        }
+        let t0 = fs.stat(b"f0", true).unwrap();
+        assert_eq!(t0.mtime.sec, 1_700_000_000);
+        host.sleep(Duration::from_secs(5));
+        let f = fs.open(b"f0", O_WRONLY, 0, &c).unwrap();
+        f.pwrite(b"x", 0).unwrap();
+        let t1 = f.stat().unwrap();
+        assert_eq!(t1.mtime.sec, 1_700_000_005);
+        assert_eq!(t1.ctime.sec, 1_700_000_005);
+        assert_eq!(t1.atime.sec, 1_700_000_000);
+        f.set_times(TimeSpec::At(Timespec { sec: 7, nsec: 8 }), TimeSpec::Omit)
+            .unwrap();
+        let t2 = f.stat().unwrap();
+        assert_eq!(
+            (t2.atime, t2.mtime),
+            (Timespec { sec: 7, nsec: 8 }, t1.mtime)
+        );
+        // A new name changes the directory's mtime.
+        host.sleep(Duration::from_secs(1));
+        create(&fs, b"late", b"", &c);
+        assert_eq!(fs.stat(b"", true).unwrap().mtime.sec, 1_700_000_006);
+    }
+
+    #[test]
+    fn capacity_is_enforced() {
+        let (fs, _) = fs();
+        let fs = fs.with_capacity(100);
+        let f = create(&fs, b"f", &[1; 60], &root());
+        assert_eq!(f.pwrite(&[2; 50], 60), Err(Errno::ENOSPC));
+        assert_eq!(f.truncate(1 << 40), Err(Errno::ENOSPC));
+        assert_eq!(fs.used(), 60);
+        f.truncate(0).unwrap();
+        assert_eq!(fs.used(), 0);
+    }
+
+    #[test]
+    fn chown_drops_setuid_and_chmod_keeps_type() {
+        let (fs, _) = fs();
+        let f = create(&fs, b"f", b"", &root());
+        f.chmod(0o6755).unwrap();
+        assert_eq!(f.stat().unwrap().mode, S_IFREG | 0o6755);
+        f.chown(Some(5), None).unwrap();
+        assert_eq!(f.stat().unwrap().mode, S_IFREG | 0o755);
+        assert_eq!(f.stat().unwrap().uid, 5);
+        fs.symlink(b"f", b"l", &root()).unwrap();
+        assert_eq!(fs.chmod(b"l", 0o600, false), Err(Errno::EOPNOTSUPP));
+        assert_eq!(names(&fs, b""), [&b"."[..], b"..", b"f", b"l"]);
+    }
+
+    #[test]
+    fn concurrent_renames_and_lookups_do_not_deadlock() {
+        let (fs, _) = fs();
+        let c = root();
+        fs.mkdir(b"a", 0o777, &c).unwrap();
+        fs.mkdir(b"b", 0o777, &c).unwrap();
+        create(&fs, b"a/f", b"", &c);
+        let threads: Vec<_> = (0..4)
+            .map(|i| {
+                let fs = fs.clone();
+                std::thread::spawn(move || {
+                    let c = root();
+                    for _ in 0..500 {
+                        let _ = fs.rename(b"a/f", b"b/f", &c);
+                        let _ = fs.rename(b"b/f", b"a/f", &c);
+                        let _ = fs.stat(b"a/f", true);
+                        let _ = fs.rename(b"a", b"b/a", &c);
+                        let _ = fs.rename(b"b/a", b"a", &c);
+                        if i == 0 {
+                            let _ = fs.open(b"a/g", O_CREAT | O_RDWR, 0o644, &c);
+                            let _ = fs.unlink(b"a/g", &c);
+                        }
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let total = fs.stat(b"a/f", true).is_ok() as u32 + fs.stat(b"b/f", true).is_ok() as u32;
+        assert_eq!(total, 1);
+    }
+}
