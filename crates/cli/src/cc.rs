@@ -59,8 +59,10 @@ pub fn main(args: Vec<OsString>) -> Result<i32> {
     build(&inv, &tools)
 }
 
-/// Where the sysroot is: `$LIND_SYSROOT`, else `<exe dir>/../share/lind/sysroot`,
-/// else the repository's `build/sysroot` (where `libc/build.sh` puts it).
+/// Where the sysroot is: `$LIND_SYSROOT`, else `<exe dir>/../share/lind/sysroot`
+/// (an installed layout), else the checkout's `build/sysroot` (where
+/// `libc/build.sh` puts it), found from the binary's place in `target/` or,
+/// failing that, from the source tree the binary was built from.
 pub fn find_sysroot() -> Result<PathBuf> {
     let ok = |p: &Path| p.join("lib/crt1.o").is_file() && p.join("include/stdio.h").is_file();
     if let Some(dir) = std::env::var_os("LIND_SYSROOT") {
@@ -78,6 +80,8 @@ pub fn find_sysroot() -> Result<PathBuf> {
         let exe = exe.canonicalize().unwrap_or(exe);
         if let Some(dir) = exe.parent() {
             candidates.push(dir.join("../share/lind/sysroot"));
+            // target/{release,debug}/lind inside a checkout.
+            candidates.push(dir.join("../../build/sysroot"));
         }
     }
     candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../build/sysroot")));
