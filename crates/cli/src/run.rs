@@ -37,6 +37,10 @@ pub struct RunArgs {
     args: Vec<std::ffi::OsString>,
 }
 
+fn wasm_error(e: lind_runtime::Error) -> anyhow::Error {
+    anyhow::anyhow!("{e:#}")
+}
+
 fn open_dir(path: &std::path::Path, what: &str) -> anyhow::Result<Dir> {
     Dir::open_ambient_dir(path, ambient_authority())
         .with_context(|| format!("cannot open {what} directory {}", path.display()))
@@ -79,8 +83,9 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
 
     let runtime = Runtime::new(RuntimeOptions {
         cache_dir: if args.no_cache { None } else { RuntimeOptions::default().cache_dir },
-    })?;
-    let module = runtime.load(&args.module)?;
+    })
+    .map_err(wasm_error)?;
+    let module = runtime.load(&args.module).map_err(wasm_error)?;
 
     let host: Arc<SystemHost> = Arc::new(SystemHost::new());
     let vfs = lind_kernel::vfs::standard_vfs(root, mounts, host.clone(), std::io::stdin().is_terminal());
@@ -100,7 +105,8 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         .spawn(move || runtime.run(kernel, cage, &module))
         .context("cannot start the cage thread")?
         .join()
-        .map_err(|_| anyhow::anyhow!("the cage thread panicked (a lind bug)"))??;
+        .map_err(|_| anyhow::anyhow!("the cage thread panicked (a lind bug)"))?
+        .map_err(wasm_error)?;
     if let Some(report) = end.report {
         eprintln!("{report}");
     }

@@ -2,7 +2,7 @@
 //! skips compilation. Keyed by a SHA-256 of the module bytes and the
 //! engine's compatibility hash; written atomically (temp file + rename).
 
-use anyhow::Context;
+use wasmtime::{error::Context as _, Result};
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -28,7 +28,7 @@ fn key(engine: &Engine, bytes: &[u8]) -> String {
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub fn load_or_compile(engine: &Engine, dir: Option<&Path>, bytes: &[u8]) -> anyhow::Result<Module> {
+pub fn load_or_compile(engine: &Engine, dir: Option<&Path>, bytes: &[u8]) -> Result<Module> {
     let Some(dir) = dir else {
         return Module::new(engine, bytes);
     };

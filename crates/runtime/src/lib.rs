@@ -8,7 +8,7 @@ mod cache;
 mod memory;
 mod trap;
 
-use anyhow::{bail, Context as _};
+use wasmtime::{bail, error::Context as _, format_err, Result};
 use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
 use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
 use std::path::{Path, PathBuf};
@@ -16,6 +16,8 @@ use std::sync::Arc;
 use wasmtime::{Caller, Config, Engine, Linker, Memory, Module, Store};
 
 pub use trap::describe_signal;
+/// The runtime's error type (wasmtime's own, as DESIGN.md notes).
+pub use wasmtime::Error;
 
 /// Per-cage store data.
 pub struct CageState {
@@ -70,10 +72,11 @@ const MAX_WASM_STACK: usize = 8 << 20;
 pub const CAGE_THREAD_STACK: usize = MAX_WASM_STACK + (8 << 20);
 
 impl Runtime {
-    pub fn new(opts: RuntimeOptions) -> anyhow::Result<Self> {
+    pub fn new(opts: RuntimeOptions) -> Result<Self> {
         let mut config = Config::new();
         config
             .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable)
+            .async_stack_size(MAX_WASM_STACK + (1 << 20))
             .max_wasm_stack(MAX_WASM_STACK)
             .cranelift_opt_level(wasmtime::OptLevel::Speed);
         let engine = Engine::new(&config)?;
@@ -87,16 +90,16 @@ impl Runtime {
     }
 
     /// Reads, checks and compiles (or fetches from the cache) a module.
-    pub fn load(&self, path: &Path) -> anyhow::Result<Module> {
+    pub fn load(&self, path: &Path) -> Result<Module> {
         let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        check_lind_module(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        check_lind_module(&bytes).map_err(|e| format_err!("{}: {e}", path.display()))?;
         cache::load_or_compile(&self.engine, self.cache_dir.as_deref(), &bytes)
             .with_context(|| format!("cannot compile {}", path.display()))
     }
 
     /// Runs `cage` to completion on the current thread and returns how it
     /// ended. Guest faults end only this cage.
-    pub fn run(&self, kernel: Arc<Kernel>, cage: Arc<Cage>, module: &Module) -> anyhow::Result<CageEnd> {
+    pub fn run(&self, kernel: Arc<Kernel>, cage: Arc<Cage>, module: &Module) -> Result<CageEnd> {
         let mut store = Store::new(
             &self.engine,
             CageState {
@@ -123,14 +126,14 @@ impl Runtime {
                 status: ExitStatus::Exited(0),
                 report: None,
             },
-            Err(err) => match err.downcast_ref::<CageExit>() {
-                Some(CageExit(status)) => CageEnd {
-                    status: *status,
+            Err(err) => match err.downcast_ref::<CageExit>().map(|e| e.0) {
+                Some(status) => CageEnd {
+                    status,
                     report: match status {
                         ExitStatus::Signaled { signal, .. } => Some(format!(
                             "lind: cage {} killed by {}",
                             cage.pid,
-                            describe_signal(*signal)
+                            describe_signal(signal)
                         )),
                         ExitStatus::Exited(_) => None,
                     },
@@ -183,7 +186,7 @@ fn syscall_import(
 
 /// Refuses files that are not Wasm or were not built by `lind cc` for this
 /// ABI, with a message that says what to do.
-pub fn check_lind_module(bytes: &[u8]) -> anyhow::Result<()> {
+pub fn check_lind_module(bytes: &[u8]) -> Result<()> {
     if !bytes.starts_with(b"\0asm") {
         bail!("not a WebAssembly module (build it with `lind cc`)");
     }
