@@ -11,6 +11,7 @@
 #   3. libc/build.sh: fetch + verify musl 1.2.3, build build/sysroot
 #   4. cargo build --release -p lind-cli  (target/release/lind)
 #   5. /usr/local/bin/lind -> target/release/lind
+#   6. examples/*.c -> build/examples/*.wasm (for the README demo)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -105,4 +106,19 @@ else
 	is_root || fail "cannot create $link: run ./setup.sh as root"
 	ln -sfn "$target" "$link" || fail "ln -s $target $link"
 	say "$link -> $target"
+fi
+
+# --- 6. examples ----------------------------------------------------------------------
+# The README's demo runs build/examples/*.wasm; rebuilt only when a source is newer.
+if [ -x "$target" ]; then
+	mkdir -p "$REPO/build/examples"
+	built=()
+	for src in "$REPO"/examples/*.c; do
+		out=$REPO/build/examples/$(basename "${src%.c}").wasm
+		if [ ! -f "$out" ] || [ "$src" -nt "$out" ] || [ "$target" -nt "$out" ]; then
+			"$target" cc -O2 -o "$out" "$src" || fail "lind cc $src"
+			built+=("$(basename "$out")")
+		fi
+	done
+	if [ ${#built[@]} -eq 0 ]; then say "examples: up to date"; else say "examples: built ${built[*]}"; fi
 fi

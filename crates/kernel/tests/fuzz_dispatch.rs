@@ -1,0 +1,75 @@
+//! Property test: no syscall number or argument combination panics the
+//! kernel, and every failure is a real errno.
+
+use lind_abi::{layout::Stat, nr};
+use lind_kernel::{
+    cage::Cred,
+    file::{FileLike, OpenFile},
+    host::FakeHost,
+    memory::VecMemory,
+    syscall::{dispatch, Ctx, Outcome},
+    vfs::Vfs,
+    KResult, Kernel, KernelConfig,
+};
+use proptest::prelude::*;
+use std::sync::Arc;
+
+/// A stdio stand-in that swallows writes and reads EOF.
+struct Sink;
+impl FileLike for Sink {
+    fn read(&self, _buf: &mut [u8], _status: u32) -> KResult<usize> {
+        Ok(0)
+    }
+    fn write(&self, data: &[u8], _status: u32) -> KResult<usize> {
+        Ok(data.len())
+    }
+    fn stat(&self) -> KResult<Stat> {
+        Ok(Stat {
+            mode: lind_abi::flags::S_IFCHR | 0o666,
+            ..Stat::default()
+        })
+    }
+}
+
+fn interesting_arg() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        Just(0u64),
+        Just(1),
+        Just(u64::MAX),
+        Just(0xffff_ffff),
+        Just((-100i64) as u64),
+        Just(4096),
+        Just(65536 - 8),
+        4096u64..65536,
+        0u64..64,
+        any::<u64>(),
+    ]
+}
+
+fn syscall_number() -> impl Strategy<Value = u64> {
+    prop_oneof![0u64..460, 1020u64..1030, any::<u64>()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn dispatch_never_panics(calls in prop::collection::vec((syscall_number(), prop::array::uniform6(interesting_arg())), 1..8)) {
+        let kernel = Kernel::new(Vfs::new(), Arc::new(FakeHost::new()), KernelConfig::default());
+        let stdio = [0, 1, 2].map(|i| OpenFile::new(Arc::new(Sink), if i == 0 { 0 } else { 1 }, None));
+        let cage = kernel.spawn_init(vec![b"prog".to_vec()], vec![], Cred::new(1000, 1000), stdio);
+        *cage.mm.lock() = lind_kernel::mm::MemMap::new(16384, 65536);
+        let mut mem = VecMemory::new(65536);
+        for (n, args) in calls {
+            let mut ctx = Ctx { kernel: &kernel, cage: &cage, mem: &mut mem };
+            match dispatch(&mut ctx, n, args) {
+                Outcome::Return(v) if v < 0 => prop_assert!((1..=133).contains(&-v), "nr {n} returned {v}"),
+                Outcome::Return(_) => {}
+                Outcome::Exit(_) => {
+                    prop_assert!(matches!(n as u32, nr::EXIT | nr::EXIT_GROUP | nr::KILL | nr::TKILL | nr::TGKILL | nr::RT_SIGPROCMASK | nr::RT_SIGACTION) && n < 1 << 32);
+                    break;
+                }
+            }
+        }
+    }
+}
