@@ -123,12 +123,18 @@ impl GuestMemory for VecMemory {
     }
     fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()> {
         check_range(self, addr, buf.len() as u64)?;
+        if buf.is_empty() {
+            return Ok(());
+        }
         let a = addr as usize;
         buf.copy_from_slice(&self.bytes[a..a + buf.len()]);
         Ok(())
     }
     fn write(&mut self, addr: u64, data: &[u8]) -> KResult<()> {
         check_range(self, addr, data.len() as u64)?;
+        if data.is_empty() {
+            return Ok(());
+        }
         let a = addr as usize;
         self.bytes[a..a + data.len()].copy_from_slice(data);
         Ok(())

@@ -23,6 +23,9 @@ impl GuestMemory for WasmMemory<'_, '_> {
 
     fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()> {
         check_range(self, addr, buf.len() as u64)?;
+        if buf.is_empty() {
+            return Ok(());
+        }
         let data = self.memory.data(&*self.caller);
         let a = addr as usize;
         buf.copy_from_slice(&data[a..a + buf.len()]);
@@ -31,6 +34,9 @@ impl GuestMemory for WasmMemory<'_, '_> {
 
     fn write(&mut self, addr: u64, src: &[u8]) -> KResult<()> {
         check_range(self, addr, src.len() as u64)?;
+        if src.is_empty() {
+            return Ok(());
+        }
         let data = self.memory.data_mut(&mut *self.caller);
         let a = addr as usize;
         data[a..a + src.len()].copy_from_slice(src);
@@ -51,6 +57,9 @@ impl GuestMemory for WasmMemory<'_, '_> {
 
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
         check_range(self, addr, len)?;
+        if len == 0 {
+            return Ok(());
+        }
         let data = self.memory.data_mut(&mut *self.caller);
         data[addr as usize..(addr + len) as usize].fill(0);
         Ok(())
