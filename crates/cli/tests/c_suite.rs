@@ -1,0 +1,502 @@
+//! The C test suite: every `tests/c/<area>/<name>.c` is built natively (gcc) and with
+//! `lind cc`, both builds are run, and stdout plus exit status must match. A native run
+//! killed by signal N counts as status 128+N, which is what `lind run` reports for a cage
+//! killed by signal N.
+//!
+//! Directives, in the `//` comment lines at the top of a test file:
+//!   `// ARGS: a b "c d"`   program arguments (shell-like quoting: "..", '..', \)
+//!   `// ENV: K=V K2="x y"` environment variables (repeatable); both runs otherwise get an
+//!                          empty environment (`lind run` gets `--env K=V`)
+//!   `// EXIT: N`           expected exit status; checked against the native run too, and
+//!                          the only oracle for LIND-ONLY tests (default 0 there)
+//!   `// LIND-ONLY`         no native oracle: stdout must equal `<name>.expected`
+//!   `// TIMEOUT: S`        per-run timeout in seconds (default 60)
+//! `<name>.stdin` next to the test is fed to stdin; otherwise stdin is /dev/null.
+//!
+//! Environment knobs:
+//!   `LIND_BIN`            use this `lind` instead of the one cargo built
+//!   `LIND_SUITE_FILTER`   comma-separated substrings; only matching tests are listed
+//!   `LIND_SUITE_TIMEOUT`  default per-run timeout in seconds
+//!   `LIND_SUITE_KEEP=1`   keep the build/run directories of failing tests
+//!   `LIND_SUITE_CC`       native compiler (default `cc`)
+//! libtest-mimic's own arguments work as usual, e.g.
+//!   `cargo test --release -p lind-cli --test c_suite -- files/ --test-threads 1`
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+const DEFAULT_TIMEOUT_SECS: u64 = 60;
+const COMPILE_TIMEOUT_SECS: u64 = 300;
+/// Output beyond this is dropped (a runaway program must not eat the machine's memory).
+const OUTPUT_CAP: usize = 64 << 20;
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = suite_dir();
+    let cases = match collect_cases(&root) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("c_suite: cannot read the test tree {}: {e}", root.display());
+            std::process::exit(101);
+        }
+    };
+    let filters: Vec<String> = std::env::var("LIND_SUITE_FILTER")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let trials = cases
+        .into_iter()
+        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
+        .map(|case| {
+            let name = case.name.clone();
+            let kind = if case.lind_only { "lind-only" } else { "vs-native" };
+            Trial::test(name, move || run_case(&case)).with_kind(kind)
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn suite_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/c")
+}
+
+fn lind_bin() -> OsString {
+    std::env::var_os("LIND_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_lind").into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Test discovery and directives
+
+#[derive(Clone, Debug)]
+struct Case {
+    /// `<area>/<name>`
+    name: String,
+    source: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    exit: Option<i32>,
+    lind_only: bool,
+    timeout: Duration,
+    stdin: Option<PathBuf>,
+    expected: Option<PathBuf>,
+}
+
+fn collect_cases(root: &Path) -> std::io::Result<Vec<Case>> {
+    let mut cases = Vec::new();
+    let mut areas: Vec<PathBuf> = fs::read_dir(root)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    areas.sort();
+    for area in areas {
+        let mut files: Vec<PathBuf> = fs::read_dir(&area)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "c"))
+            .collect();
+        files.sort();
+        for file in files {
+            cases.push(parse_case(&area, &file));
+        }
+    }
+    Ok(cases)
+}
+
+fn parse_case(area: &Path, file: &Path) -> Case {
+    let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let area_name = area.file_name().unwrap().to_string_lossy().into_owned();
+    let default_timeout = std::env::var("LIND_SUITE_TIMEOUT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    let mut case = Case {
+        name: format!("{area_name}/{stem}"),
+        source: file.to_path_buf(),
+        args: Vec::new(),
+        env: Vec::new(),
+        exit: None,
+        lind_only: false,
+        timeout: Duration::from_secs(default_timeout),
+        stdin: Some(file.with_extension("stdin")).filter(|p| p.is_file()),
+        expected: Some(file.with_extension("expected")).filter(|p| p.is_file()),
+    };
+    // Directive problems surface when the trial runs (as a failure), not here.
+    let text = fs::read_to_string(file).unwrap_or_default();
+    for line in text.lines().take_while(|l| l.trim_start().starts_with("//")) {
+        let body = line.trim_start().trim_start_matches('/').trim();
+        if let Some(rest) = body.strip_prefix("ARGS:") {
+            case.args = shell_split(rest);
+        } else if let Some(rest) = body.strip_prefix("ENV:") {
+            for kv in shell_split(rest) {
+                let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
+                case.env.push((k.to_string(), v.to_string()));
+            }
+        } else if let Some(rest) = body.strip_prefix("EXIT:") {
+            case.exit = Some(rest.trim().parse().unwrap_or(-1));
+        } else if let Some(rest) = body.strip_prefix("TIMEOUT:") {
+            if let Ok(s) = rest.trim().parse() {
+                case.timeout = Duration::from_secs(s);
+            }
+        } else if body == "LIND-ONLY" {
+            case.lind_only = true;
+        }
+    }
+    case
+}
+
+/// Splits like a POSIX shell would for plain words, '...' and "..." (with \" and \\).
+fn shell_split(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            cur.push(chars.next().unwrap())
+                        }
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    cur.push(c);
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Running one case
+
+struct Outcome {
+    /// Exit code, or 128+N when killed by signal N.
+    status: i32,
+    signal: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    timed_out: bool,
+    elapsed: Duration,
+}
+
+fn run_case(case: &Case) -> Result<(), Failed> {
+    let keep = std::env::var_os("LIND_SUITE_KEEP").is_some_and(|v| !v.is_empty() && v != "0");
+    // <work>/build holds the binaries; <work>/native and <work>/lind are the (empty) run
+    // directories, so that programs listing their directory see only what they create.
+    let work = tempfile::Builder::new()
+        .prefix("lind-c-suite-")
+        .tempdir()
+        .map_err(|e| Failed::from(format!("cannot create a temporary directory: {e}")))?;
+    let result = run_case_in(case, work.path());
+    if result.is_err() && keep {
+        let path = work.keep();
+        return result.map_err(|e| {
+            Failed::from(format!("{}\n(kept build and run directories under {})", msg(&e), path.display()))
+        });
+    }
+    result
+}
+
+fn msg(f: &Failed) -> String {
+    f.message().unwrap_or("").to_string()
+}
+
+fn subdir(work: &Path, name: &str) -> Result<PathBuf, Failed> {
+    let p = work.join(name);
+    fs::create_dir(&p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+    Ok(p)
+}
+
+fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
+    let build = &subdir(work, "build")?;
+    if let Some(-1) = case.exit {
+        return Err(format!("{}: malformed `// EXIT:` directive", case.source.display()).into());
+    }
+    let stem = case.source.file_stem().unwrap().to_string_lossy().into_owned();
+
+    // The oracle: the native build, or `<name>.expected` for LIND-ONLY tests.
+    let (oracle_stdout, oracle_status, oracle_desc, oracle_stderr) = if case.lind_only {
+        let expected = case.expected.as_ref().ok_or_else(|| {
+            format!("LIND-ONLY test without {}", case.source.with_extension("expected").display())
+        })?;
+        let bytes = fs::read(expected).map_err(|e| format!("cannot read {}: {e}", expected.display()))?;
+        (bytes, case.exit.unwrap_or(0), "expected", Vec::new())
+    } else {
+        let exe = build.join(&stem);
+        let cc = std::env::var_os("LIND_SUITE_CC").unwrap_or_else(|| "cc".into());
+        let mut cmd = Command::new(&cc);
+        cmd.args(["-O2", "-w", "-o"]).arg(&exe).arg(&case.source).arg("-lm");
+        let out = run_with_timeout(cmd, None, Duration::from_secs(COMPILE_TIMEOUT_SECS))?;
+        if out.timed_out || out.status != 0 {
+            return Err(format!(
+                "native build failed ({} -O2 -w, status {}):\n{}",
+                cc.to_string_lossy(),
+                out.status,
+                clip(&out.stderr, 3000)
+            )
+            .into());
+        }
+        let rundir = subdir(work, "native")?;
+        let mut cmd = Command::new(&exe);
+        cmd.args(&case.args).current_dir(&rundir).env_clear();
+        for (k, v) in &case.env {
+            cmd.env(k, v);
+        }
+        let out = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout)?;
+        if out.timed_out {
+            return Err(format!("native run timed out after {:?} (test defect?)", case.timeout).into());
+        }
+        if let Some(want) = case.exit {
+            if out.status != want {
+                return Err(format!(
+                    "native run exited with {} but the test says `// EXIT: {want}` (test defect)\n\
+                     --- native stdout ---\n{}--- native stderr ---\n{}",
+                    describe_status(&out),
+                    clip(&out.stdout, 2000),
+                    clip(&out.stderr, 2000)
+                )
+                .into());
+            }
+        }
+        (out.stdout, out.status, "native", out.stderr)
+    };
+
+    // The lind side.
+    let lind = lind_bin();
+    let wasm = build.join(format!("{stem}.wasm"));
+    let mut cmd = Command::new(&lind);
+    cmd.args(["cc", "-O2", "-o"]).arg(&wasm).arg(&case.source);
+    let out = run_with_timeout(cmd, None, Duration::from_secs(COMPILE_TIMEOUT_SECS))?;
+    if out.timed_out || out.status != 0 {
+        return Err(format!(
+            "`lind cc` failed ({}):\n{}{}",
+            if out.timed_out { "timed out".to_string() } else { format!("status {}", out.status) },
+            clip(&out.stderr, 3000),
+            clip(&out.stdout, 1000)
+        )
+        .into());
+    }
+    let rundir = subdir(work, "lind")?;
+    let mut cmd = Command::new(&lind);
+    cmd.arg("run").arg("--root").arg(&rundir);
+    for (k, v) in &case.env {
+        cmd.arg("--env").arg(format!("{k}={v}"));
+    }
+    cmd.arg("--").arg(&wasm).args(&case.args).current_dir(&rundir);
+    let out = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout)?;
+
+    let mut problems = Vec::new();
+    if out.timed_out {
+        problems.push(format!("lind run timed out after {:?} and was killed", case.timeout));
+    }
+    if out.stdout != oracle_stdout {
+        problems.push("stdout differs".to_string());
+    }
+    if !out.timed_out && out.status != oracle_status {
+        problems.push(format!(
+            "exit status differs: {oracle_desc} {oracle_status}, lind {}",
+            describe_status(&out)
+        ));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut m = problems.join("; ");
+    m.push('\n');
+    if out.stdout != oracle_stdout {
+        m.push_str(&stdout_diff(&oracle_stdout, &out.stdout, oracle_desc));
+    }
+    if !oracle_stderr.is_empty() {
+        let _ = write!(m, "--- {oracle_desc} stderr ---\n{}", clip(&oracle_stderr, 1500));
+    }
+    let _ = write!(m, "--- lind stderr ({:.1?}) ---\n{}", out.elapsed, clip(&out.stderr, 3000));
+    Err(m.into())
+}
+
+fn describe_status(o: &Outcome) -> String {
+    match o.signal {
+        Some(sig) => format!("{} (killed by signal {sig})", o.status),
+        None => o.status.to_string(),
+    }
+}
+
+/// Runs `cmd` with stdout/stderr captured and stdin from `stdin` (or /dev/null), in its own
+/// process group so that a timeout kills the whole tree.
+fn run_with_timeout(mut cmd: Command, stdin: Option<&Path>, timeout: Duration) -> Result<Outcome, Failed> {
+    let stdin = match stdin {
+        Some(p) => Stdio::from(fs::File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?),
+        None => Stdio::null(),
+    };
+    cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", cmd.get_program().to_string_lossy()))?;
+    let out_reader = reader(child.stdout.take().unwrap());
+    let err_reader = reader(child.stderr.take().unwrap());
+    let mut timed_out = false;
+    let status: ExitStatus = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) => {}
+            Err(e) => return Err(format!("waiting for the child failed: {e}").into()),
+        }
+        if start.elapsed() > timeout {
+            timed_out = true;
+            kill_group(child.id());
+            let _ = child.kill();
+            break child.wait().map_err(|e| format!("waiting for the killed child failed: {e}"))?;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    // Leftover grandchildren holding the pipes open must not hang us either.
+    kill_group(child.id());
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let (code, signal) = match (status.code(), status.signal()) {
+        (Some(c), _) => (c, None),
+        (None, Some(s)) => (128 + s, Some(s)),
+        (None, None) => (-1, None),
+    };
+    Ok(Outcome { status: code, signal, stdout, stderr, timed_out, elapsed })
+}
+
+fn reader<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = OUTPUT_CAP.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+            }
+        }
+        kept
+    })
+}
+
+fn kill_group(pgid: u32) {
+    // Without a libc dependency: the `kill` utility can signal a whole process group.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+// ---------------------------------------------------------------------------------------
+// Reporting
+
+/// At most `max` bytes of `b` as text: the head and the tail when it is longer.
+fn clip(b: &[u8], max: usize) -> String {
+    let mut s = if b.len() <= max {
+        String::from_utf8_lossy(b).into_owned()
+    } else {
+        let head = max * 2 / 3;
+        let tail = max - head;
+        format!(
+            "{}\n[... {} bytes omitted ...]\n{}",
+            String::from_utf8_lossy(&b[..head]),
+            b.len() - max,
+            String::from_utf8_lossy(&b[b.len() - tail..])
+        )
+    };
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push_str("\n[no newline at end]\n");
+    }
+    s
+}
+
+/// A compact view of where two outputs part: the first differing line with context.
+fn stdout_diff(want: &[u8], got: &[u8], want_name: &str) -> String {
+    let w: Vec<&[u8]> = want.split_inclusive(|&b| b == b'\n').collect();
+    let g: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
+    let first = w.iter().zip(g.iter()).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+    let from = first.saturating_sub(3);
+    let mut m = format!(
+        "--- stdout: {want_name} {} bytes / {} lines, lind {} bytes / {} lines; first difference at line {} ---\n",
+        want.len(),
+        w.len(),
+        got.len(),
+        g.len(),
+        first + 1
+    );
+    let show = |line: &[u8]| {
+        let s = String::from_utf8_lossy(line);
+        let s = s.strip_suffix('\n').map(str::to_string).unwrap_or_else(|| format!("{s}⏎(no newline)"));
+        if s.len() > 200 {
+            format!("{}…", &s[..s.char_indices().nth(200).map_or(s.len(), |(i, _)| i)])
+        } else {
+            s
+        }
+    };
+    for i in from..first {
+        let _ = writeln!(m, "   {:>4}  {}", i + 1, show(w[i]));
+    }
+    let end = (first + 12).max(first + 1);
+    for i in first..end.min(w.len().max(g.len())) {
+        match (w.get(i), g.get(i)) {
+            (Some(a), Some(b)) if a == b => {
+                let _ = writeln!(m, "   {:>4}  {}", i + 1, show(a));
+            }
+            (a, b) => {
+                if let Some(l) = a {
+                    let _ = writeln!(m, " - {:>4}  {}", i + 1, show(l));
+                }
+                if let Some(l) = b {
+                    let _ = writeln!(m, " + {:>4}  {}", i + 1, show(l));
+                }
+            }
+        }
+    }
+    let rest = w.len().max(g.len()).saturating_sub(end);
+    if rest > 0 {
+        let _ = writeln!(m, "   ... {rest} more lines");
+    }
+    let _ = writeln!(m, "   (- {want_name}, + lind)");
+    m
+}

@@ -1,0 +1,70 @@
+// Escaping the cage root with ".." paths fails: ../../../../etc/passwd, /../etc/passwd, /proc paths (LIND-ONLY).
+// LIND-ONLY
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Safety: these programs try to break out of the root. Outside a cage (cwd is not "/") they
+   must not touch anything; inside they create things only relative to the cwd (the root). */
+static void require_cage(void)
+{
+    char cwd_buf[256];
+    if (!getcwd(cwd_buf, sizeof cwd_buf) || strcmp(cwd_buf, "/") != 0) {
+        printf("refusing to run outside a lind cage (cwd is not /)\n");
+        exit(1);
+    }
+}
+
+static void try_open(const char *p)
+{
+    int fd = open(p, O_RDONLY);
+    if (fd >= 0) {
+        printf("%s: ESCAPED (opened)\n", p);
+        close(fd);
+    } else {
+        fprintf(stderr, "%s: errno %d\n", p, errno);
+        printf("%s: blocked\n", p);
+    }
+}
+
+static void try_stat(const char *p)
+{
+    struct stat st;
+    if (stat(p, &st) == 0)
+        printf("stat %s: ESCAPED (exists)\n", p);
+    else
+        printf("stat %s: blocked\n", p);
+}
+
+int main(void)
+{
+    require_cage();
+    try_open("../../../../etc/passwd");
+    try_open("/../../../../etc/passwd");
+    try_open("/etc/passwd");
+    try_open("/etc/hostname");
+    try_open("./../etc/hostname");
+    try_open("/proc/self/root/etc/passwd");
+    try_open("/proc/1/root/etc/passwd");
+    try_stat("/etc");
+    try_stat("/usr/bin");
+    try_stat("../../../../bin/sh");
+    mkdir("sub", 0755);
+    try_open("/sub/../../etc/passwd");
+    try_open("/sub/../../../../../../../../../../etc/passwd");
+    /* ".." of the root is the root: both have the same inode */
+    struct stat a, b;
+    stat("/", &a);
+    stat("/..", &b);
+    printf("/.. is / : %d\n", a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+    stat("/sub/../..", &b);
+    printf("/sub/../.. is / : %d\n", a.st_ino == b.st_ino && a.st_dev == b.st_dev);
+    int d = open("/", O_RDONLY | O_DIRECTORY);
+    int fd = openat(d, "../../etc/passwd", O_RDONLY);
+    printf("openat(rootfd, ../../etc/passwd): %s\n", fd >= 0 ? "ESCAPED" : "blocked");
+    return 0;
+}
