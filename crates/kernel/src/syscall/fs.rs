@@ -799,3 +799,7 @@ pub fn utimensat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     Ok(0)
 }
+
+#[cfg(test)]
+#[path = "fs_tests.rs"]
+mod tests;

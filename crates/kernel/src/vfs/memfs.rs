@@ -497,11 +497,10 @@ impl FileSystem for MemFs {
         let path_only = flags & O_PATH != 0;
         match &node.body {
             Body::Symlink(_) if !path_only => return Err(Errno::ELOOP),
-            Body::Dir(_) => {
-                if !path_only && (acc != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0) {
-                    return Err(Errno::EISDIR);
-                }
+            Body::Dir(_) if !path_only && (acc != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0) => {
+                return Err(Errno::EISDIR)
             }
+            Body::Dir(_) => {}
             _ if flags & O_DIRECTORY != 0 => return Err(Errno::ENOTDIR),
             _ => {}
         }

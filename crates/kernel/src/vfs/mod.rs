@@ -112,7 +112,7 @@ impl Vfs {
         let at = if at == b"/" { Vec::new() } else { at };
         self.mounts.retain(|m| m.at != at);
         self.mounts.push(Mount { at, fs });
-        self.mounts.sort_by(|a, b| b.at.len().cmp(&a.at.len()));
+        self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
     }
 
     /// Finds the file system holding absolute normalized path `abs` and the
