@@ -98,6 +98,9 @@ fn do_open(ctx: &mut Ctx, dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> 
     if flags & O_TMPFILE == O_TMPFILE {
         return Err(Errno::EOPNOTSUPP);
     }
+    if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
+        return Err(Errno::EINVAL);
+    }
     let limit = nofile(ctx);
     // Linux takes the descriptor first, so EMFILE creates nothing.
     {

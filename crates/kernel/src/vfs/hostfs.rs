@@ -241,24 +241,45 @@ impl FileSystem for HostFs {
             O_RDWR => o.read(true).write(true),
             _ => return Err(Errno::EINVAL),
         };
-        // Creation flags go in as raw host flags: cap-std's own `create`
-        // refuses O_RDONLY|O_CREAT, which POSIX allows.
-        let extra =
-            host_oflags(flags & (O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY | O_NOCTTY | O_PATH));
-        o.custom_flags(extra.bits() as i32).mode(mode & 0o7777);
         if flags & O_NOFOLLOW != 0 {
             o.follow(FollowSymlinks::No);
         }
-        let file = self
-            .root
-            .open_with(host_path(path), &o)
-            .map_err(errno)?
-            .into_std();
+        // Creation flags go in as raw host flags: cap-std's own `create`
+        // refuses O_RDONLY|O_CREAT, which POSIX allows.
+        let open = |flags: u32| {
+            let extra =
+                host_oflags(flags & (O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY | O_NOCTTY | O_PATH));
+            let mut o = o.clone();
+            o.custom_flags(extra.bits() as i32).mode(mode & 0o7777);
+            self.root.open_with(host_path(path), &o).map_err(errno)
+        };
+        // The host applies lind's own umask to new files, so a file this
+        // call creates gets the cage's mode set exactly afterwards. To know
+        // whether it did create it, O_CREAT without O_EXCL is tried as a
+        // plain open first.
+        let (file, created) = match flags & (O_CREAT | O_EXCL) {
+            0 => (open(flags)?, false),
+            O_CREAT => match open(flags & !O_CREAT) {
+                Ok(f) => (f, false),
+                Err(Errno::ENOENT) => match open(flags | O_EXCL) {
+                    Ok(f) => (f, true),
+                    Err(Errno::EEXIST) => (open(flags & !O_CREAT)?, false),
+                    Err(e) => return Err(e),
+                },
+                Err(e) => return Err(e),
+            },
+            _ => (open(flags)?, flags & O_CREAT != 0),
+        };
+        let file = file.into_std();
         let st = rustix::fs::fstat(&file).map_err(rerrno)?;
         let kind = st.st_mode & S_IFMT;
         // Linux opens O_PATH|O_NOFOLLOW on a symlink, and refuses the rest.
         if kind == S_IFLNK && !path_only {
             return Err(Errno::ELOOP);
+        }
+        if created && st.st_mode & 0o7777 != mode & 0o7777 {
+            rustix::fs::fchmod(&file, rustix::fs::Mode::from_raw_mode(mode & 0o7777))
+                .map_err(rerrno)?;
         }
         Ok(Arc::new(HostFile {
             file,
@@ -303,9 +324,11 @@ impl FileSystem for HostFs {
         }
         let mut b = DirBuilder::new();
         b.mode(mode & 0o7777);
-        self.root
-            .create_dir_with(host_path(path), &b)
-            .map_err(errno)
+        let p = host_path(path);
+        self.root.create_dir_with(p, &b).map_err(errno)?;
+        // As for files: the host's umask is not the cage's.
+        let perm = cap_std::fs::Permissions::from_mode(mode & 0o7777);
+        self.root.set_permissions(p, perm).map_err(errno)
     }
 
     fn rmdir(&self, path: &[u8], _cred: &Cred) -> KResult<()> {
@@ -585,7 +608,7 @@ impl FileLike for HostFile {
 mod tests {
     use super::*;
     use cap_std::ambient_authority;
-    use std::os::unix::fs::symlink;
+    use std::os::unix::fs::{symlink, PermissionsExt as _};
 
     /// A temp dir holding `outside` (a secret file) and `root/`, the
     /// directory the file system serves.
@@ -742,6 +765,30 @@ mod tests {
         assert_eq!(p.stat().unwrap().mode & S_IFMT, S_IFLNK);
         let t = fs.open(b"f", O_WRONLY | O_TRUNC, 0, &c).unwrap();
         assert_eq!(t.stat().unwrap().size, 0);
+    }
+
+    #[test]
+    fn new_files_get_the_cage_mode_not_the_host_umask() {
+        let (tmp, fs) = setup();
+        let c = me();
+        let f = fs.open(b"g", O_CREAT | O_WRONLY, 0o666, &c).unwrap();
+        assert_eq!(f.stat().unwrap().mode, S_IFREG | 0o666);
+        let f = fs.open(b"h", O_CREAT | O_EXCL | O_RDWR, 0o777, &c).unwrap();
+        assert_eq!(f.stat().unwrap().mode, S_IFREG | 0o777);
+        // An existing file keeps its mode.
+        std::fs::set_permissions(
+            tmp.path().join("root/f"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        let f = fs.open(b"f", O_CREAT | O_WRONLY, 0o666, &c).unwrap();
+        assert_eq!(f.stat().unwrap().mode, S_IFREG | 0o600);
+        fs.mkdir(b"open", 0o777, &c).unwrap();
+        assert_eq!(fs.stat(b"open", true).unwrap().mode, S_IFDIR | 0o777);
+        assert_eq!(
+            fs.open(b"nodir/x", O_CREAT | O_WRONLY, 0o666, &c).err(),
+            Some(Errno::ENOENT)
+        );
     }
 
     #[test]
