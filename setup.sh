@@ -109,13 +109,15 @@ else
 fi
 
 # --- 6. examples ----------------------------------------------------------------------
-# The README's demo runs build/examples/*.wasm; rebuilt only when a source is newer.
+# The README's demo runs build/examples/*.wasm; rebuilt only when a source,
+# lind or the sysroot is newer.
 if [ -x "$target" ]; then
 	mkdir -p "$REPO/build/examples"
 	built=()
 	for src in "$REPO"/examples/*.c; do
 		out=$REPO/build/examples/$(basename "${src%.c}").wasm
-		if [ ! -f "$out" ] || [ "$src" -nt "$out" ] || [ "$target" -nt "$out" ]; then
+		if [ ! -f "$out" ] || [ "$src" -nt "$out" ] || [ "$target" -nt "$out" ] ||
+		   [ "$REPO/build/.libc-stamp" -nt "$out" ]; then
 			"$target" cc -O2 -o "$out" "$src" || fail "lind cc $src"
 			built+=("$(basename "$out")")
 		fi

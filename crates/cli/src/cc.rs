@@ -40,7 +40,10 @@ pub fn main(args: Vec<OsString>) -> Result<i32> {
     let inv = match parse(&args)? {
         Parsed::Run(inv) => inv,
         Parsed::Version => {
-            println!("lind cc {} (wasm32 Lind cages, musl libc)", env!("CARGO_PKG_VERSION"));
+            println!(
+                "lind cc {} (wasm32 Lind cages, musl libc)",
+                env!("CARGO_PKG_VERSION")
+            );
             return run_status(Command::new(tool(CLANG, "LIND_CLANG")).arg("--version"));
         }
         Parsed::DumpMachine => {
@@ -84,7 +87,10 @@ pub fn find_sysroot() -> Result<PathBuf> {
             candidates.push(dir.join("../../build/sysroot"));
         }
     }
-    candidates.push(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../build/sysroot")));
+    candidates.push(PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../build/sysroot"
+    )));
     for c in &candidates {
         if ok(c) {
             return Ok(c.canonicalize().unwrap_or_else(|_| c.clone()));
@@ -129,15 +135,31 @@ struct Invocation {
 #[derive(Debug, PartialEq)]
 enum Input {
     /// A file to compile, with the `-x` language in force, if any.
-    Source { path: PathBuf, lang: Option<OsString> },
+    Source {
+        path: PathBuf,
+        lang: Option<OsString>,
+    },
     /// An object, archive or `-lNAME`, passed to the linker as is.
     Linker(OsString),
 }
 
 /// Flags that take their value as the next argument (when not joined).
 const COMPILE_WITH_ARG: &[&str] = &[
-    "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter", "-iprefix",
-    "-iwithprefix", "-MF", "-MT", "-MQ", "-Xclang", "-Xpreprocessor",
+    "-I",
+    "-D",
+    "-U",
+    "-include",
+    "-imacros",
+    "-isystem",
+    "-iquote",
+    "-idirafter",
+    "-iprefix",
+    "-iwithprefix",
+    "-MF",
+    "-MT",
+    "-MQ",
+    "-Xclang",
+    "-Xpreprocessor",
 ];
 
 fn parse(args: &[OsString]) -> Result<Parsed> {
@@ -145,7 +167,9 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
     let mut lang: Option<OsString> = None;
     let mut it = args.iter();
     let next_value = |flag: &str, it: &mut std::slice::Iter<OsString>| -> Result<OsString> {
-        it.next().cloned().with_context(|| format!("argument to '{flag}' is missing (expected 1 value)"))
+        it.next()
+            .cloned()
+            .with_context(|| format!("argument to '{flag}' is missing (expected 1 value)"))
     };
     while let Some(arg) = it.next() {
         let Some(s) = arg.to_str() else {
@@ -242,7 +266,11 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
     if inv.inputs.is_empty() {
         bail!("no input files");
     }
-    let sources = inv.inputs.iter().filter(|i| matches!(i, Input::Source { .. })).count();
+    let sources = inv
+        .inputs
+        .iter()
+        .filter(|i| matches!(i, Input::Source { .. }))
+        .count();
     if inv.compile_only {
         if sources == 0 {
             bail!("-c given but no C sources to compile");
@@ -265,8 +293,14 @@ fn classify(inv: &mut Invocation, arg: &OsString, lang: &Option<OsString>) -> Re
     let path = PathBuf::from(arg);
     if let Some(l) = lang {
         let l = l.to_string_lossy();
-        if matches!(l.as_ref(), "c" | "cpp-output" | "assembler" | "assembler-with-cpp") {
-            inv.inputs.push(Input::Source { path, lang: Some(l.as_ref().into()) });
+        if matches!(
+            l.as_ref(),
+            "c" | "cpp-output" | "assembler" | "assembler-with-cpp"
+        ) {
+            inv.inputs.push(Input::Source {
+                path,
+                lang: Some(l.as_ref().into()),
+            });
             return Ok(());
         }
         bail!("-x {l}: only C is supported (lind cc has no C++ runtime yet)");
@@ -275,7 +309,10 @@ fn classify(inv: &mut Invocation, arg: &OsString, lang: &Option<OsString>) -> Re
     match ext {
         "c" | "i" | "s" | "S" => inv.inputs.push(Input::Source { path, lang: None }),
         "cc" | "cpp" | "cxx" | "c++" | "C" | "ii" => {
-            bail!("{}: C++ is not supported yet by lind cc (no C++ runtime in the sysroot)", path.display())
+            bail!(
+                "{}: C++ is not supported yet by lind cc (no C++ runtime in the sysroot)",
+                path.display()
+            )
         }
         "so" => bail!("{}: {NO_SHARED}", path.display()),
         _ => inv.inputs.push(Input::Linker(arg.clone())),
@@ -302,7 +339,12 @@ fn resource_dir() -> Result<PathBuf> {
     let out = Command::new(&clang)
         .arg("-print-resource-dir")
         .output()
-        .with_context(|| format!("cannot run {} (run ./setup.sh to install it)", clang.to_string_lossy()))?;
+        .with_context(|| {
+            format!(
+                "cannot run {} (run ./setup.sh to install it)",
+                clang.to_string_lossy()
+            )
+        })?;
     if !out.status.success() {
         bail!("{} -print-resource-dir failed", clang.to_string_lossy());
     }
@@ -310,7 +352,13 @@ fn resource_dir() -> Result<PathBuf> {
 }
 
 /// The clang command that compiles `src` to the wasm object `obj`.
-fn compile_command(inv: &Invocation, tools: &Tools, src: &Path, lang: Option<&OsStr>, obj: &Path) -> Vec<OsString> {
+fn compile_command(
+    inv: &Invocation,
+    tools: &Tools,
+    src: &Path,
+    lang: Option<&OsStr>,
+    obj: &Path,
+) -> Vec<OsString> {
     let mut cmd: Vec<OsString> = vec![tools.clang.clone()];
     cmd.extend(TARGET_FLAGS.iter().map(OsString::from));
     cmd.push(join("--sysroot=", tools.sysroot.as_os_str()));
@@ -336,7 +384,12 @@ fn compile_command(inv: &Invocation, tools: &Tools, src: &Path, lang: Option<&Os
 
 /// The wasm-ld command that links `objects` (and the linker inputs, in
 /// order) into the module `out`.
-fn link_command(inv: &Invocation, tools: &Tools, objects: &[OsString], out: &Path) -> Vec<OsString> {
+fn link_command(
+    inv: &Invocation,
+    tools: &Tools,
+    objects: &[OsString],
+    out: &Path,
+) -> Vec<OsString> {
     let lib = tools.sysroot.join("lib");
     let mut cmd: Vec<OsString> = vec![tools.wasm_ld.clone()];
     cmd.push("-o".into());
@@ -380,7 +433,11 @@ fn link_command(inv: &Invocation, tools: &Tools, objects: &[OsString], out: &Pat
 }
 
 fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
-    let tmp = if inv.compile_only { None } else { Some(TempDir::new()?) };
+    let tmp = if inv.compile_only {
+        None
+    } else {
+        Some(TempDir::new()?)
+    };
     let mut link_inputs: Vec<OsString> = Vec::new();
     for (i, input) in inv.inputs.iter().enumerate() {
         match input {
@@ -463,7 +520,9 @@ fn run(cmd: &[OsString], verbose: bool) -> Result<i32> {
 
 fn run_status(c: &mut Command) -> Result<i32> {
     let prog = c.get_program().to_string_lossy().into_owned();
-    let status = c.status().with_context(|| format!("cannot run {prog} (run ./setup.sh to install it)"))?;
+    let status = c
+        .status()
+        .with_context(|| format!("cannot run {prog} (run ./setup.sh to install it)"))?;
     Ok(status.code().unwrap_or(1))
 }
 
@@ -472,7 +531,10 @@ fn shell_words(cmd: &[OsString]) -> String {
     cmd.iter()
         .map(|a| {
             let s = a.to_string_lossy();
-            if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_=./,:+@%".contains(c)) {
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_=./,:+@%".contains(c))
+            {
                 s.into_owned()
             } else {
                 format!("'{}'", s.replace('\'', r"'\''"))
@@ -545,7 +607,10 @@ mod tests {
     }
 
     fn src(p: &str) -> Input {
-        Input::Source { path: p.into(), lang: None }
+        Input::Source {
+            path: p.into(),
+            lang: None,
+        }
     }
 
     #[test]
@@ -563,7 +628,10 @@ mod tests {
         assert!(i.compile_only);
         assert_eq!(i.output, Some("x.o".into()));
         assert_eq!(strs(&i.compile_flags), ["-Wall", "-std=c99"]);
-        assert_eq!(err("-c a.c b.c -o x.o"), "cannot specify -o when generating multiple output files");
+        assert_eq!(
+            err("-c a.c b.c -o x.o"),
+            "cannot specify -o when generating multiple output files"
+        );
         assert!(inv("-c a.c b.c").compile_only);
     }
 
@@ -572,7 +640,10 @@ mod tests {
         let i = inv("-I inc -Iinc2 -D X=1 -DY -U Z -UW -include pre.h -isystem sys a.c");
         assert_eq!(
             strs(&i.compile_flags),
-            ["-I", "inc", "-Iinc2", "-D", "X=1", "-DY", "-U", "Z", "-UW", "-include", "pre.h", "-isystem", "sys"]
+            [
+                "-I", "inc", "-Iinc2", "-D", "X=1", "-DY", "-U", "Z", "-UW", "-include", "pre.h",
+                "-isystem", "sys"
+            ]
         );
     }
 
@@ -589,12 +660,35 @@ mod tests {
                 Input::Linker("-lz".into()),
             ]
         );
-        assert_eq!(strs(&i.link_flags), ["-Llibs", "-Lother", "--gc-sections", "-z", "foo", "--no-entry"]);
+        assert_eq!(
+            strs(&i.link_flags),
+            [
+                "-Llibs",
+                "-Lother",
+                "--gc-sections",
+                "-z",
+                "foo",
+                "--no-entry"
+            ]
+        );
     }
 
     #[test]
     fn optimization_debug_and_warning_flags_pass_through() {
-        for o in ["-O0", "-O1", "-O2", "-O3", "-Os", "-Oz", "-g", "-g3", "-Wextra", "-Werror", "-fno-builtin", "-std=gnu11"] {
+        for o in [
+            "-O0",
+            "-O1",
+            "-O2",
+            "-O3",
+            "-Os",
+            "-Oz",
+            "-g",
+            "-g3",
+            "-Wextra",
+            "-Werror",
+            "-fno-builtin",
+            "-std=gnu11",
+        ] {
             let i = inv(&format!("{o} -c a.c"));
             assert_eq!(strs(&i.compile_flags), [o]);
         }
@@ -606,7 +700,10 @@ mod tests {
     #[test]
     fn dependency_flags() {
         let i = inv("-MD -MF dep.d -MT obj.o -MP -c a.c");
-        assert_eq!(strs(&i.compile_flags), ["-MD", "-MF", "dep.d", "-MT", "obj.o", "-MP"]);
+        assert_eq!(
+            strs(&i.compile_flags),
+            ["-MD", "-MF", "dep.d", "-MT", "obj.o", "-MP"]
+        );
         assert!(err("-MM a.c").contains("-E"));
     }
 
@@ -635,7 +732,13 @@ mod tests {
         assert!(i.verbose);
         assert_eq!(
             i.inputs,
-            vec![Input::Source { path: "prog.txt".into(), lang: Some("c".into()) }, Input::Linker("b.o".into())]
+            vec![
+                Input::Source {
+                    path: "prog.txt".into(),
+                    lang: Some("c".into())
+                },
+                Input::Linker("b.o".into())
+            ]
         );
     }
 
@@ -656,7 +759,13 @@ mod tests {
     #[test]
     fn compile_command_uses_sysroot_and_target() {
         let i = inv("-O2 -Iinc -c a.c");
-        let cmd = strs(&compile_command(&i, &tools(), Path::new("a.c"), None, Path::new("a.o")));
+        let cmd = strs(&compile_command(
+            &i,
+            &tools(),
+            Path::new("a.c"),
+            None,
+            Path::new("a.o"),
+        ));
         assert_eq!(cmd[0], "clang-19");
         assert!(cmd.contains(&"--target=wasm32-unknown-unknown".to_string()));
         assert!(cmd.contains(&"-mbulk-memory".to_string()));
@@ -673,7 +782,10 @@ mod tests {
         let i = inv("a.c -Lmylibs -lfoo");
         let objs: Vec<OsString> = vec!["/tmp/a.o".into(), "-lfoo".into()];
         let cmd = strs(&link_command(&i, &tools(), &objs, Path::new("prog")));
-        assert_eq!(&cmd[..5], ["wasm-ld-19", "-o", "prog", "/sr/lib/crt1.o", "/tmp/a.o"]);
+        assert_eq!(
+            &cmd[..5],
+            ["wasm-ld-19", "-o", "prog", "/sr/lib/crt1.o", "/tmp/a.o"]
+        );
         let user_l = cmd.iter().position(|a| a == "-Lmylibs").unwrap();
         let sys_l = cmd.iter().position(|a| a == "-L/sr/lib").unwrap();
         assert!(user_l < sys_l);
