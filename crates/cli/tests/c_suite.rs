@@ -39,6 +39,7 @@ const OUTPUT_CAP: usize = 64 << 20;
 
 fn main() {
     let args = Arguments::from_args();
+    close_inherited_fds();
     let root = suite_dir();
     let cases = match collect_cases(&root) {
         Ok(c) => c,
@@ -63,6 +64,32 @@ fn main() {
         })
         .collect();
     libtest_mimic::run(&args, trials).exit();
+}
+
+/// Native programs must start with only fds 0, 1 and 2, as a cage does. cargo hands its
+/// jobserver pipe to test binaries without close-on-exec, so close every such fd here,
+/// before any thread or child exists. (No libc dependency: /proc/self/fdinfo tells the
+/// flags, and dropping an `OwnedFd` closes it.)
+fn close_inherited_fds() {
+    const O_CLOEXEC: u32 = 0o2000000;
+    let Ok(dir) = fs::read_dir("/proc/self/fd") else { return };
+    let fds: Vec<i32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|&fd| fd > 2)
+        .collect();
+    for fd in fds {
+        let Ok(info) = fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else { continue };
+        let flags = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+        if let Some(flags) = flags {
+            if flags & O_CLOEXEC == 0 {
+                // SAFETY: nothing else in this process owns or uses these inherited fds.
+                drop(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) });
+            }
+        }
+    }
 }
 
 fn suite_dir() -> PathBuf {

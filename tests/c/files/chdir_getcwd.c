@@ -45,5 +45,10 @@ int main(void)
     chdir("shortcut");
     getcwd(cwd, sizeof cwd);
     printf("via symlink, getcwd resolves to /outer/inner=%d\n", ends_with(cwd, "/outer/inner"));
+    /* ".." is the physical parent (outer), not the directory holding the symlink */
+    chdir("..");
+    getcwd(cwd, sizeof cwd);
+    printf("then .. is /outer=%d\n", ends_with(cwd, "/outer"));
+    printf("here.txt visible there=%d\n", access("here.txt", F_OK) == 0);
     return 0;
 }

@@ -1,7 +1,9 @@
 // getrandom fills 32 bytes (not all zero, two calls differ); GRND_NONBLOCK works; a big request is served.
+#define _DEFAULT_SOURCE
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
 int main(void)
 {
