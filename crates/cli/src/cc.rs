@@ -50,6 +50,10 @@ pub fn main(args: Vec<OsString>) -> Result<i32> {
             println!("wasm32-unknown-unknown");
             return Ok(0);
         }
+        Parsed::Help => {
+            print!("{HELP}");
+            return Ok(0);
+        }
     };
     let sysroot = find_sysroot()?;
     let resource = resource_dir()?;
@@ -108,7 +112,24 @@ enum Parsed {
     Run(Invocation),
     Version,
     DumpMachine,
+    Help,
 }
+
+const HELP: &str = "\
+usage: lind cc [options] file...
+Compile C for Lind (wasm32 cages, musl libc) with clang-19 and wasm-ld-19.
+
+  -c                 compile only, to a wasm object (.o)
+  -o FILE            output (default a.out, or NAME.o with -c)
+  -I/-D/-U/-include  preprocessor options;  -O0..-O3 -Os -Oz  -g  -W...  -f...  -std=
+  -MD -MMD -MF -MT -MP  dependency files
+  -L DIR, -lNAME, -Wl,..., -Xlinker X   linker options (-lm, -lpthread... are empty: all is in libc)
+  -pthread, -static  accepted, no effect yet
+  -v                 print every command run
+  -E, -S, -shared    not supported (a cage is one static wasm module)
+Inputs: .c .i .s .S are compiled; .o .a and anything else go to the linker.
+The sysroot is $LIND_SYSROOT or the one ./setup.sh builds (build/sysroot).
+";
 
 /// A parsed `lind cc` command line.
 #[derive(Debug, Default, PartialEq)]
@@ -187,6 +208,7 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
             "-v" | "-###" => inv.verbose = true,
             "--version" => return Ok(Parsed::Version),
             "-dumpmachine" => return Ok(Parsed::DumpMachine),
+            "--help" | "-help" => return Ok(Parsed::Help),
             "-E" => bail!(NO_PREPROCESS),
             "-S" => bail!(NO_ASSEMBLY),
             "-shared" => bail!(NO_SHARED),
@@ -746,6 +768,7 @@ mod tests {
     fn version_queries() {
         assert_eq!(parse(&args("--version")).unwrap(), Parsed::Version);
         assert_eq!(parse(&args("-dumpmachine")).unwrap(), Parsed::DumpMachine);
+        assert_eq!(parse(&args("--help")).unwrap(), Parsed::Help);
     }
 
     #[test]
