@@ -156,11 +156,13 @@ impl TestEnv {
     }
 
     /// Runs syscall `nr` and returns its value (`-errno` on failure).
-    /// Panics if the cage exits.
+    /// Panics if the call does anything else (exit, fork…).
     pub fn call(&mut self, nr: u32, args: &[u64]) -> i64 {
         match self.outcome(nr, args) {
             Outcome::Return(v) => v,
             Outcome::Exit(s) => panic!("syscall {nr} ended the cage: {s:?}"),
+            #[allow(unreachable_patterns)]
+            _ => panic!("syscall {nr} did not return a value (use `outcome`)"),
         }
     }
 

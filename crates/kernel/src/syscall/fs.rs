@@ -290,6 +290,16 @@ fn do_access(ctx: &mut Ctx, dirfd: i32, path_addr: u64, mode: u32, flags: u32) -
     let path = path_arg(ctx, path_addr)?;
     let cred = access_cred(ctx.cage, flags & AT_EACCESS != 0);
     match target(ctx, dirfd, Some(path), flags)? {
+        // The file systems check what a name leads to; a symlink itself
+        // (AT_SYMLINK_NOFOLLOW) is checked here from its own mode.
+        Target::Path { loc, follow: false }
+            if loc.mount.fs.stat(&loc.rel, false)?.mode & S_IFMT == S_IFLNK =>
+        {
+            let st = loc.mount.fs.stat(&loc.rel, false)?;
+            if mode != 0 && !permitted(st.mode, st.uid, st.gid, &cred, mode) {
+                return Err(Errno::EACCES);
+            }
+        }
         Target::Path { loc, .. } => loc.mount.fs.access(&loc.rel, mode, &cred)?,
         Target::Fd(f) => {
             let st = f.file.stat()?;

@@ -483,6 +483,20 @@ fn access_family() {
         ),
         0
     );
+    // A dangling symlink: missing when followed, there when not.
+    let (target, l) = (t.cstr("/nowhere"), t.cstr("/dangling"));
+    assert_eq!(t.call(nr::SYMLINK, &[target, l]), 0);
+    assert_eq!(
+        t.call(nr::FACCESSAT2, &[CWD, l, F_OK as u64, 0]),
+        err(Errno::ENOENT)
+    );
+    assert_eq!(
+        t.call(
+            nr::FACCESSAT2,
+            &[CWD, l, F_OK as u64, AT_SYMLINK_NOFOLLOW as u64]
+        ),
+        0
+    );
 }
 
 /// Reads a whole directory through getdents64 with a `bufsize` buffer.
@@ -1043,4 +1057,44 @@ fn read_only_mount_through_syscalls() {
         err(Errno::EROFS)
     );
     assert_eq!(stat_of(&mut t, "/data/x", false).unwrap().size, 2);
+}
+
+/// Rough per-call costs (`cargo test -p lind-kernel --release --lib -- --ignored --nocapture fs_costs`).
+#[test]
+#[ignore]
+fn fs_costs() {
+    fn time(label: &str, n: u32, mut f: impl FnMut()) {
+        let start = std::time::Instant::now();
+        for _ in 0..n {
+            f();
+        }
+        println!("{label}: {:?}/call", start.elapsed() / n);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("f"), b"x").unwrap();
+    let dir = cap_std::fs::Dir::open_ambient_dir(tmp.path(), cap_std::ambient_authority()).unwrap();
+    let host = Arc::new(FakeHost::new());
+    let vfs = vfs::standard_vfs(dir, Vec::new(), host.clone(), false);
+    let mut t = TestEnv::with_vfs(host, vfs, Cred::from_host());
+    let null = t.open("/dev/null", O_WRONLY) as u64;
+    let buf = t.put(b"x");
+    time("write 1 byte to /dev/null", 1_000_000, || {
+        assert_eq!(t.call(nr::WRITE, &[null, buf, 1]), 1)
+    });
+    t.write_file("/tmp/m", b"x");
+    for path in ["/f", "/tmp/m"] {
+        let p = t.cstr(path);
+        time(&format!("open+close {path}"), 100_000, || {
+            let fd = t.call(nr::OPEN, &[p, O_RDONLY as u64]);
+            t.call(nr::CLOSE, &[fd as u64]);
+        });
+        let sb = t.alloc(144);
+        time(&format!("stat {path}"), 100_000, || {
+            assert_eq!(t.call(nr::STAT, &[p, sb]), 0)
+        });
+        let fd = t.call(nr::OPEN, &[p, O_RDONLY as u64]) as u64;
+        time(&format!("pread 1 byte {path}"), 100_000, || {
+            assert_eq!(t.call(nr::PREAD64, &[fd, sb, 1, 0]), 1)
+        });
+    }
 }

@@ -290,12 +290,21 @@ impl FileSystem for HostFs {
     }
 
     fn stat(&self, path: &[u8], follow: bool) -> KResult<Stat> {
+        let p = host_path(path);
         let m = if path.is_empty() {
             self.root.dir_metadata()
-        } else if follow {
-            self.root.metadata(host_path(path))
+        } else if !follow {
+            self.root.symlink_metadata(p)
+        } else if !path.contains(&b'/') {
+            // cap-std stats one name without following in one host call
+            // (following costs an open, a stat and a close): try that first.
+            match self.root.symlink_metadata(p) {
+                Ok(m) if !m.file_type().is_symlink() => Ok(m),
+                Ok(_) => self.root.metadata(p),
+                Err(e) => Err(e),
+            }
         } else {
-            self.root.symlink_metadata(host_path(path))
+            self.root.metadata(p)
         };
         Ok(stat_of(&m.map_err(errno)?))
     }
