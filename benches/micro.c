@@ -1,0 +1,346 @@
+// Lind micro-benchmarks: one program, built natively (gcc -O2) and for lind
+// (lind cc -O2), run with a scratch directory as the current directory
+// (natively) or as the cage root (under lind).
+//
+// Output: one line per benchmark, "name ns_per_op", on stdout; progress and
+// errors on stderr. Exit status 0 only when every benchmark ran.
+//
+//   micro [-t MS] [-r REPS] [NAME...]
+//     -t MS    time per repetition in milliseconds (default 60)
+//     -r REPS  repetitions per benchmark; the best (minimum) is printed
+//              (default 5)
+//     NAME     run only these benchmarks (default: all)
+//
+// Each benchmark first calibrates its iteration count (so a repetition takes
+// about -t milliseconds on this side, whatever its speed), then runs REPS
+// repetitions and reports the fastest: on a shared, noisy machine the
+// minimum is the estimate least disturbed by other tenants.
+//
+// Files live in the current directory (not /tmp: /tmp is the host's tmpfs
+// natively but lind's in-memory file system in a cage).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SMALL_FILE "lind-bench-small.txt"
+#define BIG_FILE "lind-bench-1mib.dat"
+#define MIB (1024 * 1024)
+
+static volatile uint64_t sink;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "micro: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		die("clock_gettime");
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+// ---- fixtures ---------------------------------------------------------------
+
+static int fd_devnull = -1, fd_small = -1, fd_big = -1;
+static unsigned char *big_buf, *big_src;
+
+static void write_file(const char *path, const unsigned char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die(path);
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n <= 0)
+			die("write fixture");
+		done += (size_t)n;
+	}
+	if (close(fd) != 0)
+		die("close fixture");
+}
+
+static void setup(void)
+{
+	static const char small[] = "lind benchmark: a small file for open/close, stat and pread.\n";
+	write_file(SMALL_FILE, (const unsigned char *)small, sizeof small - 1);
+	big_src = malloc(MIB);
+	big_buf = malloc(MIB);
+	if (!big_src || !big_buf)
+		die("malloc");
+	for (size_t i = 0; i < MIB; i++)
+		big_src[i] = (unsigned char)(i * 131u + (i >> 12));
+	write_file(BIG_FILE, big_src, MIB);
+	if ((fd_devnull = open("/dev/null", O_WRONLY)) < 0)
+		die("/dev/null");
+	if ((fd_small = open(SMALL_FILE, O_RDONLY)) < 0)
+		die(SMALL_FILE);
+	if ((fd_big = open(BIG_FILE, O_RDONLY)) < 0)
+		die(BIG_FILE);
+}
+
+static void teardown(void)
+{
+	close(fd_devnull);
+	close(fd_small);
+	close(fd_big);
+	unlink(SMALL_FILE);
+	unlink(BIG_FILE);
+}
+
+// ---- benchmarks: each runs its operation n times --------------------------
+
+static void b_null_syscall(int64_t n)
+{
+	uint64_t acc = 0;
+	for (int64_t i = 0; i < n; i++)
+		acc += (uint64_t)syscall(SYS_getppid);
+	sink += acc;
+}
+
+static void b_getpid(int64_t n)
+{
+	uint64_t acc = 0;
+	for (int64_t i = 0; i < n; i++)
+		acc += (uint64_t)getpid();
+	sink += acc;
+}
+
+static void b_clock_gettime(int64_t n)
+{
+	uint64_t acc = 0;
+	struct timespec ts;
+	for (int64_t i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		acc += (uint64_t)ts.tv_nsec;
+	}
+	sink += acc;
+}
+
+static void b_write_devnull_1b(int64_t n)
+{
+	static const char c = 'x';
+	for (int64_t i = 0; i < n; i++)
+		if (write(fd_devnull, &c, 1) != 1)
+			die("write /dev/null");
+}
+
+static void b_pread_1b(int64_t n)
+{
+	unsigned char c;
+	uint64_t acc = 0;
+	for (int64_t i = 0; i < n; i++) {
+		if (pread(fd_small, &c, 1, 7) != 1)
+			die("pread 1 byte");
+		acc += c;
+	}
+	sink += acc;
+}
+
+static void b_open_close(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		int fd = open(SMALL_FILE, O_RDONLY);
+		if (fd < 0)
+			die("open");
+		if (close(fd) != 0)
+			die("close");
+	}
+}
+
+static void b_stat(int64_t n)
+{
+	struct stat st;
+	uint64_t acc = 0;
+	for (int64_t i = 0; i < n; i++) {
+		if (stat(SMALL_FILE, &st) != 0)
+			die("stat");
+		acc += (uint64_t)st.st_size;
+	}
+	sink += acc;
+}
+
+static void b_read_1mib(int64_t n)
+{
+	uint64_t acc = 0;
+	for (int64_t i = 0; i < n; i++) {
+		size_t done = 0;
+		while (done < MIB) {
+			ssize_t r = pread(fd_big, big_buf + done, MIB - done, (off_t)done);
+			if (r <= 0)
+				die("pread 1 MiB");
+			done += (size_t)r;
+		}
+		acc += big_buf[i & (MIB - 1)];
+	}
+	sink += acc;
+}
+
+// Plain memory bandwidth inside the program, to read read_1mib against.
+static void b_memcpy_1mib(int64_t n)
+{
+	uint64_t acc = 0;
+	for (int64_t i = 0; i < n; i++) {
+		memcpy(big_buf, big_src, MIB);
+		__asm__ volatile("" ::"r"(big_buf) : "memory");
+		acc += big_buf[(i * 4099) & (MIB - 1)];
+	}
+	sink += acc;
+}
+
+// Pure computation (no syscalls, no libc): the cost of running as wasm.
+static void b_fnv_1mib(int64_t n)
+{
+	uint64_t h = 1469598103934665603u;
+	for (int64_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < MIB; j++)
+			h = (h ^ big_src[j]) * 1099511628211u;
+		__asm__ volatile("" ::"r"(big_src) : "memory");
+	}
+	sink += h;
+}
+
+#define SLOTS 256
+static void *slot[SLOTS];
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static uint64_t xorshift(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+// A size from 16 B to 64 KiB, log-uniform (as many small as large blocks).
+static size_t rand_size(void)
+{
+	uint64_t r = xorshift();
+	unsigned shift = 4 + (unsigned)(r % 12); // 16 B .. 32 KiB
+	size_t lo = (size_t)1 << shift;
+	return lo + (size_t)((r >> 8) % (lo + 1)); // .. 2*lo, at most 64 KiB
+}
+
+// One malloc+free pair per operation, over a pool of live blocks.
+static void b_malloc_free(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		unsigned k = (unsigned)(xorshift() % SLOTS);
+		free(slot[k]);
+		size_t sz = rand_size();
+		unsigned char *p = malloc(sz);
+		if (!p)
+			die("malloc");
+		p[0] = (unsigned char)i;
+		p[sz - 1] = (unsigned char)k;
+		slot[k] = p;
+	}
+}
+
+static void malloc_setup(void)
+{
+	for (int k = 0; k < SLOTS; k++)
+		if (!(slot[k] = malloc(rand_size())))
+			die("malloc");
+}
+
+struct bench {
+	const char *name;
+	void (*fn)(int64_t n);
+};
+
+static const struct bench benches[] = {
+	{"null_syscall", b_null_syscall},
+	{"getpid", b_getpid},
+	{"clock_gettime", b_clock_gettime},
+	{"write_devnull_1b", b_write_devnull_1b},
+	{"pread_1b", b_pread_1b},
+	{"open_close", b_open_close},
+	{"stat", b_stat},
+	{"read_1mib", b_read_1mib},
+	{"memcpy_1mib", b_memcpy_1mib},
+	{"malloc_free", b_malloc_free},
+	{"fnv_1mib", b_fnv_1mib},
+};
+#define NBENCH (sizeof benches / sizeof benches[0])
+
+// Grows n until one run takes >= 5 ms, then scales it to the target time.
+static int64_t calibrate(void (*fn)(int64_t), uint64_t target_ns)
+{
+	int64_t n = 1;
+	for (;;) {
+		uint64_t t0 = now_ns();
+		fn(n);
+		uint64_t dt = now_ns() - t0;
+		if (dt >= 5000000 || n >= ((int64_t)1 << 40)) {
+			double per = (double)dt / (double)n;
+			int64_t want = (int64_t)((double)target_ns / (per > 0 ? per : 1));
+			return want < 1 ? 1 : want;
+		}
+		n *= dt < 500000 ? 10 : 2;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long ms = 60, reps = 5;
+	int opt;
+	while ((opt = getopt(argc, argv, "t:r:")) != -1) {
+		switch (opt) {
+		case 't': ms = atol(optarg); break;
+		case 'r': reps = atol(optarg); break;
+		default:
+			fprintf(stderr, "usage: micro [-t MS] [-r REPS] [NAME...]\n");
+			return 2;
+		}
+	}
+	if (ms < 1 || reps < 1) {
+		fprintf(stderr, "micro: -t and -r must be positive\n");
+		return 2;
+	}
+	for (int i = optind; i < argc; i++) {
+		size_t k;
+		for (k = 0; k < NBENCH && strcmp(argv[i], benches[k].name) != 0; k++)
+			;
+		if (k == NBENCH) {
+			fprintf(stderr, "micro: unknown benchmark %s\n", argv[i]);
+			return 2;
+		}
+	}
+	setup();
+	malloc_setup();
+	for (size_t k = 0; k < NBENCH; k++) {
+		const struct bench *b = &benches[k];
+		if (optind < argc) {
+			int wanted = 0;
+			for (int i = optind; i < argc; i++)
+				wanted |= strcmp(argv[i], b->name) == 0;
+			if (!wanted)
+				continue;
+		}
+		int64_t n = calibrate(b->fn, (uint64_t)ms * 1000000u);
+		double best = -1;
+		for (long r = 0; r < reps; r++) {
+			uint64_t t0 = now_ns();
+			b->fn(n);
+			double per = (double)(now_ns() - t0) / (double)n;
+			if (best < 0 || per < best)
+				best = per;
+		}
+		printf("%s %.2f\n", b->name, best);
+		fflush(stdout);
+	}
+	teardown();
+	return 0;
+}
