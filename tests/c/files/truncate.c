@@ -32,6 +32,12 @@ int main(void)
     printf("write at old offset=%zd size=%lld\n", w, size_of("t"));
     r = ftruncate(fd, 3LL << 30);
     printf("ftruncate 3 GiB sparse=%d size=%lld\n", r, size_of("t"));
+    r = ftruncate(fd, 5LL << 30);
+    printf("ftruncate 5 GiB sparse=%d size=%lld\n", r, size_of("t"));
+    printf("lseek end=%lld\n", (long long)lseek(fd, 0, SEEK_END));
+    char c = 1;
+    ssize_t pr = pread(fd, &c, 1, (5LL << 30) - 1);
+    printf("pread near 5 GiB=%zd byte=%d\n", pr, c);
     r = ftruncate(fd, 1);
     printf("ftruncate back=%d size=%lld\n", r, size_of("t"));
     close(fd);
