@@ -1,8 +1,8 @@
 //! An in-memory file system (`/tmp` by default; the root in tests).
 //!
-//! Inodes carry mode, owner, times and a link count; regular files are a
-//! `Vec<u8>` (writing past the end fills the gap with zeros), directories a
-//! sorted map of names, symlinks their target. Permission checks follow
+//! Inodes carry mode, owner, times and a link count; regular files are
+//! sparse maps of 4 KiB pages (holes read as zeros and cost nothing),
+//! directories a sorted map of names, symlinks their target. Permission checks follow
 //! Linux, against the caller's [`Cred`]: search permission on every
 //! directory walked, write+search on the parent to create or remove a name,
 //! the sticky bit (only the owner of the file or the directory, or root, may
@@ -18,8 +18,8 @@
 //! target resolves here.)
 //!
 //! Times come from the [`Host`] clock; reads do not update `atime` (as with
-//! `noatime`). The total of file sizes is capped (ENOSPC), so a guest cannot
-//! exhaust host memory with one `ftruncate`.
+//! `noatime`). The pages all files hold are capped (ENOSPC), so a guest
+//! cannot exhaust host memory.
 
 use super::{now, permitted, split_last, FileSystem, NAME_MAX};
 use crate::{
@@ -68,19 +68,91 @@ impl Shared {
         now(&*self.host)
     }
 
-    /// Accounts a file growing from `old` to `new` bytes.
-    fn resize(&self, old: usize, new: usize) -> KResult<()> {
-        if new > old {
-            let grow = (new - old) as u64;
-            let prev = self.used.fetch_add(grow, Ordering::Relaxed);
-            if prev + grow > self.capacity.load(Ordering::Relaxed) {
-                self.used.fetch_sub(grow, Ordering::Relaxed);
-                return Err(Errno::ENOSPC);
-            }
-        } else {
-            self.used.fetch_sub((old - new) as u64, Ordering::Relaxed);
+    /// Takes `pages` more pages from the budget, or ENOSPC.
+    fn charge(&self, pages: usize) -> KResult<()> {
+        let bytes = (pages * PAGE) as u64;
+        let prev = self.used.fetch_add(bytes, Ordering::Relaxed);
+        if prev + bytes > self.capacity.load(Ordering::Relaxed) {
+            self.used.fetch_sub(bytes, Ordering::Relaxed);
+            return Err(Errno::ENOSPC);
         }
         Ok(())
+    }
+
+    fn release(&self, pages: usize) {
+        self.used
+            .fetch_sub((pages * PAGE) as u64, Ordering::Relaxed);
+    }
+}
+
+/// Granule of file storage: only pages written hold memory, so sparse
+/// files cost what they contain (as on tmpfs).
+const PAGE: usize = 4096;
+
+/// A regular file's contents: its size and the pages that hold data.
+/// Missing pages read as zeros.
+#[derive(Default)]
+struct Data {
+    size: u64,
+    pages: BTreeMap<u64, Box<[u8; PAGE]>>,
+}
+
+impl Data {
+    fn read(&self, buf: &mut [u8], offset: u64) -> usize {
+        if offset >= self.size {
+            return 0;
+        }
+        let n = (buf.len() as u64).min(self.size - offset) as usize;
+        let mut done = 0;
+        while done < n {
+            let pos = offset + done as u64;
+            let (idx, at) = (pos / PAGE as u64, (pos % PAGE as u64) as usize);
+            let take = (PAGE - at).min(n - done);
+            let out = &mut buf[done..done + take];
+            match self.pages.get(&idx) {
+                Some(page) => out.copy_from_slice(&page[at..at + take]),
+                None => out.fill(0),
+            }
+            done += take;
+        }
+        n
+    }
+
+    /// Writes `src` at `offset`; the caller checked the end fits in i64.
+    fn write(&mut self, src: &[u8], offset: u64, sh: &Shared) -> KResult<()> {
+        let (first, last) = (
+            offset / PAGE as u64,
+            (offset + src.len() as u64 - 1) / PAGE as u64,
+        );
+        let missing = (first..=last)
+            .filter(|i| !self.pages.contains_key(i))
+            .count();
+        sh.charge(missing)?;
+        let mut done = 0;
+        while done < src.len() {
+            let pos = offset + done as u64;
+            let (idx, at) = (pos / PAGE as u64, (pos % PAGE as u64) as usize);
+            let take = (PAGE - at).min(src.len() - done);
+            let page = self.pages.entry(idx).or_insert_with(|| Box::new([0; PAGE]));
+            page[at..at + take].copy_from_slice(&src[done..done + take]);
+            done += take;
+        }
+        self.size = self.size.max(offset + src.len() as u64);
+        Ok(())
+    }
+
+    fn truncate(&mut self, len: u64, sh: &Shared) {
+        if len < self.size {
+            let dropped = self.pages.split_off(&len.div_ceil(PAGE as u64));
+            sh.release(dropped.len());
+            // Bytes past the new end must read as zeros if it grows again.
+            if len % PAGE as u64 != 0 {
+                if let Some(page) = self.pages.get_mut(&(len / PAGE as u64)) {
+                    page[(len % PAGE as u64) as usize..].fill(0);
+                }
+            }
+        }
+        self.size = len;
     }
 }
 
@@ -107,14 +179,13 @@ struct DirData {
 /// A regular file's bytes; they are given back to the file system's
 /// budget when the last name and descriptor are gone.
 struct FileBody {
-    data: RwLock<Vec<u8>>,
+    data: RwLock<Data>,
     sh: Arc<Shared>,
 }
 
 impl Drop for FileBody {
     fn drop(&mut self) {
-        let len = self.data.get_mut().len();
-        let _ = self.sh.resize(len, 0);
+        self.sh.release(self.data.get_mut().pages.len());
     }
 }
 
@@ -157,7 +228,7 @@ impl Inode {
 
     fn size(&self) -> u64 {
         match &self.body {
-            Body::File(f) => f.data.read().len() as u64,
+            Body::File(f) => f.data.read().size,
             Body::Dir(_) => BLKSIZE as u64,
             Body::Symlink(t) => t.len() as u64,
         }
@@ -165,6 +236,10 @@ impl Inode {
 
     fn stat(&self, dev: u64) -> Stat {
         let size = self.size();
+        let blocks = match &self.body {
+            Body::File(f) => (f.data.read().pages.len() * PAGE / 512) as i64,
+            _ => (size.div_ceil(BLKSIZE as u64) * (BLKSIZE as u64 / 512)) as i64,
+        };
         let m = *self.meta.lock();
         Stat {
             dev,
@@ -176,7 +251,7 @@ impl Inode {
             rdev: 0,
             size: size as i64,
             blksize: BLKSIZE,
-            blocks: (size.div_ceil(BLKSIZE as u64) * (BLKSIZE as u64 / 512)) as i64,
+            blocks,
             atime: m.atime,
             mtime: m.mtime,
             ctime: m.ctime,
@@ -480,7 +555,7 @@ impl FileSystem for MemFs {
                         cred,
                         &dir,
                         Body::File(FileBody {
-                            data: RwLock::new(Vec::new()),
+                            data: RwLock::new(Data::default()),
                             sh: self.sh.clone(),
                         }),
                     );
@@ -519,10 +594,7 @@ impl FileSystem for MemFs {
         }
         if flags & O_TRUNC != 0 {
             if let Body::File(f) = &node.body {
-                let mut data = f.data.write();
-                self.sh.resize(data.len(), 0)?;
-                data.clear();
-                data.shrink_to_fit();
+                f.data.write().truncate(0, &self.sh);
                 node.touch(self.sh.now());
             }
         }
@@ -804,18 +876,7 @@ impl FileLike for MemFile {
 
     fn pread(&self, buf: &mut [u8], offset: u64) -> KResult<usize> {
         match &self.node.body {
-            Body::File(f) => {
-                let data = f.data.read();
-                let Ok(start) = usize::try_from(offset) else {
-                    return Ok(0);
-                };
-                if start >= data.len() {
-                    return Ok(0);
-                }
-                let n = buf.len().min(data.len() - start);
-                buf[..n].copy_from_slice(&data[start..start + n]);
-                Ok(n)
-            }
+            Body::File(f) => Ok(f.data.read().read(buf, offset)),
             Body::Dir(_) => Err(Errno::EISDIR),
             Body::Symlink(_) => Err(Errno::EBADF),
         }
@@ -828,18 +889,11 @@ impl FileLike for MemFile {
         if src.is_empty() {
             return Ok(0);
         }
-        let start = usize::try_from(offset).map_err(|_| Errno::EFBIG)?;
-        let end = start.checked_add(src.len()).ok_or(Errno::EFBIG)?;
-        if end as u64 > i64::MAX as u64 {
+        let end = offset.checked_add(src.len() as u64).ok_or(Errno::EFBIG)?;
+        if end > i64::MAX as u64 {
             return Err(Errno::EFBIG);
         }
-        let mut data = f.data.write();
-        if end > data.len() {
-            self.sh.resize(data.len(), end)?;
-            data.resize(end, 0);
-        }
-        data[start..end].copy_from_slice(src);
-        drop(data);
+        f.data.write().write(src, offset, &self.sh)?;
         self.node.touch(self.sh.now());
         Ok(src.len())
     }
@@ -876,14 +930,10 @@ impl FileLike for MemFile {
     fn truncate(&self, len: u64) -> KResult<()> {
         match &self.node.body {
             Body::File(f) => {
-                let len = usize::try_from(len).map_err(|_| Errno::EFBIG)?;
-                let mut data = f.data.write();
-                self.sh.resize(data.len(), len)?;
-                data.resize(len, 0);
-                if len < data.capacity() / 2 {
-                    data.shrink_to_fit();
+                if len > i64::MAX as u64 {
+                    return Err(Errno::EFBIG);
                 }
-                drop(data);
+                f.data.write().truncate(len, &self.sh);
                 self.node.touch(self.sh.now());
                 Ok(())
             }
@@ -988,8 +1038,35 @@ mod tests {
         assert_eq!(read_all(&*f), b"he");
         let st = f.stat().unwrap();
         assert_eq!(st.mode, S_IFREG | 0o644);
-        assert_eq!((st.nlink, st.size), (1, 2));
-        assert_eq!(fs.used(), 2);
+        assert_eq!((st.nlink, st.size, st.blocks), (1, 2, 8));
+        assert_eq!(fs.used(), 4096);
+    }
+
+    #[test]
+    fn sparse_files_cost_only_their_pages() {
+        let (fs, _) = fs();
+        let f = create(&fs, b"s", b"", &root());
+        let far = 1u64 << 33;
+        assert_eq!(f.pwrite(b"xy", far - 1), Ok(2));
+        let st = f.stat().unwrap();
+        assert_eq!((st.size, st.blocks), (far as i64 + 1, 16));
+        assert_eq!(fs.used(), 2 * 4096);
+        let mut buf = [9u8; 8];
+        assert_eq!(f.pread(&mut buf, far - 4), Ok(5));
+        assert_eq!(buf[..5], [0, 0, 0, b'x', b'y']);
+        assert_eq!(f.pread(&mut buf, 12345), Ok(8));
+        assert_eq!(buf, [0; 8]);
+        // Cut inside a page, grow again: the cut bytes read as zeros.
+        f.truncate(far).unwrap();
+        assert_eq!(fs.used(), 4096);
+        f.truncate(far + 10).unwrap();
+        assert_eq!(f.pread(&mut buf, far - 1), Ok(8));
+        assert_eq!(buf, [b'x', 0, 0, 0, 0, 0, 0, 0]);
+        f.truncate(5 << 30).unwrap();
+        assert_eq!(f.stat().unwrap().size, 5 << 30);
+        assert_eq!(fs.used(), 0);
+        assert_eq!(f.truncate(1 << 63), Err(Errno::EFBIG));
+        assert_eq!(f.pwrite(b"x", i64::MAX as u64), Err(Errno::EFBIG));
     }
 
     #[test]
@@ -1091,7 +1168,7 @@ mod tests {
         // Unlinked but open: still readable; bytes come back when closed.
         fs.unlink(b"b", &c).unwrap();
         assert_eq!(read_all(&*b), b"x");
-        assert_eq!(fs.used(), 1);
+        assert_eq!(fs.used(), 4096);
         drop(b);
         assert_eq!(fs.used(), 0);
     }
@@ -1249,11 +1326,15 @@ mod tests {
     #[test]
     fn capacity_is_enforced() {
         let (fs, _) = fs();
-        let fs = fs.with_capacity(100);
+        let fs = fs.with_capacity(2 * 4096);
         let f = create(&fs, b"f", &[1; 60], &root());
-        assert_eq!(f.pwrite(&[2; 50], 60), Err(Errno::ENOSPC));
-        assert_eq!(f.truncate(1 << 40), Err(Errno::ENOSPC));
-        assert_eq!(fs.used(), 60);
+        assert_eq!(f.pwrite(&[2; 50], 8192), Ok(50));
+        assert_eq!(f.pwrite(&[2; 50], 4090), Err(Errno::ENOSPC));
+        assert_eq!(f.pwrite(&[3; 10], 4000), Ok(10));
+        assert_eq!(fs.used(), 2 * 4096);
+        // Holes are free.
+        f.truncate(1 << 40).unwrap();
+        assert_eq!(fs.used(), 2 * 4096);
         f.truncate(0).unwrap();
         assert_eq!(fs.used(), 0);
     }
