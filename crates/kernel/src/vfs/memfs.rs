@@ -146,7 +146,7 @@ impl Data {
             let dropped = self.pages.split_off(&len.div_ceil(PAGE as u64));
             sh.release(dropped.len());
             // Bytes past the new end must read as zeros if it grows again.
-            if len % PAGE as u64 != 0 {
+            if !len.is_multiple_of(PAGE as u64) {
                 if let Some(page) = self.pages.get_mut(&(len / PAGE as u64)) {
                     page[(len % PAGE as u64) as usize..].fill(0);
                 }
