@@ -11,7 +11,8 @@
 //! ```
 //!
 //! The default tree: an in-memory root owned by the cage's user (mode
-//! 0755), an in-memory `/tmp` (root's, 01777) and `/dev`. Standard streams
+//! 0755), an in-memory `/tmp` (root's, 01777) and `/dev`; or a host
+//! directory as the root with [`TestEnv::with_host_root`]. Standard streams
 //! are `/dev/null`-like. Available to other crates with the `testing`
 //! feature.
 
@@ -100,6 +101,16 @@ impl TestEnv {
             mem: VecMemory::new(MEM_SIZE),
             next: SCRATCH_BASE,
         }
+    }
+
+    /// A host directory as `/` (plus the in-memory `/tmp` and `/dev` of
+    /// [`crate::vfs::standard_vfs`]), run as the user running the tests.
+    pub fn with_host_root(root: &std::path::Path) -> Self {
+        let dir = cap_std::fs::Dir::open_ambient_dir(root, cap_std::ambient_authority())
+            .expect("cannot open the test root");
+        let host = Arc::new(FakeHost::new());
+        let vfs = crate::vfs::standard_vfs(dir, Vec::new(), host.clone(), false);
+        Self::with_vfs(host, vfs, Cred::from_host())
     }
 
     /// Reserves `len` bytes of zeroed scratch guest memory (8-aligned).

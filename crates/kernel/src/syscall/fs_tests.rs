@@ -987,10 +987,7 @@ fn hostfs_root_through_syscalls() {
     std::fs::create_dir(&root).unwrap();
     std::os::unix::fs::symlink("../secret", root.join("esc")).unwrap();
     std::os::unix::fs::symlink("/", root.join("slash")).unwrap();
-    let dir = cap_std::fs::Dir::open_ambient_dir(&root, cap_std::ambient_authority()).unwrap();
-    let host = Arc::new(FakeHost::new());
-    let vfs = vfs::standard_vfs(dir, Vec::new(), host.clone(), false);
-    let mut t = TestEnv::with_vfs(host, vfs, Cred::from_host());
+    let mut t = TestEnv::with_host_root(&root);
     t.write_file("/hello", b"hi");
     assert_eq!(std::fs::read(root.join("hello")).unwrap(), b"hi");
     assert_eq!(t.read_file("/hello"), b"hi");

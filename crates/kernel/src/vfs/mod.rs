@@ -138,7 +138,9 @@ impl Vfs {
 }
 
 /// Joins `path` onto absolute directory `base` and removes `.`, `..` and
-/// repeated slashes, without touching any file system. `..` at the root
+/// repeated slashes, without touching any file system. (A known
+/// simplification: `a/link/..` is `a` even where `link` is a symlink to a
+/// directory elsewhere; Linux would go to that directory's parent.) `..` at the root
 /// stays at the root, as in Linux. Empty paths are ENOENT; over-long ones
 /// ENAMETOOLONG.
 pub fn normalize(base: &[u8], path: &[u8]) -> KResult<Vec<u8>> {
