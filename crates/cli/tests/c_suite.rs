@@ -59,7 +59,11 @@ fn main() {
         .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
         .map(|case| {
             let name = case.name.clone();
-            let kind = if case.lind_only { "lind-only" } else { "vs-native" };
+            let kind = if case.lind_only {
+                "lind-only"
+            } else {
+                "vs-native"
+            };
             Trial::test(name, move || run_case(&case)).with_kind(kind)
         })
         .collect();
@@ -72,13 +76,17 @@ fn main() {
 /// flags, and dropping an `OwnedFd` closes it.)
 fn close_inherited_fds() {
     const O_CLOEXEC: u32 = 0o2000000;
-    let Ok(dir) = fs::read_dir("/proc/self/fd") else { return };
+    let Ok(dir) = fs::read_dir("/proc/self/fd") else {
+        return;
+    };
     let fds: Vec<i32> = dir
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
         .filter(|&fd| fd > 2)
         .collect();
     for fd in fds {
-        let Ok(info) = fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else { continue };
+        let Ok(info) = fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else {
+            continue;
+        };
         let flags = info
             .lines()
             .find_map(|l| l.strip_prefix("flags:"))
@@ -157,7 +165,10 @@ fn parse_case(area: &Path, file: &Path) -> Case {
     };
     // Directive problems surface when the trial runs (as a failure), not here.
     let text = fs::read_to_string(file).unwrap_or_default();
-    for line in text.lines().take_while(|l| l.trim_start().starts_with("//")) {
+    for line in text
+        .lines()
+        .take_while(|l| l.trim_start().starts_with("//"))
+    {
         let body = line.trim_start().trim_start_matches('/').trim();
         if let Some(rest) = body.strip_prefix("ARGS:") {
             case.args = shell_split(rest);
@@ -257,7 +268,11 @@ fn run_case(case: &Case) -> Result<(), Failed> {
     if result.is_err() && keep {
         let path = work.keep();
         return result.map_err(|e| {
-            Failed::from(format!("{}\n(kept build and run directories under {})", msg(&e), path.display()))
+            Failed::from(format!(
+                "{}\n(kept build and run directories under {})",
+                msg(&e),
+                path.display()
+            ))
         });
     }
     result
@@ -278,20 +293,32 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
     if let Some(-1) = case.exit {
         return Err(format!("{}: malformed `// EXIT:` directive", case.source.display()).into());
     }
-    let stem = case.source.file_stem().unwrap().to_string_lossy().into_owned();
+    let stem = case
+        .source
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
 
     // The oracle: the native build, or `<name>.expected` for LIND-ONLY tests.
     let (oracle_stdout, oracle_status, oracle_desc, oracle_stderr) = if case.lind_only {
         let expected = case.expected.as_ref().ok_or_else(|| {
-            format!("LIND-ONLY test without {}", case.source.with_extension("expected").display())
+            format!(
+                "LIND-ONLY test without {}",
+                case.source.with_extension("expected").display()
+            )
         })?;
-        let bytes = fs::read(expected).map_err(|e| format!("cannot read {}: {e}", expected.display()))?;
+        let bytes =
+            fs::read(expected).map_err(|e| format!("cannot read {}: {e}", expected.display()))?;
         (bytes, case.exit.unwrap_or(0), "expected", Vec::new())
     } else {
         let exe = build.join(&stem);
         let cc = std::env::var_os("LIND_SUITE_CC").unwrap_or_else(|| "cc".into());
         let mut cmd = Command::new(&cc);
-        cmd.args(["-O2", "-w", "-o"]).arg(&exe).arg(&case.source).arg("-lm");
+        cmd.args(["-O2", "-w", "-o"])
+            .arg(&exe)
+            .arg(&case.source)
+            .arg("-lm");
         let out = run_with_timeout(cmd, None, Duration::from_secs(COMPILE_TIMEOUT_SECS))?;
         if out.timed_out || out.status != 0 {
             return Err(format!(
@@ -310,7 +337,11 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         }
         let out = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout)?;
         if out.timed_out {
-            return Err(format!("native run timed out after {:?} (test defect?)", case.timeout).into());
+            return Err(format!(
+                "native run timed out after {:?} (test defect?)",
+                case.timeout
+            )
+            .into());
         }
         if let Some(want) = case.exit {
             if out.status != want {
@@ -336,7 +367,11 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
     if out.timed_out || out.status != 0 {
         return Err(format!(
             "`lind cc` failed ({}):\n{}{}",
-            if out.timed_out { "timed out".to_string() } else { format!("status {}", out.status) },
+            if out.timed_out {
+                "timed out".to_string()
+            } else {
+                format!("status {}", out.status)
+            },
             clip(&out.stderr, 3000),
             clip(&out.stdout, 1000)
         )
@@ -348,12 +383,18 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
     for (k, v) in &case.env {
         cmd.arg("--env").arg(format!("{k}={v}"));
     }
-    cmd.arg("--").arg(&wasm).args(&case.args).current_dir(&rundir);
+    cmd.arg("--")
+        .arg(&wasm)
+        .args(&case.args)
+        .current_dir(&rundir);
     let out = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout)?;
 
     let mut problems = Vec::new();
     if out.timed_out {
-        problems.push(format!("lind run timed out after {:?} and was killed", case.timeout));
+        problems.push(format!(
+            "lind run timed out after {:?} and was killed",
+            case.timeout
+        ));
     }
     if out.stdout != oracle_stdout {
         problems.push("stdout differs".to_string());
@@ -373,9 +414,18 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         m.push_str(&stdout_diff(&oracle_stdout, &out.stdout, oracle_desc));
     }
     if !oracle_stderr.is_empty() {
-        let _ = write!(m, "--- {oracle_desc} stderr ---\n{}", clip(&oracle_stderr, 1500));
+        let _ = write!(
+            m,
+            "--- {oracle_desc} stderr ---\n{}",
+            clip(&oracle_stderr, 1500)
+        );
     }
-    let _ = write!(m, "--- lind stderr ({:.1?}) ---\n{}", out.elapsed, clip(&out.stderr, 3000));
+    let _ = write!(
+        m,
+        "--- lind stderr ({:.1?}) ---\n{}",
+        out.elapsed,
+        clip(&out.stderr, 3000)
+    );
     Err(m.into())
 }
 
@@ -388,12 +438,21 @@ fn describe_status(o: &Outcome) -> String {
 
 /// Runs `cmd` with stdout/stderr captured and stdin from `stdin` (or /dev/null), in its own
 /// process group so that a timeout kills the whole tree.
-fn run_with_timeout(mut cmd: Command, stdin: Option<&Path>, timeout: Duration) -> Result<Outcome, Failed> {
+fn run_with_timeout(
+    mut cmd: Command,
+    stdin: Option<&Path>,
+    timeout: Duration,
+) -> Result<Outcome, Failed> {
     let stdin = match stdin {
-        Some(p) => Stdio::from(fs::File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?),
+        Some(p) => {
+            Stdio::from(fs::File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?)
+        }
         None => Stdio::null(),
     };
-    cmd.stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).process_group(0);
+    cmd.stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
     let start = Instant::now();
     let mut child = cmd
         .spawn()
@@ -411,7 +470,9 @@ fn run_with_timeout(mut cmd: Command, stdin: Option<&Path>, timeout: Duration) -
             timed_out = true;
             kill_group(child.id());
             let _ = child.kill();
-            break child.wait().map_err(|e| format!("waiting for the killed child failed: {e}"))?;
+            break child
+                .wait()
+                .map_err(|e| format!("waiting for the killed child failed: {e}"))?;
         }
         std::thread::sleep(Duration::from_millis(5));
     };
@@ -425,7 +486,14 @@ fn run_with_timeout(mut cmd: Command, stdin: Option<&Path>, timeout: Duration) -
         (None, Some(s)) => (128 + s, Some(s)),
         (None, None) => (-1, None),
     };
-    Ok(Outcome { status: code, signal, stdout, stderr, timed_out, elapsed })
+    Ok(Outcome {
+        status: code,
+        signal,
+        stdout,
+        stderr,
+        timed_out,
+        elapsed,
+    })
 }
 
 fn reader<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<Vec<u8>> {
@@ -482,7 +550,11 @@ fn clip(b: &[u8], max: usize) -> String {
 fn stdout_diff(want: &[u8], got: &[u8], want_name: &str) -> String {
     let w: Vec<&[u8]> = want.split_inclusive(|&b| b == b'\n').collect();
     let g: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
-    let first = w.iter().zip(g.iter()).position(|(a, b)| a != b).unwrap_or(w.len().min(g.len()));
+    let first = w
+        .iter()
+        .zip(g.iter())
+        .position(|(a, b)| a != b)
+        .unwrap_or(w.len().min(g.len()));
     let from = first.saturating_sub(3);
     let mut m = format!(
         "--- stdout: {want_name} {} bytes / {} lines, lind {} bytes / {} lines; first difference at line {} ---\n",
@@ -494,15 +566,21 @@ fn stdout_diff(want: &[u8], got: &[u8], want_name: &str) -> String {
     );
     let show = |line: &[u8]| {
         let s = String::from_utf8_lossy(line);
-        let s = s.strip_suffix('\n').map(str::to_string).unwrap_or_else(|| format!("{s}⏎(no newline)"));
+        let s = s
+            .strip_suffix('\n')
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{s}⏎(no newline)"));
         if s.len() > 200 {
-            format!("{}…", &s[..s.char_indices().nth(200).map_or(s.len(), |(i, _)| i)])
+            format!(
+                "{}…",
+                &s[..s.char_indices().nth(200).map_or(s.len(), |(i, _)| i)]
+            )
         } else {
             s
         }
     };
-    for i in from..first {
-        let _ = writeln!(m, "   {:>4}  {}", i + 1, show(w[i]));
+    for (i, line) in w.iter().enumerate().take(first).skip(from) {
+        let _ = writeln!(m, "   {:>4}  {}", i + 1, show(line));
     }
     let end = (first + 12).max(first + 1);
     for i in first..end.min(w.len().max(g.len())) {
