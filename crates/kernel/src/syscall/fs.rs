@@ -93,14 +93,61 @@ fn access_cred(cage: &Cage, effective: bool) -> Cred {
 
 // ---------------------------------------------------------------- open
 
-fn do_open(ctx: &mut Ctx, dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> KResult<i64> {
-    let path = path_arg(ctx, path_addr)?;
+/// Opens `path` (relative to `dirfd`) as `open(2)` would, without taking a
+/// descriptor: for `exec`, `bind` and anything else that needs a file by
+/// name. `mode` is the caller's; the cage's umask is applied here.
+pub fn open_path(
+    kernel: &Kernel,
+    cage: &Cage,
+    dirfd: i32,
+    path: &[u8],
+    flags: u32,
+    mode: u32,
+) -> KResult<Arc<OpenFile>> {
     if flags & O_TMPFILE == O_TMPFILE {
         return Err(Errno::EOPNOTSUPP);
     }
     if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
         return Err(Errno::EINVAL);
     }
+    let loc = locate(kernel, cage, dirfd, path)?;
+    let mut fs_flags = flags;
+    if trailing_slash(path) {
+        if flags & O_CREAT != 0 {
+            return Err(Errno::EISDIR);
+        }
+        fs_flags |= O_DIRECTORY;
+    }
+    let mode = if flags & O_CREAT != 0 {
+        mode & 0o7777 & !cage.umask()
+    } else {
+        0
+    };
+    let f = loc.mount.fs.open(&loc.rel, fs_flags, mode, &cage.cred())?;
+    Ok(OpenFile::new(f, flags, Some(loc.abs)))
+}
+
+/// `stat`/`lstat` of a path relative to `dirfd`, for other syscall families.
+pub fn stat_path(
+    kernel: &Kernel,
+    cage: &Cage,
+    dirfd: i32,
+    path: &[u8],
+    follow: bool,
+) -> KResult<Stat> {
+    let loc = locate(kernel, cage, dirfd, path)?;
+    let st = loc
+        .mount
+        .fs
+        .stat(&loc.rel, follow || trailing_slash(path))?;
+    if trailing_slash(path) && !is_dir(&st) {
+        return Err(Errno::ENOTDIR);
+    }
+    Ok(st)
+}
+
+fn do_open(ctx: &mut Ctx, dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> KResult<i64> {
+    let path = path_arg(ctx, path_addr)?;
     let limit = nofile(ctx);
     // Linux takes the descriptor first, so EMFILE creates nothing.
     {
@@ -116,23 +163,9 @@ fn do_open(ctx: &mut Ctx, dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> 
             return Err(Errno::EMFILE);
         }
     }
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, &path)?;
-    let mut fs_flags = flags;
-    if trailing_slash(&path) {
-        if flags & O_CREAT != 0 {
-            return Err(Errno::EISDIR);
-        }
-        fs_flags |= O_DIRECTORY;
-    }
-    let mode = if flags & O_CREAT != 0 {
-        mode & 0o7777 & !ctx.cage.umask()
-    } else {
-        0
-    };
-    let cred = ctx.cage.cred();
-    let f = loc.mount.fs.open(&loc.rel, fs_flags, mode, &cred)?;
+    let file = open_path(ctx.kernel, ctx.cage, dirfd, &path, flags, mode)?;
     let entry = FdEntry {
-        file: OpenFile::new(f, flags, Some(loc.abs)),
+        file,
         cloexec: flags & O_CLOEXEC != 0,
     };
     let fd = ctx.cage.fds.lock().insert_lowest(entry, 0, limit)?;

@@ -1095,3 +1095,22 @@ fn fs_costs() {
         });
     }
 }
+
+#[test]
+fn open_path_and_stat_path_for_other_families() {
+    let mut t = TestEnv::new();
+    t.write_file("/f", b"abc");
+    let f = super::open_path(&t.kernel, &t.cage, AT_FDCWD, b"/f", O_RDONLY, 0).unwrap();
+    assert_eq!(f.path.as_deref(), Some(&b"/f"[..]));
+    let mut buf = [0u8; 3];
+    assert_eq!(f.read(&mut buf), Ok(3));
+    assert_eq!(&buf, b"abc");
+    let st = super::stat_path(&t.kernel, &t.cage, AT_FDCWD, b"f", true).unwrap();
+    assert_eq!(st.size, 3);
+    assert_eq!(
+        super::stat_path(&t.kernel, &t.cage, AT_FDCWD, b"/f/", true),
+        Err(Errno::ENOTDIR)
+    );
+    // No descriptor was taken.
+    assert_eq!(t.call(nr::CLOSE, &[3]), err(Errno::EBADF));
+}
