@@ -161,14 +161,14 @@ def git_rev():
 
 def main():
     ap = argparse.ArgumentParser(description="Lind vs native benchmarks (one table).")
-    ap.add_argument("--rounds", type=int, default=3,
-                    help="alternating native/lind rounds of micro (default 3)")
-    ap.add_argument("--ms", type=int, default=60,
-                    help="milliseconds per repetition of each micro-benchmark (default 60)")
-    ap.add_argument("--reps", type=int, default=3,
-                    help="repetitions per micro-benchmark per round (default 3)")
-    ap.add_argument("--startup-runs", type=int, default=5,
-                    help="runs per start-up measurement (default 5; native runs 4x as many)")
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="rounds, each running native then lind (default 5)")
+    ap.add_argument("--ms", type=int, default=50,
+                    help="milliseconds per repetition of each micro-benchmark (default 50)")
+    ap.add_argument("--reps", type=int, default=2,
+                    help="repetitions per micro-benchmark per round (default 2)")
+    ap.add_argument("--startup-runs", type=int, default=1,
+                    help="lind cold and warm start-up runs per round (default 1; native hello runs 4x as many)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = ap.parse_args()
     if min(args.rounds, args.ms, args.reps, args.startup_runs) < 1:
@@ -186,13 +186,21 @@ def main():
     env.pop("LIND_LOG", None)  # no tracing output while measuring
     env["LIND_CACHE_DIR"] = str(caches / "shared")
     try:
-        # --- micro-benchmarks: alternate sides, keep the best per item -----
+        # Every round runs the micro-benchmarks on each side in turn, then a
+        # few start-up samples, so a burst of load from other tenants spoils
+        # one round's samples rather than one whole measurement.
         micro_native, micro_wasm = bins["micro"]
+        hello_native, hello_wasm = bins["hello"]
         opts = ["-t", str(args.ms), "-r", str(args.reps)]
+        lind_hello = [lind, "run", "--root", str(scratch), str(hello_wasm)]
+        expect = "hello, world"
+        warm_env = dict(env, LIND_CACHE_DIR=str(caches / "warm"))
+        time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect, what="lind hello (priming)")
         best = {"native": {}, "lind": {}}
+        native_runs, cold_runs, warm_runs = [], [], []
         for r in range(args.rounds):
+            log(f"round {r + 1}/{args.rounds}")
             for side in ("native", "lind"):
-                log(f"micro round {r + 1}/{args.rounds}: {side}")
                 if side == "native":
                     cmd = [str(micro_native)] + opts
                 else:
@@ -200,25 +208,15 @@ def main():
                 got = parse_micro(run(cmd, cwd=scratch, env=env, what=f"{side} micro"), side)
                 for k, v in got.items():
                     best[side][k] = min(v, best[side].get(k, v))
-
-        # --- start-up: native hello, lind cold (empty cache), lind warm ----
-        hello_native, hello_wasm = bins["hello"]
-        lind_hello = [lind, "run", "--root", str(scratch), str(hello_wasm)]
-        expect = "hello, world"
-        log("start-up: native")
-        native_runs = [time_process([str(hello_native)], cwd=scratch, env=env, expect=expect,
-                                    what="native hello") for _ in range(4 * args.startup_runs)]
-        log("start-up: lind cold")
-        cold_runs = []
-        for i in range(args.startup_runs):
-            cold_env = dict(env, LIND_CACHE_DIR=str(caches / f"cold-{i}"))
-            cold_runs.append(time_process(lind_hello, cwd=scratch, env=cold_env, expect=expect,
-                                          what="lind hello (cold)"))
-        log("start-up: lind warm")
-        warm_env = dict(env, LIND_CACHE_DIR=str(caches / "warm"))
-        time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect, what="lind hello (priming)")
-        warm_runs = [time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect,
-                                  what="lind hello (warm)") for _ in range(args.startup_runs)]
+            for _ in range(4 * args.startup_runs):
+                native_runs.append(time_process([str(hello_native)], cwd=scratch, env=env,
+                                                expect=expect, what="native hello"))
+            for i in range(args.startup_runs):
+                cold_env = dict(env, LIND_CACHE_DIR=str(caches / f"cold-{r}-{i}"))
+                cold_runs.append(time_process(lind_hello, cwd=scratch, env=cold_env, expect=expect,
+                                              what="lind hello (cold)"))
+                warm_runs.append(time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect,
+                                              what="lind hello (warm)"))
     except Failure:
         raise
     finally:
@@ -241,8 +239,8 @@ def main():
     real = os.path.realpath(lind)
     print(f"lind:    {lind}{' -> ' + real if real != lind else ''} (repo {git_rev()}); native: {Path(cc).name} -O2")
     print(f"method:  micro = best of {args.rounds} rounds x {args.reps} reps x ~{args.ms} ms, "
-          f"sides run one after the other; start-up = best of {args.startup_runs} lind / "
-          f"{4 * args.startup_runs} native process runs")
+          f"sides run one after the other; start-up = best of {len(cold_runs)} cold / "
+          f"{len(warm_runs)} warm lind and {len(native_runs)} native process runs")
     print()
     table = [("benchmark", "native", "lind", "lind/native", "target")]
     for name, n, l, target in rows:
