@@ -405,11 +405,13 @@ impl Errno {
     ];
 }
 
-
 impl Errno {
     /// The errno with this number, if Linux defines one.
     pub fn from_raw(n: i32) -> Option<Errno> {
-        Errno::ALL.iter().find(|(e, _)| *e as i32 == n).map(|(e, _)| *e)
+        Errno::ALL
+            .iter()
+            .find(|(e, _)| *e as i32 == n)
+            .map(|(e, _)| *e)
     }
     /// Symbolic name, e.g. "ENOENT".
     pub fn name(self) -> &'static str {

@@ -28,6 +28,7 @@ pub const STACK_SIZE: u32 = 1 << 20;
 
 const CLANG: &str = "clang-19";
 const WASM_LD: &str = "wasm-ld-19";
+const WASM_OPT: &str = "wasm-opt";
 const BUILTINS: &str = "libclang_rt.builtins-wasm32.a";
 
 /// Why a flag is refused, shown to the user.
@@ -490,10 +491,49 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
     // Post-link passes go here, in this order: our own wasm rewrites (poll
     // points for signals, ...), then `wasm-opt --asyncify` (fork, setjmp),
     // then the ABI mark below, which must stay last.
+    let code = instrument(inv, &out)?;
+    if code != 0 {
+        return Ok(code);
+    }
     let module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
     let module = append_abi_section(module);
     std::fs::write(&out, module).with_context(|| format!("writing {}", out.display()))?;
     Ok(0)
+}
+
+/// Runs Asyncify over the functions that can be on the stack during a fork
+/// (see `asyncify.rs`); modules that cannot fork are left as they are.
+fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
+    let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
+    let plan = crate::asyncify::plan(&module)?;
+    let mut cmd: Vec<OsString> = vec![tool(WASM_OPT, "LIND_WASM_OPT")];
+    cmd.push(out.into());
+    cmd.push("--asyncify".into());
+    cmd.push(
+        format!(
+            "--pass-arg=asyncify-imports@{}.{}",
+            lind_abi::IMPORT_MODULE,
+            lind_abi::IMPORT_NAME
+        )
+        .into(),
+    );
+    let _list_file;
+    match plan {
+        crate::asyncify::Plan::Skip => return Ok(0),
+        crate::asyncify::Plan::Everything => {}
+        crate::asyncify::Plan::Only(names) => {
+            let dir = TempDir::new()?;
+            let path = dir.path.join("asyncify-onlylist.txt");
+            std::fs::write(&path, names.join(",")).context("writing the Asyncify list")?;
+            cmd.push(join("--pass-arg=asyncify-onlylist@@", path.as_os_str()));
+            _list_file = dir;
+        }
+    }
+    // Asyncify's output is verbose; -O1 tidies it cheaply. -g keeps the
+    // name section (backtraces) and, with `lind cc -g`, DWARF.
+    cmd.extend(["-O1", "-g", "-o"].map(OsString::from));
+    cmd.push(out.into());
+    run(&cmd, inv.verbose)
 }
 
 /// `foo/bar.c` -> `bar.o` (clang's default for `-c`).

@@ -1,5 +1,6 @@
 //! `lind`: run C programs compiled to wasm32 as isolated POSIX processes.
 
+mod asyncify;
 mod cc;
 mod run;
 
@@ -8,7 +9,11 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "lind", version, about = "Run POSIX C programs compiled to wasm32 in isolated cages")]
+#[command(
+    name = "lind",
+    version,
+    about = "Run POSIX C programs compiled to wasm32 in isolated cages"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

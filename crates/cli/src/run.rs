@@ -58,12 +58,20 @@ fn parse_mount(spec: &str) -> anyhow::Result<(Vec<u8>, Dir, bool)> {
         Some("rw") => false,
         Some(other) => bail!("--mount {spec}: unknown option `{other}` (use ro or rw)"),
     };
-    Ok((guest.as_bytes().to_vec(), open_dir(host.as_ref(), "mount")?, ro))
+    Ok((
+        guest.as_bytes().to_vec(),
+        open_dir(host.as_ref(), "mount")?,
+        ro,
+    ))
 }
 
 pub fn main(args: RunArgs) -> anyhow::Result<i32> {
     let root = open_dir(&args.root, "root")?;
-    let mounts = args.mounts.iter().map(|m| parse_mount(m)).collect::<anyhow::Result<Vec<_>>>()?;
+    let mounts = args
+        .mounts
+        .iter()
+        .map(|m| parse_mount(m))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut envp: Vec<Vec<u8>> = Vec::new();
     if args.inherit_env {
         for (k, v) in std::env::vars_os() {
@@ -82,13 +90,18 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
     argv.extend(args.args.iter().map(|a| a.as_bytes().to_vec()));
 
     let runtime = Runtime::new(RuntimeOptions {
-        cache_dir: if args.no_cache { None } else { RuntimeOptions::default().cache_dir },
+        cache_dir: if args.no_cache {
+            None
+        } else {
+            RuntimeOptions::default().cache_dir
+        },
     })
     .map_err(wasm_error)?;
     let module = runtime.load(&args.module).map_err(wasm_error)?;
 
     let host: Arc<SystemHost> = Arc::new(SystemHost::new());
-    let vfs = lind_kernel::vfs::standard_vfs(root, mounts, host.clone(), std::io::stdin().is_terminal());
+    let vfs =
+        lind_kernel::vfs::standard_vfs(root, mounts, host.clone(), std::io::stdin().is_terminal());
     let kernel = Kernel::new(
         vfs,
         host,

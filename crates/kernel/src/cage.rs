@@ -31,7 +31,10 @@ impl Cred {
     }
     /// The identity of the user running lind: cages act as that user.
     pub fn from_host() -> Self {
-        let mut c = Cred::new(rustix::process::getuid().as_raw(), rustix::process::getgid().as_raw());
+        let mut c = Cred::new(
+            rustix::process::getuid().as_raw(),
+            rustix::process::getgid().as_raw(),
+        );
         c.euid = rustix::process::geteuid().as_raw();
         c.egid = rustix::process::getegid().as_raw();
         c
@@ -109,7 +112,8 @@ pub enum DefaultAction {
 
 pub fn default_action(sig: u32) -> DefaultAction {
     match sig {
-        SIGQUIT | SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGXCPU | SIGXFSZ | SIGSYS => DefaultAction::Core,
+        SIGQUIT | SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGXCPU | SIGXFSZ
+        | SIGSYS => DefaultAction::Core,
         SIGCHLD | SIGURG | SIGWINCH => DefaultAction::Ignore,
         SIGCONT => DefaultAction::Continue,
         SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU => DefaultAction::Stop,
@@ -174,6 +178,38 @@ impl Cage {
         }
     }
 
+    /// The child's copy of this cage, as `fork` makes it: the fd table is
+    /// copied but shares every open-file description; cwd, umask,
+    /// credentials, limits, memory map, signal dispositions and mask are
+    /// inherited; pending signals are not.
+    pub fn fork_copy(&self, pid: i32) -> Cage {
+        let signals = {
+            let s = self.signals.lock();
+            SignalState {
+                actions: s.actions,
+                mask: s.mask,
+                pending: 0,
+            }
+        };
+        Cage {
+            pid,
+            ppid: AtomicI32::new(self.pid),
+            pgid: AtomicI32::new(self.pgid.load(Ordering::Relaxed)),
+            sid: AtomicI32::new(self.sid.load(Ordering::Relaxed)),
+            fds: Mutex::new(self.fds.lock().clone()),
+            cwd: Mutex::new(self.cwd()),
+            umask: AtomicU32::new(self.umask()),
+            cred: Mutex::new(self.cred()),
+            rlimits: Mutex::new(*self.rlimits.lock()),
+            mm: Mutex::new(self.mm.lock().clone()),
+            signals: Mutex::new(signals),
+            clear_child_tid: Mutex::new(0),
+            exit: Mutex::new(None),
+            argv: self.argv.clone(),
+            envp: self.envp.clone(),
+        }
+    }
+
     pub fn cred(&self) -> Cred {
         self.cred.lock().clone()
     }
@@ -211,7 +247,12 @@ impl Cage {
         if action.handler == SIG_IGN && sig != SIGKILL {
             return;
         }
-        if action.handler == SIG_DFL && matches!(default_action(sig), DefaultAction::Ignore | DefaultAction::Continue) {
+        if action.handler == SIG_DFL
+            && matches!(
+                default_action(sig),
+                DefaultAction::Ignore | DefaultAction::Continue
+            )
+        {
             return;
         }
         s.pending |= 1 << (sig - 1);
@@ -228,7 +269,9 @@ impl Cage {
             return;
         }
         for sig in 1..NSIG {
-            if deliverable & (1 << (sig - 1)) == 0 || s.actions[sig as usize].handler != SIG_DFL && sig != SIGKILL {
+            if deliverable & (1 << (sig - 1)) == 0
+                || s.actions[sig as usize].handler != SIG_DFL && sig != SIGKILL
+            {
                 continue;
             }
             let core = match default_action(sig) {
@@ -251,9 +294,20 @@ mod tests {
     fn wait_status_encoding_matches_linux() {
         assert_eq!(ExitStatus::Exited(3).wait_status(), 0x0300);
         assert_eq!(
-            ExitStatus::Signaled { signal: 11, core: true }.wait_status(),
+            ExitStatus::Signaled {
+                signal: 11,
+                core: true
+            }
+            .wait_status(),
             0x8b
         );
-        assert_eq!(ExitStatus::Signaled { signal: 9, core: false }.host_code(), 137);
+        assert_eq!(
+            ExitStatus::Signaled {
+                signal: 9,
+                core: false
+            }
+            .host_code(),
+            137
+        );
     }
 }

@@ -27,7 +27,9 @@ impl Default for FdTable {
 
 impl FdTable {
     pub fn new() -> Self {
-        FdTable { entries: Vec::new() }
+        FdTable {
+            entries: Vec::new(),
+        }
     }
 
     pub fn get(&self, fd: i32) -> KResult<Arc<OpenFile>> {
@@ -137,7 +139,10 @@ mod tests {
         t.remove(0).unwrap();
         assert_eq!(t.insert_lowest(entry(false), 0, 3), Ok(0));
         assert_eq!(t.insert_lowest(entry(false), 0, 3), Ok(2));
-        assert_eq!(t.insert_lowest(entry(false), 0, 3).unwrap_err(), Errno::EMFILE);
+        assert_eq!(
+            t.insert_lowest(entry(false), 0, 3).unwrap_err(),
+            Errno::EMFILE
+        );
         assert_eq!(t.get(7).err(), Some(Errno::EBADF));
         assert_eq!(t.get(-1).err(), Some(Errno::EBADF));
     }
@@ -148,7 +153,15 @@ mod tests {
         let e = entry(true);
         let shared = e.file.clone();
         t.insert_at(5, e, 1024).unwrap();
-        t.insert_at(6, FdEntry { file: shared.clone(), cloexec: false }, 1024).unwrap();
+        t.insert_at(
+            6,
+            FdEntry {
+                file: shared.clone(),
+                cloexec: false,
+            },
+            1024,
+        )
+        .unwrap();
         assert!(Arc::ptr_eq(&t.get(5).unwrap(), &t.get(6).unwrap()));
         let closed = t.take_cloexec();
         assert_eq!(closed.len(), 1);

@@ -53,7 +53,9 @@ impl Host for SystemHost {
         self.start.elapsed() + Duration::from_secs(1)
     }
     fn cpu_time(&self) -> Duration {
-        rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime).try_into().unwrap_or_default()
+        rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime)
+            .try_into()
+            .unwrap_or_default()
     }
     fn fill_random(&self, buf: &mut [u8]) {
         // The OS generator only fails if it is unavailable at all; fall back
@@ -69,12 +71,9 @@ impl Host for SystemHost {
         std::thread::sleep(d)
     }
     fn memory(&self) -> (u64, u64) {
-        match rustix::system::sysinfo() {
-            info => (
-                info.totalram as u64 * info.mem_unit as u64,
-                info.freeram as u64 * info.mem_unit as u64,
-            ),
-        }
+        let info = rustix::system::sysinfo();
+        let unit = info.mem_unit as u64;
+        (info.totalram * unit, info.freeram * unit)
     }
 }
 

@@ -1,5 +1,6 @@
 //! The kernel object: what all cages of one `lind run` share.
 
+use crate::cage::ExitStatus;
 use crate::{
     cage::{Cage, Cred},
     fdtable::FdEntry,
@@ -9,7 +10,7 @@ use crate::{
     KResult,
 };
 use lind_abi::{flags::*, Errno};
-use parking_lot::Mutex;
+use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
@@ -38,7 +39,30 @@ pub struct Kernel {
     next_pid: AtomicI32,
     /// Unknown syscall numbers already reported, so each is logged once.
     enosys_seen: Mutex<HashSet<u64>>,
+    procs: Mutex<ProcTable>,
+    /// Signalled whenever a cage exits, for `wait`.
+    child_exited: Condvar,
 }
+
+/// Parent/child links and zombies.
+#[derive(Default)]
+struct ProcTable {
+    /// Live or zombie cage → its parent.
+    parent: HashMap<i32, i32>,
+    /// Exited but not yet waited for.
+    zombies: HashMap<i32, ExitStatus>,
+}
+
+/// Which children a `wait` call accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitFor {
+    Any,
+    Pid(i32),
+    Group(i32),
+}
+
+/// The pid that adopts orphans.
+pub const INIT_PID: i32 = 1;
 
 impl Kernel {
     pub fn new(vfs: Vfs, host: Arc<dyn Host>, config: KernelConfig) -> Arc<Self> {
@@ -49,6 +73,8 @@ impl Kernel {
             cages: Mutex::new(HashMap::new()),
             next_pid: AtomicI32::new(1),
             enosys_seen: Mutex::new(HashSet::new()),
+            procs: Mutex::new(ProcTable::default()),
+            child_exited: Condvar::new(),
         })
     }
 
@@ -66,11 +92,109 @@ impl Kernel {
             let mut fds = cage.fds.lock();
             for (fd, file) in stdio.into_iter().enumerate() {
                 // Cannot fail: the table is empty and 0..3 is under any limit.
-                let _ = fds.insert_at(fd as i32, FdEntry { file, cloexec: false }, 3);
+                let _ = fds.insert_at(
+                    fd as i32,
+                    FdEntry {
+                        file,
+                        cloexec: false,
+                    },
+                    3,
+                );
             }
         }
         self.cages.lock().insert(pid, cage.clone());
         cage
+    }
+
+    /// Makes the kernel half of a forked child: a new pid with a copy of
+    /// the parent's state. EAGAIN past the parent's RLIMIT_NPROC.
+    pub fn fork(&self, parent: &Cage) -> KResult<Arc<Cage>> {
+        let limit = parent.rlimit(RLIMIT_NPROC).0;
+        let mut cages = self.cages.lock();
+        if cages.len() as u64 >= limit {
+            return Err(Errno::EAGAIN);
+        }
+        let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
+        let child = Arc::new(parent.fork_copy(pid));
+        cages.insert(pid, child.clone());
+        drop(cages);
+        self.procs.lock().parent.insert(pid, parent.pid);
+        Ok(child)
+    }
+
+    /// Ends a cage: its descriptors are closed now (so pipe readers see
+    /// EOF), its children go to init, and it stays a zombie until its
+    /// parent waits for it.
+    pub fn exit_cage(&self, cage: &Cage, status: ExitStatus) {
+        let old_fds = std::mem::take(&mut *cage.fds.lock());
+        drop(old_fds);
+        let parent = {
+            let mut procs = self.procs.lock();
+            for (_, p) in procs.parent.iter_mut().filter(|(_, p)| **p == cage.pid) {
+                *p = INIT_PID;
+            }
+            procs.zombies.insert(cage.pid, status);
+            procs.parent.get(&cage.pid).copied()
+        };
+        self.child_exited.notify_all();
+        if let Some(parent) = parent.and_then(|p| self.cage(p)) {
+            parent.post_signal(SIGCHLD);
+        }
+    }
+
+    /// Reaps a child that matches `which`: `Ok(Some((pid, status)))`,
+    /// `Ok(None)` if none has exited and `nohang`, ECHILD if there is no
+    /// such child at all. Blocks otherwise (the table lock is released
+    /// while waiting).
+    pub fn wait_child(
+        &self,
+        parent: &Cage,
+        which: WaitFor,
+        nohang: bool,
+    ) -> KResult<Option<(i32, ExitStatus)>> {
+        let mut procs = self.procs.lock();
+        loop {
+            let matches = |pid: i32| match which {
+                WaitFor::Any => true,
+                WaitFor::Pid(p) => p == pid,
+                WaitFor::Group(g) => self
+                    .cage(pid)
+                    .is_some_and(|c| c.pgid.load(Ordering::Relaxed) == g),
+            };
+            let children: Vec<i32> = procs
+                .parent
+                .iter()
+                .filter(|(&c, &p)| p == parent.pid && matches(c))
+                .map(|(&c, _)| c)
+                .collect();
+            if children.is_empty() {
+                return Err(Errno::ECHILD);
+            }
+            if let Some(&pid) = children.iter().find(|c| procs.zombies.contains_key(c)) {
+                let status = procs.zombies.remove(&pid).unwrap_or(ExitStatus::Exited(0));
+                procs.parent.remove(&pid);
+                drop(procs);
+                self.cages.lock().remove(&pid);
+                return Ok(Some((pid, status)));
+            }
+            if nohang {
+                return Ok(None);
+            }
+            self.child_exited.wait(&mut procs);
+        }
+    }
+
+    /// Forgets a forked child that never ran (the runtime could not start
+    /// it), so the parent sees neither a pid nor a zombie.
+    pub fn discard_cage(&self, cage: &Cage) {
+        drop(std::mem::take(&mut *cage.fds.lock()));
+        self.procs.lock().parent.remove(&cage.pid);
+        self.cages.lock().remove(&cage.pid);
+    }
+
+    /// Number of live (not yet reaped) cages.
+    pub fn cage_count(&self) -> usize {
+        self.cages.lock().len()
     }
 
     pub fn cage(&self, pid: i32) -> Option<Arc<Cage>> {

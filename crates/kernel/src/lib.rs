@@ -12,6 +12,7 @@ pub mod host;
 pub mod kernel;
 pub mod memory;
 pub mod mm;
+pub mod pipe;
 pub mod stdio;
 pub mod syscall;
 #[cfg(any(test, feature = "testing"))]

@@ -17,7 +17,7 @@ pub trait GuestMemory {
     fn grow_to(&mut self, bytes: u64) -> KResult<()>;
     /// Zeroes a range: pages handed out again by mmap/brk must read as zero.
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
-        const CHUNK: [u8; 65536] = [0; 65536];
+        static CHUNK: [u8; 65536] = [0; 65536];
         let mut at = addr;
         let end = addr.checked_add(len).ok_or(Errno::EFAULT)?;
         while at < end {
@@ -168,13 +168,19 @@ mod tests {
     fn cstr_reads_up_to_nul_and_limits_length() {
         let mut m = VecMemory::new(8192);
         m.write(5000, b"hello\0").unwrap();
-        assert_eq!(m.read_cstr(5000, 100, Errno::ENAMETOOLONG).unwrap(), b"hello");
+        assert_eq!(
+            m.read_cstr(5000, 100, Errno::ENAMETOOLONG).unwrap(),
+            b"hello"
+        );
         assert_eq!(
             m.read_cstr(5000, 3, Errno::ENAMETOOLONG),
             Err(Errno::ENAMETOOLONG)
         );
         // A string running off the end of memory faults.
         m.write(8190, b"ab").unwrap();
-        assert_eq!(m.read_cstr(8190, 100, Errno::ENAMETOOLONG), Err(Errno::EFAULT));
+        assert_eq!(
+            m.read_cstr(8190, 100, Errno::ENAMETOOLONG),
+            Err(Errno::EFAULT)
+        );
     }
 }

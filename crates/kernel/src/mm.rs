@@ -99,7 +99,14 @@ impl MemMap {
 
     /// Reserves `len` bytes: at `addr` exactly when `fixed` (replacing what
     /// was there), else at the lowest free gap at or above the mmap base.
-    pub fn map(&mut self, addr: u64, len: u64, prot: u32, flags: u32, fixed: bool) -> KResult<(u64, Prepare)> {
+    pub fn map(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u32,
+        flags: u32,
+        fixed: bool,
+    ) -> KResult<(u64, Prepare)> {
         if len == 0 {
             return Err(Errno::EINVAL);
         }
@@ -108,7 +115,7 @@ impl MemMap {
             return Err(Errno::ENOMEM);
         }
         let start = if fixed {
-            if addr % PAGE_SIZE != 0 {
+            if !addr.is_multiple_of(PAGE_SIZE) {
                 return Err(Errno::EINVAL);
             }
             let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
@@ -141,7 +148,7 @@ impl MemMap {
     /// Removes `[addr, addr+len)` from the map, splitting regions that
     /// straddle its ends. Unmapping nothing is fine, as on Linux.
     pub fn unmap(&mut self, addr: u64, len: u64) -> KResult<()> {
-        if addr % PAGE_SIZE != 0 || len == 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) || len == 0 {
             return Err(Errno::EINVAL);
         }
         let len = page_align_up(len).ok_or(Errno::EINVAL)?;
@@ -159,7 +166,13 @@ impl MemMap {
             }
             let rend = s + r.len;
             if rend > end {
-                self.regions.insert(end, Region { len: rend - end, ..r });
+                self.regions.insert(
+                    end,
+                    Region {
+                        len: rend - end,
+                        ..r
+                    },
+                );
             }
         }
         Ok(())
@@ -167,7 +180,7 @@ impl MemMap {
 
     /// Records new protection; the whole range must be mapped (ENOMEM).
     pub fn protect(&mut self, addr: u64, len: u64, prot: u32) -> KResult<()> {
-        if addr % PAGE_SIZE != 0 {
+        if !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
         }
         let len = page_align_up(len).ok_or(Errno::ENOMEM)?;
@@ -188,9 +201,22 @@ impl MemMap {
                 self.regions.insert(s, Region { len: addr - s, ..r });
             }
             let (ms, me) = (s.max(addr), rend.min(end));
-            self.regions.insert(ms, Region { len: me - ms, prot, ..r });
+            self.regions.insert(
+                ms,
+                Region {
+                    len: me - ms,
+                    prot,
+                    ..r
+                },
+            );
             if rend > end {
-                self.regions.insert(end, Region { len: rend - end, ..r });
+                self.regions.insert(
+                    end,
+                    Region {
+                        len: rend - end,
+                        ..r
+                    },
+                );
             }
         }
         Ok(())
@@ -225,7 +251,11 @@ impl MemMap {
         }
         if new_len <= old_len {
             self.regions.insert(addr, Region { len: new_len, ..r });
-            return Some(Prepare { grow_to: 0, zero_from: 0, zero_len: 0 });
+            return Some(Prepare {
+                grow_to: 0,
+                zero_from: 0,
+                zero_len: 0,
+            });
         }
         let end = addr.checked_add(new_len)?;
         if end > ADDRESS_LIMIT || self.overlaps(addr + old_len, end) {

@@ -1,7 +1,11 @@
 //! The cage's standard streams, passed through to the host's.
 
 use crate::{file::FileLike, memory::GuestMemory, KResult};
-use lind_abi::{flags::*, layout::{winsize, Stat}, Errno};
+use lind_abi::{
+    flags::*,
+    layout::{winsize, Stat},
+    Errno,
+};
 use std::io::IsTerminal;
 use std::os::fd::{AsFd, BorrowedFd};
 
@@ -81,8 +85,16 @@ impl FileLike for HostStream {
             mode,
             uid: st.st_uid,
             gid: st.st_gid,
-            rdev: if mode & S_IFMT == S_IFCHR { st.st_rdev } else { 0 },
-            size: if mode & S_IFMT == S_IFREG { st.st_size } else { 0 },
+            rdev: if mode & S_IFMT == S_IFCHR {
+                st.st_rdev
+            } else {
+                0
+            },
+            size: if mode & S_IFMT == S_IFREG {
+                st.st_size
+            } else {
+                0
+            },
             blksize: 4096,
             ..Stat::default()
         })
@@ -100,9 +112,14 @@ impl FileLike for HostStream {
             // Accepted but not applied to the host terminal yet.
             TCSETS | TCSETSW | TCSETSF => Ok(0),
             TIOCGWINSZ => {
-                let ws = self.with_fd(|fd| rustix::termios::tcgetwinsize(fd)).map_err(errno)?;
+                let ws = self
+                    .with_fd(|fd| rustix::termios::tcgetwinsize(fd))
+                    .map_err(errno)?;
                 let mut b = [0u8; winsize::SIZE];
-                for (i, v) in [ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel].iter().enumerate() {
+                for (i, v) in [ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel]
+                    .iter()
+                    .enumerate()
+                {
                     b[i * 2..i * 2 + 2].copy_from_slice(&v.to_le_bytes());
                 }
                 mem.write(arg, &b)?;
@@ -126,8 +143,26 @@ pub fn host_stdio() -> [std::sync::Arc<crate::file::OpenFile>; 3] {
     use crate::file::OpenFile;
     use std::sync::Arc;
     [
-        OpenFile::new(Arc::new(HostStream { which: Stream::Stdin }), O_RDONLY, None),
-        OpenFile::new(Arc::new(HostStream { which: Stream::Stdout }), O_WRONLY, None),
-        OpenFile::new(Arc::new(HostStream { which: Stream::Stderr }), O_WRONLY, None),
+        OpenFile::new(
+            Arc::new(HostStream {
+                which: Stream::Stdin,
+            }),
+            O_RDONLY,
+            None,
+        ),
+        OpenFile::new(
+            Arc::new(HostStream {
+                which: Stream::Stdout,
+            }),
+            O_WRONLY,
+            None,
+        ),
+        OpenFile::new(
+            Arc::new(HostStream {
+                which: Stream::Stderr,
+            }),
+            O_WRONLY,
+            None,
+        ),
     ]
 }

@@ -159,6 +159,7 @@ impl TestEnv {
         let mut raw = [0u64; 6];
         raw[..args.len()].copy_from_slice(args);
         let mut ctx = Ctx {
+            forked: None,
             kernel: &self.kernel,
             cage: &self.cage,
             mem: &mut self.mem,

@@ -61,10 +61,14 @@ proptest! {
         *cage.mm.lock() = lind_kernel::mm::MemMap::new(16384, 65536);
         let mut mem = VecMemory::new(65536);
         for (n, args) in calls {
-            let mut ctx = Ctx { kernel: &kernel, cage: &cage, mem: &mut mem };
+            let mut ctx = Ctx::new(&kernel, &cage, &mut mem);
             match dispatch(&mut ctx, n, args) {
                 Outcome::Return(v) if v < 0 => prop_assert!((1..=133).contains(&-v), "nr {n} returned {v}"),
                 Outcome::Return(_) => {}
+                Outcome::Fork(child) => {
+                    prop_assert!(matches!(n, 56..=58), "nr {n} forked");
+                    prop_assert!(child.pid > 1);
+                }
                 Outcome::Exit(_) => {
                     prop_assert!(matches!(n as u32, nr::EXIT | nr::EXIT_GROUP | nr::KILL | nr::TKILL | nr::TGKILL | nr::RT_SIGPROCMASK | nr::RT_SIGACTION) && n < 1 << 32);
                     break;

@@ -2,10 +2,10 @@
 //! skips compilation. Keyed by a SHA-256 of the module bytes and the
 //! engine's compatibility hash; written atomically (temp file + rename).
 
-use wasmtime::{error::Context as _, Result};
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use wasmtime::{error::Context as _, Result};
 use wasmtime::{Engine, Module};
 
 pub fn default_dir() -> Option<PathBuf> {
@@ -20,7 +20,9 @@ pub fn default_dir() -> Option<PathBuf> {
 
 fn key(engine: &Engine, bytes: &[u8]) -> String {
     let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-    engine.precompile_compatibility_hash().hash(&mut engine_hash);
+    engine
+        .precompile_compatibility_hash()
+        .hash(&mut engine_hash);
     let mut h = Sha256::new();
     h.update(engine_hash.finish().to_le_bytes());
     h.update(env!("CARGO_PKG_VERSION").as_bytes());
@@ -45,7 +47,11 @@ pub fn load_or_compile(engine: &Engine, dir: Option<&Path>, bytes: &[u8]) -> Res
     }
     let compiled = engine.precompile_module(bytes)?;
     if std::fs::create_dir_all(dir).is_ok() {
-        let tmp = dir.join(format!(".{}.{}", std::process::id(), path.file_name().and_then(|n| n.to_str()).unwrap_or("m")));
+        let tmp = dir.join(format!(
+            ".{}.{}",
+            std::process::id(),
+            path.file_name().and_then(|n| n.to_str()).unwrap_or("m")
+        ));
         if std::fs::write(&tmp, &compiled).is_ok() {
             let _ = std::fs::rename(&tmp, &path);
         }

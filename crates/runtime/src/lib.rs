@@ -5,15 +5,16 @@
 //! signal that kills the cage.
 
 mod cache;
+mod fork;
 mod memory;
 mod trap;
 
-use wasmtime::{bail, error::Context as _, format_err, Result};
 use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
 use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use wasmtime::{Caller, Config, Engine, Linker, Memory, Module, Store};
+use wasmtime::{bail, error::Context as _, format_err, Result};
+use wasmtime::{Caller, Config, Engine, Instance, Linker, Memory, Module, Store};
 
 pub use trap::describe_signal;
 /// The runtime's error type (wasmtime's own, as DESIGN.md notes).
@@ -24,6 +25,14 @@ pub struct CageState {
     kernel: Arc<Kernel>,
     cage: Arc<Cage>,
     memory: Option<Memory>,
+    /// The module's Asyncify exports, if `lind cc` instrumented it.
+    asyncify: Option<fork::Asyncify>,
+    /// A fork whose parent stack is being unwound.
+    pending_fork: Option<Arc<Cage>>,
+    /// What the syscall returns when the rewind reaches it again.
+    rewind_value: Option<i64>,
+    /// The program, for forked children.
+    module: Option<Module>,
 }
 
 /// Raised from the syscall import to unwind the guest when the cage ends.
@@ -58,6 +67,7 @@ impl Default for RuntimeOptions {
     }
 }
 
+#[derive(Clone)]
 pub struct Runtime {
     engine: Engine,
     linker: Linker<CageState>,
@@ -91,70 +101,175 @@ impl Runtime {
 
     /// Reads, checks and compiles (or fetches from the cache) a module.
     pub fn load(&self, path: &Path) -> Result<Module> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         check_lind_module(&bytes).map_err(|e| format_err!("{}: {e}", path.display()))?;
         cache::load_or_compile(&self.engine, self.cache_dir.as_deref(), &bytes)
             .with_context(|| format!("cannot compile {}", path.display()))
     }
 
     /// Runs `cage` to completion on the current thread and returns how it
-    /// ended. Guest faults end only this cage.
+    /// ended. Guest faults end only this cage; the kernel learns of the end
+    /// (zombie, EOF on its pipes) before this returns.
     pub fn run(&self, kernel: Arc<Kernel>, cage: Arc<Cage>, module: &Module) -> Result<CageEnd> {
+        let (mut store, instance) = self.instantiate(kernel.clone(), cage.clone(), module)?;
+        let memory = store.data().memory.context("no memory")?;
+        let heap_base = match instance
+            .get_global(&mut store, "__heap_base")
+            .map(|g| g.get(&mut store))
+        {
+            Some(wasmtime::Val::I32(v)) => v as u32 as u64,
+            _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
+        };
+        *cage.mm.lock() = MemMap::new(heap_base, memory.data_size(&store) as u64);
+        let end = self.drive(&mut store, &instance, None);
+        kernel.exit_cage(&cage, end.status);
+        Ok(end)
+    }
+
+    fn instantiate(
+        &self,
+        kernel: Arc<Kernel>,
+        cage: Arc<Cage>,
+        module: &Module,
+    ) -> Result<(Store<CageState>, Instance)> {
         let mut store = Store::new(
             &self.engine,
             CageState {
                 kernel,
-                cage: cage.clone(),
+                cage,
                 memory: None,
+                asyncify: None,
+                pending_fork: None,
+                rewind_value: None,
+                module: Some(module.clone()),
             },
         );
         let instance = self.linker.instantiate(&mut store, module)?;
         let memory = instance
             .get_memory(&mut store, "memory")
             .context("module does not export its memory; rebuild it with `lind cc`")?;
-        let heap_base = match instance.get_global(&mut store, "__heap_base").map(|g| g.get(&mut store)) {
-            Some(wasmtime::Val::I32(v)) => v as u32 as u64,
-            _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
-        };
-        *cage.mm.lock() = MemMap::new(heap_base, memory.data_size(&store) as u64);
         store.data_mut().memory = Some(memory);
-        let start = instance
-            .get_typed_func::<(), ()>(&mut store, "_start")
-            .context("module has no `_start`; rebuild it with `lind cc`")?;
-        let end = match start.call(&mut store, ()) {
-            Ok(()) => CageEnd {
-                status: ExitStatus::Exited(0),
-                report: None,
-            },
-            Err(err) => match err.downcast_ref::<CageExit>().map(|e| e.0) {
-                Some(status) => CageEnd {
-                    status,
-                    report: match status {
-                        ExitStatus::Signaled { signal, .. } => Some(format!(
-                            "lind: cage {} killed by {}",
-                            cage.pid,
-                            describe_signal(signal)
-                        )),
-                        ExitStatus::Exited(_) => None,
-                    },
-                },
-                None => {
-                    let fault = trap::classify(&err);
-                    CageEnd {
-                        status: ExitStatus::Signaled {
-                            signal: fault.signal,
-                            core: false,
-                        },
-                        report: Some(trap::report(cage.pid, &fault, &err)),
-                    }
+        store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
+        Ok((store, instance))
+    }
+
+    /// Calls `_start` — first to start the program, later to rewind it after
+    /// a fork unwound its stack — until the cage ends.
+    fn drive(
+        &self,
+        store: &mut Store<CageState>,
+        instance: &Instance,
+        mut resume: Option<i64>,
+    ) -> CageEnd {
+        let pid = store.data().cage.pid;
+        let start = match instance.get_typed_func::<(), ()>(&mut *store, "_start") {
+            Ok(f) => f,
+            Err(_) => {
+                return CageEnd {
+                    status: ExitStatus::Exited(127),
+                    report: Some(format!(
+                        "lind: cage {pid}: module has no `_start`; rebuild it with `lind cc`"
+                    )),
                 }
-            },
+            }
         };
-        Ok(end)
+        loop {
+            if let Some(value) = resume.take() {
+                if let Err(e) = fork::start_rewind(store, value) {
+                    return runtime_failure(pid, e);
+                }
+            }
+            match start.call(&mut *store, ()) {
+                Ok(()) => match store.data_mut().pending_fork.take() {
+                    Some(child) => match fork::finish_fork(self, store, instance, child) {
+                        Ok(child_pid) => resume = Some(child_pid),
+                        Err(e) => return runtime_failure(pid, e),
+                    },
+                    None => {
+                        return CageEnd {
+                            status: ExitStatus::Exited(0),
+                            report: None,
+                        }
+                    }
+                },
+                Err(err) => return ended(pid, err),
+            }
+        }
+    }
+
+    /// Runs a forked child on its own thread: a fresh instance of the
+    /// parent's module, the parent's memory and stack pointer, rewound to
+    /// the `fork` call, which returns 0 there.
+    fn spawn_child(
+        &self,
+        child: Arc<Cage>,
+        module: Module,
+        snapshot: fork::Snapshot,
+    ) -> Result<()> {
+        let runtime = self.clone();
+        let kernel = snapshot.kernel.clone();
+        std::thread::Builder::new()
+            .name(format!("cage-{}", child.pid))
+            .stack_size(CAGE_THREAD_STACK)
+            .spawn(move || {
+                let end = match runtime.instantiate(kernel.clone(), child.clone(), &module) {
+                    Ok((mut store, instance)) => match snapshot.restore(&mut store, &instance) {
+                        Ok(()) => runtime.drive(&mut store, &instance, Some(0)),
+                        Err(e) => runtime_failure(child.pid, e),
+                    },
+                    Err(e) => runtime_failure(child.pid, e),
+                };
+                if let Some(report) = &end.report {
+                    eprintln!("{report}");
+                }
+                kernel.exit_cage(&child, end.status);
+            })
+            .context("cannot start a thread for the child cage")?;
+        Ok(())
+    }
+}
+
+/// A failure of the runtime itself (not of the guest): the cage dies with
+/// SIGKILL and the reason is reported.
+fn runtime_failure(pid: i32, e: wasmtime::Error) -> CageEnd {
+    CageEnd {
+        status: ExitStatus::Signaled {
+            signal: lind_abi::flags::SIGKILL,
+            core: false,
+        },
+        report: Some(format!("lind: cage {pid} killed: {e:#}")),
+    }
+}
+
+/// How a call into the guest that failed ended the cage.
+fn ended(pid: i32, err: wasmtime::Error) -> CageEnd {
+    match err.downcast_ref::<CageExit>().map(|e| e.0) {
+        Some(status) => CageEnd {
+            status,
+            report: match status {
+                ExitStatus::Signaled { signal, .. } => Some(format!(
+                    "lind: cage {pid} killed by {}",
+                    describe_signal(signal)
+                )),
+                ExitStatus::Exited(_) => None,
+            },
+        },
+        None => {
+            let fault = trap::classify(&err);
+            CageEnd {
+                status: ExitStatus::Signaled {
+                    signal: fault.signal,
+                    core: false,
+                },
+                report: Some(trap::report(pid, &fault, &err)),
+            }
+        }
     }
 }
 
 /// The `lind.syscall` import: every guest syscall comes through here.
+#[allow(clippy::too_many_arguments)]
 fn syscall_import(
     mut caller: Caller<'_, CageState>,
     nr: i64,
@@ -165,22 +280,23 @@ fn syscall_import(
     a5: i64,
     a6: i64,
 ) -> wasmtime::Result<i64> {
+    // Rewinding after a fork: this is the same call returning again.
+    if let Some(value) = caller.data_mut().rewind_value.take() {
+        fork::stop_rewind(&mut caller)?;
+        return Ok(value);
+    }
     let state = caller.data();
     let (kernel, cage) = (state.kernel.clone(), state.cage.clone());
     let Some(mem) = state.memory else {
-        // Constructors ran before `_start` handed over the memory: refuse.
         return Ok(-(lind_abi::Errno::ENOSYS as i64));
     };
     let mut guest = memory::WasmMemory::new(&mut caller, mem);
-    let mut ctx = syscall::Ctx {
-        kernel: &kernel,
-        cage: &cage,
-        mem: &mut guest,
-    };
+    let mut ctx = syscall::Ctx::new(&kernel, &cage, &mut guest);
     let args = [a1, a2, a3, a4, a5, a6].map(|a| a as u64);
     match syscall::dispatch(&mut ctx, nr as u64, args) {
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
+        syscall::Outcome::Fork(child) => fork::start_unwind(&mut caller, child),
     }
 }
 
@@ -196,7 +312,11 @@ pub fn check_lind_module(bytes: &[u8]) -> Result<()> {
         match payload.context("malformed WebAssembly module")? {
             wasmparser::Payload::CustomSection(s) if s.name() == ABI_SECTION => {
                 let d = s.data();
-                abi = Some(if d.len() == 4 { u32::from_le_bytes([d[0], d[1], d[2], d[3]]) } else { 0 });
+                abi = Some(if d.len() == 4 {
+                    u32::from_le_bytes([d[0], d[1], d[2], d[3]])
+                } else {
+                    0
+                });
             }
             wasmparser::Payload::ImportSection(imports) => {
                 for imp in imports.into_imports() {
@@ -216,11 +336,15 @@ pub fn check_lind_module(bytes: &[u8]) -> Result<()> {
         }
     }
     match abi {
-        None => bail!("not built by `lind cc` (no `{ABI_SECTION}` section); rebuild it with `lind cc`"),
+        None => {
+            bail!("not built by `lind cc` (no `{ABI_SECTION}` section); rebuild it with `lind cc`")
+        }
         Some(v) if v != ABI_VERSION => {
             bail!("built for Lind ABI version {v}, but this lind runs version {ABI_VERSION}; rebuild it with this `lind cc`")
         }
-        Some(_) if !imports_syscall => bail!("does not import `lind.syscall`; rebuild it with `lind cc`"),
+        Some(_) if !imports_syscall => {
+            bail!("does not import `lind.syscall`; rebuild it with `lind cc`")
+        }
         Some(_) => Ok(()),
     }
 }

@@ -1,8 +1,8 @@
 //! The kernel's view of a cage's linear memory, over wasmtime's `Memory`.
 
 use crate::CageState;
-use lind_kernel::{memory::check_range, GuestMemory, KResult};
 use lind_abi::Errno;
+use lind_kernel::{memory::check_range, GuestMemory, KResult};
 use wasmtime::{Caller, Memory};
 
 pub struct WasmMemory<'a, 'b> {

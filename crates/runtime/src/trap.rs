@@ -48,7 +48,9 @@ pub fn classify(err: &wasmtime::Error) -> Fault {
         Some(Trap::IntegerDivisionByZero) => (SIGFPE, "integer division by zero"),
         Some(Trap::IntegerOverflow) => (SIGFPE, "integer overflow in division"),
         Some(Trap::BadConversionToInteger) => (SIGFPE, "float to integer conversion out of range"),
-        Some(Trap::UnreachableCodeReached) => (SIGILL, "unreachable code reached (__builtin_trap or abort)"),
+        Some(Trap::UnreachableCodeReached) => {
+            (SIGILL, "unreachable code reached (__builtin_trap or abort)")
+        }
         Some(Trap::Interrupt) => (SIGKILL, "interrupted"),
         Some(other) => (SIGSEGV, return_reason(other)),
         None => (SIGSYS, "runtime error"),
@@ -82,7 +84,9 @@ pub fn report(pid: i32, fault: &Fault, err: &wasmtime::Error) -> String {
                 line.push_str(&format!(
                     " ({}:{})",
                     sym.file().unwrap_or("?"),
-                    sym.line().map(|l| l.to_string()).unwrap_or_else(|| "?".into())
+                    sym.line()
+                        .map(|l| l.to_string())
+                        .unwrap_or_else(|| "?".into())
                 ));
             }
             out.push_str(&line);

@@ -18,8 +18,31 @@
 typedef long long syscall_arg_t;
 
 __attribute__((__import_module__("lind"), __import_name__("syscall")))
-long long __lind_syscall(long long, long long, long long, long long,
-                         long long, long long, long long);
+long long __lind_syscall_import(long long, long long, long long, long long,
+                                long long, long long, long long);
+
+/* Calls that may unwind the wasm stack (fork and friends: the runtime uses
+ * Asyncify) must come from this one function, so that `lind cc` can
+ * instrument exactly the functions that can be on the stack then
+ * (src/internal/wasm32/lind_unwinding.c). */
+long long __lind_syscall_unwinding(long long, long long, long long, long long,
+                                   long long, long long, long long);
+
+/* 56 clone, 57 fork, 58 vfork. Only call sites where the number is a
+ * constant are routed here (libc is always built with -O2, where this folds
+ * after inlining); the one generic entry that can carry them, syscall(),
+ * checks explicitly (src/misc/wasm32/syscall.c). Generic paths such as
+ * __syscall_cp never fork, so they stay off the instrumented set. */
+#define __LIND_MAY_UNWIND(n) ((n) == 56 || (n) == 57 || (n) == 58)
+
+static __inline long long __lind_syscall(long long n, long long a, long long b,
+                                         long long c, long long d, long long e,
+                                         long long f)
+{
+	if (__builtin_constant_p(n) && __LIND_MAY_UNWIND(n))
+		return __lind_syscall_unwinding(n, a, b, c, d, e, f);
+	return __lind_syscall_import(n, a, b, c, d, e, f);
+}
 
 static __inline long __syscall0(long long n)
 {

@@ -1,9 +1,9 @@
 //! File-system syscalls: names, metadata, directories.
 //!
 //! Each handler reads its arguments, turns the path into an absolute guest
-//! path (`Kernel::abs_path`: lexical, so `a/symlink/..` is `a`, a known
-//! simplification), picks the mount (`Vfs::resolve`) and calls the file
-//! system or open file. Owner rules for chmod/chown/utimensat live here, once
+//! path ([`abs_path`]: lexical unless it has `..`, which is walked
+//! physically), picks the mount (`Vfs::resolve`) and calls the file system
+//! or open file. Owner rules for chmod/chown/utimensat live here, once
 //! for every file system; access to names is each file system's.
 
 use super::{io::file, Args, Ctx};
@@ -24,8 +24,6 @@ use std::sync::Arc;
 
 /// `statx` mask bits that are reserved (EINVAL).
 const STATX_RESERVED: u32 = 0x8000_0000;
-/// Linux's limit on symlinks followed in one lookup.
-const MAX_SYMLINKS: usize = 40;
 
 /// Reads a path argument: NULL and unmapped pointers are EFAULT, paths of
 /// PATH_MAX bytes or more ENAMETOOLONG.
@@ -64,8 +62,35 @@ struct Loc<'k> {
 }
 
 fn locate<'k>(kernel: &'k Kernel, cage: &Cage, dirfd: i32, path: &[u8]) -> KResult<Loc<'k>> {
-    let abs = kernel.abs_path(cage, dirfd, path)?;
+    let abs = abs_path(kernel, cage, dirfd, path)?;
     locate_abs(kernel, abs)
+}
+
+/// The absolute guest path `path` names. Paths without `..` are joined
+/// lexically (the file system follows their symlinks); in one with `..`,
+/// everything up to the last `..` is walked physically
+/// ([`crate::vfs::Vfs::physical`]), so `link/..` is the parent of where
+/// `link` leads, as on Linux.
+pub fn abs_path(kernel: &Kernel, cage: &Cage, dirfd: i32, path: &[u8]) -> KResult<Vec<u8>> {
+    let parts: Vec<&[u8]> = path.split(|&c| c == b'/').collect();
+    let Some(last_up) = parts.iter().rposition(|c| *c == b"..") else {
+        return kernel.abs_path(cage, dirfd, path);
+    };
+    if path.len() >= PATH_MAX {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    let base = if path.first() == Some(&b'/') {
+        Vec::new()
+    } else {
+        kernel.abs_path(cage, dirfd, b".")?
+    };
+    let head = parts[..=last_up].join(&b'/');
+    let dir = kernel.vfs.physical(&[&base[..], b"/", &head].concat())?;
+    let tail = parts[last_up + 1..].join(&b'/');
+    if tail.iter().all(|&c| c == b'/') {
+        return Ok(dir);
+    }
+    normalize(&dir, &tail)
 }
 
 fn locate_abs(kernel: &Kernel, abs: Vec<u8>) -> KResult<Loc<'_>> {
@@ -528,22 +553,7 @@ fn do_link(
     // An empty `old` with AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH: ENOENT.
     let mut from = locate(ctx.kernel, ctx.cage, olddirfd, &old)?;
     if flags & AT_SYMLINK_FOLLOW != 0 {
-        // Follow the source's symlinks by name (lexically, like `..`).
-        for hop in 0.. {
-            let st = from.mount.fs.stat(&from.rel, false)?;
-            if st.mode & S_IFMT != S_IFLNK {
-                break;
-            }
-            if hop == MAX_SYMLINKS {
-                return Err(Errno::ELOOP);
-            }
-            let target = from.mount.fs.readlink(&from.rel)?;
-            let dir = match from.abs.iter().rposition(|&c| c == b'/') {
-                Some(0) | None => b"/".to_vec(),
-                Some(i) => from.abs[..i].to_vec(),
-            };
-            from = locate_abs(ctx.kernel, normalize(&dir, &target)?)?;
-        }
+        from = locate_abs(ctx.kernel, ctx.kernel.vfs.physical(&from.abs)?)?;
     }
     let to = locate(ctx.kernel, ctx.cage, newdirfd, &new)?;
     if ctx.kernel.vfs.is_mount_point(&to.abs) {
@@ -624,9 +634,22 @@ fn set_cwd(ctx: &mut Ctx, abs: Vec<u8>) -> KResult<i64> {
     Ok(0)
 }
 
+/// The cwd is kept physical, as Linux's is: `chdir` through a symlink
+/// lands in (and `getcwd` shows) where it leads.
 pub fn chdir(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let path = path_arg(ctx, a.ptr(0))?;
-    let abs = ctx.kernel.abs_path(ctx.cage, AT_FDCWD, &path)?;
+    if path.is_empty() {
+        return Err(Errno::ENOENT);
+    }
+    let base = if path[0] == b'/' {
+        Vec::new()
+    } else {
+        ctx.cage.cwd()
+    };
+    let abs = ctx
+        .kernel
+        .vfs
+        .physical(&[&base[..], b"/", &path].concat())?;
     set_cwd(ctx, abs)
 }
 
@@ -636,6 +659,7 @@ pub fn fchdir(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(Errno::ENOTDIR);
     }
     let abs = f.path.clone().ok_or(Errno::ENOTDIR)?;
+    let abs = ctx.kernel.vfs.physical(&abs)?;
     set_cwd(ctx, abs)
 }
 

@@ -1114,3 +1114,104 @@ fn open_path_and_stat_path_for_other_families() {
     // No descriptor was taken.
     assert_eq!(t.call(nr::CLOSE, &[3]), err(Errno::EBADF));
 }
+
+fn getcwd_str(t: &mut TestEnv) -> String {
+    let buf = t.alloc(4096);
+    let n = t.call(nr::GETCWD, &[buf, 4096]);
+    assert!(n > 0);
+    String::from_utf8(t.read(buf, n as usize - 1)).unwrap()
+}
+
+#[test]
+fn cwd_is_physical_and_dotdot_follows_symlinks() {
+    let mut t = TestEnv::new();
+    for d in ["/outer", "/outer/inner", "/other"] {
+        assert_eq!(call_path(&mut t, nr::MKDIR, d, &[0o755]), 0);
+    }
+    t.write_file("/outer/here.txt", b"H");
+    let (target, link) = (t.cstr("outer/inner"), t.cstr("/shortcut"));
+    assert_eq!(t.call(nr::SYMLINK, &[target, link]), 0);
+    assert_eq!(call_path(&mut t, nr::CHDIR, "shortcut", &[]), 0);
+    assert_eq!(getcwd_str(&mut t), "/outer/inner");
+    assert_eq!(call_path(&mut t, nr::CHDIR, "..", &[]), 0);
+    assert_eq!(getcwd_str(&mut t), "/outer");
+    assert_eq!(call_path(&mut t, nr::ACCESS, "here.txt", &[F_OK as u64]), 0);
+    // `link/..` is the parent of the link's target, in any call.
+    assert_eq!(t.read_file("/shortcut/../here.txt"), b"H");
+    assert_eq!(
+        stat_of(&mut t, "/shortcut/..", false).unwrap().ino,
+        stat_of(&mut t, "/outer", false).unwrap().ino
+    );
+    // Through a directory fd opened by the link's name.
+    let dfd = t.open("/shortcut", O_RDONLY | O_DIRECTORY);
+    let rel = t.cstr("../here.txt");
+    assert!(t.call(nr::OPENAT, &[dfd as u64, rel, O_RDONLY as u64]) > 0);
+    // fchdir by that fd lands on the target too.
+    assert_eq!(t.call(nr::FCHDIR, &[dfd as u64]), 0);
+    assert_eq!(getcwd_str(&mut t), "/outer/inner");
+    // Absolute symlinks across mounts, in a walk.
+    let (abs, tl) = (t.cstr("/other"), t.cstr("/tmp/to_other"));
+    assert_eq!(t.call(nr::SYMLINK, &[abs, tl]), 0);
+    assert_eq!(call_path(&mut t, nr::CHDIR, "/tmp/to_other", &[]), 0);
+    assert_eq!(getcwd_str(&mut t), "/other");
+    assert_eq!(t.read_file("/tmp/to_other/../outer/here.txt"), b"H");
+    // Errors of a physical walk.
+    let (a, b) = (t.cstr("/loop_b"), t.cstr("/loop_a"));
+    assert_eq!(t.call(nr::SYMLINK, &[a, b]), 0);
+    let (a, b) = (t.cstr("/loop_a"), t.cstr("/loop_b"));
+    assert_eq!(t.call(nr::SYMLINK, &[a, b]), 0);
+    assert_eq!(
+        call_path(&mut t, nr::CHDIR, "/loop_a", &[]),
+        err(Errno::ELOOP)
+    );
+    assert_eq!(
+        call_path(&mut t, nr::OPEN, "/loop_a/../x", &[0]),
+        err(Errno::ELOOP)
+    );
+    assert_eq!(
+        call_path(&mut t, nr::OPEN, "/missing/../outer/here.txt", &[0]),
+        err(Errno::ENOENT)
+    );
+    assert_eq!(
+        call_path(&mut t, nr::OPEN, "/outer/here.txt/../x", &[0]),
+        err(Errno::ENOTDIR)
+    );
+    assert_eq!(
+        call_path(&mut t, nr::CHDIR, "/outer/here.txt", &[]),
+        err(Errno::ENOTDIR)
+    );
+    // A new name after `..` is fine.
+    assert!(
+        call_path(
+            &mut t,
+            nr::OPEN,
+            "/shortcut/../new",
+            &[(O_CREAT | O_WRONLY) as u64, 0o644]
+        ) > 0
+    );
+    assert_eq!(stat_of(&mut t, "/outer/new", false).unwrap().size, 0);
+    // `..` never climbs above the root.
+    assert_eq!(
+        call_path(&mut t, nr::CHDIR, "/shortcut/../../../..", &[]),
+        0
+    );
+    assert_eq!(getcwd_str(&mut t), "/");
+}
+
+#[test]
+fn linkat_follow_goes_through_symlinks_across_dirs() {
+    let mut t = TestEnv::new();
+    assert_eq!(call_path(&mut t, nr::MKDIR, "/d", &[0o755]), 0);
+    t.write_file("/d/f", b"x");
+    let (target, l) = (t.cstr("d/f"), t.cstr("/l"));
+    assert_eq!(t.call(nr::SYMLINK, &[target, l]), 0);
+    let h = t.cstr("/h");
+    assert_eq!(
+        t.call(nr::LINKAT, &[CWD, l, CWD, h, AT_SYMLINK_FOLLOW as u64]),
+        0
+    );
+    assert_eq!(
+        stat_of(&mut t, "/h", true).unwrap().ino,
+        stat_of(&mut t, "/d/f", false).unwrap().ino
+    );
+}

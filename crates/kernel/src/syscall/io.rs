@@ -21,7 +21,13 @@ pub(crate) fn file(ctx: &Ctx, fd: i32) -> KResult<Arc<OpenFile>> {
 
 /// Reads into guest memory. Regular files fill the whole request unless
 /// EOF comes first; streams return what one read gives.
-fn read_into(ctx: &mut Ctx, f: &OpenFile, addr: u64, len: usize, mut op: impl FnMut(&mut [u8], u64) -> KResult<usize>) -> KResult<usize> {
+fn read_into(
+    ctx: &mut Ctx,
+    f: &OpenFile,
+    addr: u64,
+    len: usize,
+    mut op: impl FnMut(&mut [u8], u64) -> KResult<usize>,
+) -> KResult<usize> {
     check_range(ctx.mem, addr, len as u64)?;
     let mut buf = vec![0u8; len.min(CHUNK)];
     let mut done = 0usize;
@@ -41,7 +47,13 @@ fn read_into(ctx: &mut Ctx, f: &OpenFile, addr: u64, len: usize, mut op: impl Fn
     Ok(done)
 }
 
-fn write_from(ctx: &mut Ctx, f: &OpenFile, addr: u64, len: usize, mut op: impl FnMut(&[u8], u64) -> KResult<usize>) -> KResult<usize> {
+fn write_from(
+    ctx: &mut Ctx,
+    f: &OpenFile,
+    addr: u64,
+    len: usize,
+    mut op: impl FnMut(&[u8], u64) -> KResult<usize>,
+) -> KResult<usize> {
     check_range(ctx.mem, addr, len as u64)?;
     let mut buf = vec![0u8; len.min(CHUNK)];
     let mut done = 0usize;
@@ -67,10 +79,18 @@ pub fn read(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(n as i64)
 }
 
+/// A write to a pipe nobody reads also raises SIGPIPE, as on Linux.
+fn sigpipe_on_epipe<T>(ctx: &Ctx, r: KResult<T>) -> KResult<T> {
+    if r.as_ref().err() == Some(&Errno::EPIPE) {
+        ctx.cage.post_signal(SIGPIPE);
+    }
+    r
+}
+
 pub fn write(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
-    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, _| f.write(b))?;
-    Ok(n as i64)
+    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, _| f.write(b));
+    Ok(sigpipe_on_epipe(ctx, n)? as i64)
 }
 
 pub fn pread64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -79,7 +99,9 @@ pub fn pread64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if off < 0 {
         return Err(Errno::EINVAL);
     }
-    let n = read_into(ctx, &f, a.ptr(1), a.size(2), |b, done| f.pread(b, off + done as i64))?;
+    let n = read_into(ctx, &f, a.ptr(1), a.size(2), |b, done| {
+        f.pread(b, off + done as i64)
+    })?;
     Ok(n as i64)
 }
 
@@ -89,7 +111,9 @@ pub fn pwrite64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if off < 0 {
         return Err(Errno::EINVAL);
     }
-    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, done| f.pwrite(b, off + done as i64))?;
+    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, done| {
+        f.pwrite(b, off + done as i64)
+    })?;
     Ok(n as i64)
 }
 
@@ -161,7 +185,7 @@ pub fn writev(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     while n < buf.len() {
         let put = match f.write(&buf[n..]) {
             Ok(p) => p,
-            Err(e) if n == 0 => return Err(e),
+            Err(e) if n == 0 => return sigpipe_on_epipe(ctx, Err(e)),
             Err(_) => break,
         };
         n += put;
@@ -193,7 +217,15 @@ pub fn dup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let limit = nofile(ctx);
     let mut fds = ctx.cage.fds.lock();
     let file = fds.get(a.int(0))?;
-    fds.insert_lowest(FdEntry { file, cloexec: false }, 0, limit).map(i64::from)
+    fds.insert_lowest(
+        FdEntry {
+            file,
+            cloexec: false,
+        },
+        0,
+        limit,
+    )
+    .map(i64::from)
 }
 
 fn dup_onto(ctx: &mut Ctx, old: i32, new: i32, cloexec: bool) -> KResult<i64> {
@@ -241,7 +273,10 @@ pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             }
             let mut fds = ctx.cage.fds.lock();
             let file = fds.get(fd)?;
-            let entry = FdEntry { file, cloexec: cmd == F_DUPFD_CLOEXEC };
+            let entry = FdEntry {
+                file,
+                cloexec: cmd == F_DUPFD_CLOEXEC,
+            };
             fds.insert_lowest(entry, min, limit).map(i64::from)
         }
         F_GETFD => Ok(ctx.cage.fds.lock().entry(fd)?.cloexec as i64),
@@ -265,7 +300,8 @@ pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             file(ctx, fd)?;
             let addr = a.ptr(2);
             ctx.mem.read_vec(addr, 2)?;
-            ctx.mem.write(addr + FLOCK_TYPE, &(F_UNLCK as u16).to_le_bytes())?;
+            ctx.mem
+                .write(addr + FLOCK_TYPE, &(F_UNLCK as u16).to_le_bytes())?;
             Ok(0)
         }
         F_GETOWN => {
@@ -292,7 +328,11 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             let f = file(ctx, fd)?;
             let on = ctx.mem.read_u32(arg)? != 0;
             let st = f.status();
-            f.set_status(if on { st | O_NONBLOCK } else { st & !O_NONBLOCK });
+            f.set_status(if on {
+                st | O_NONBLOCK
+            } else {
+                st & !O_NONBLOCK
+            });
             Ok(0)
         }
         FIONREAD => {

@@ -36,12 +36,19 @@ pub fn brk(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 }
 
 pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    let (addr, len, prot, flags, fd, off) = (a.ptr(0), a.size(1) as u64, a.uint(2), a.uint(3), a.int(4), a.i64(5));
+    let (addr, len, prot, flags, fd, off) = (
+        a.ptr(0),
+        a.size(1) as u64,
+        a.uint(2),
+        a.uint(3),
+        a.int(4),
+        a.i64(5),
+    );
     let kind = flags & MAP_TYPE;
     if kind != MAP_PRIVATE && kind != MAP_SHARED && kind != MAP_SHARED_VALIDATE {
         return Err(Errno::EINVAL);
     }
-    if len == 0 || off < 0 || off as u64 % PAGE_SIZE != 0 {
+    if len == 0 || off < 0 || !(off as u64).is_multiple_of(PAGE_SIZE) {
         return Err(Errno::EINVAL);
     }
     let fixed = flags & (MAP_FIXED | MAP_FIXED_NOREPLACE) != 0;
@@ -65,7 +72,12 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if flags & MAP_FIXED_NOREPLACE != 0 {
         let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
         let mm = ctx.cage.mm.lock();
-        if mm.regions.range(..end).next_back().is_some_and(|(&s, r)| s + r.len > addr) {
+        if mm
+            .regions
+            .range(..end)
+            .next_back()
+            .is_some_and(|(&s, r)| s + r.len > addr)
+        {
             return Err(Errno::EEXIST);
         }
     }
@@ -97,7 +109,10 @@ pub fn munmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 }
 
 pub fn mprotect(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    ctx.cage.mm.lock().protect(a.ptr(0), a.size(1) as u64, a.uint(2))?;
+    ctx.cage
+        .mm
+        .lock()
+        .protect(a.ptr(0), a.size(1) as u64, a.uint(2))?;
     Ok(0)
 }
 
@@ -115,7 +130,15 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if region.len < old_len {
         return Err(Errno::EFAULT);
     }
-    let resized = ctx.cage.mm.lock().resize_in_place(old, region.len, if old_len == region.len { new_len } else { region.len });
+    let resized = ctx.cage.mm.lock().resize_in_place(
+        old,
+        region.len,
+        if old_len == region.len {
+            new_len
+        } else {
+            region.len
+        },
+    );
     if old_len == region.len {
         if let Some(prep) = resized {
             apply(ctx, prep)?;
@@ -125,7 +148,11 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if flags & MREMAP_MAYMOVE == 0 {
         return Err(Errno::ENOMEM);
     }
-    let (start, prep) = ctx.cage.mm.lock().map(0, new_len, region.prot, region.flags, false)?;
+    let (start, prep) = ctx
+        .cage
+        .mm
+        .lock()
+        .map(0, new_len, region.prot, region.flags, false)?;
     apply(ctx, prep)?;
     let keep = old_len.min(new_len) as usize;
     let mut buf = vec![0u8; keep];

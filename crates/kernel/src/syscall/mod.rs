@@ -8,13 +8,14 @@
 pub mod fs;
 pub mod io;
 pub mod mem;
+pub mod pipe;
 pub mod process;
 pub mod signal;
 pub mod table;
 pub mod time;
 mod trace;
 
-use crate::{cage::ExitStatus, memory::GuestMemory, Cage, Kernel, KResult};
+use crate::{cage::ExitStatus, memory::GuestMemory, Cage, KResult, Kernel};
 use lind_abi::Errno;
 use std::sync::Arc;
 
@@ -25,15 +26,32 @@ pub struct Ctx<'a> {
     pub kernel: &'a Kernel,
     pub cage: &'a Arc<Cage>,
     pub mem: &'a mut dyn GuestMemory,
+    /// Set by `fork`: the child whose memory the runtime must now make.
+    pub forked: Option<Arc<Cage>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(kernel: &'a Kernel, cage: &'a Arc<Cage>, mem: &'a mut dyn GuestMemory) -> Self {
+        Ctx {
+            kernel,
+            cage,
+            mem,
+            forked: None,
+        }
+    }
 }
 
 /// What the runtime does after a syscall.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Outcome {
     /// Return this value (negative errno on failure) to the guest.
     Return(i64),
     /// Stop the cage: it exited or was killed.
     Exit(ExitStatus),
+    /// `fork` made this child in the kernel; the runtime copies the
+    /// parent's memory into it, then returns its pid to the parent and 0 to
+    /// the child.
+    Fork(Arc<Cage>),
 }
 
 /// The six raw arguments, widened to 64 bits by the libc.
@@ -69,14 +87,21 @@ impl Args {
 pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
     let args = Args(raw);
     let def = lookup(nr);
-    let traced = ctx.kernel.config.trace.then(|| trace::format_call(ctx, nr, def, &args));
+    let traced = ctx
+        .kernel
+        .config
+        .trace
+        .then(|| trace::format_call(ctx, nr, def, &args));
     let result: KResult<i64> = match def {
         Some(def) => (def.handler)(ctx, &args),
         None => {
             if ctx.kernel.first_enosys(nr) {
                 let name = table::linux_name(nr).unwrap_or("unknown");
                 tracing::warn!(nr, name, "unsupported syscall: returning ENOSYS");
-                eprintln!("lind: [{}] unsupported syscall {nr} ({name}): ENOSYS", ctx.cage.pid);
+                eprintln!(
+                    "lind: [{}] unsupported syscall {nr} ({name}): ENOSYS",
+                    ctx.cage.pid
+                );
             }
             Err(Errno::ENOSYS)
         }
@@ -86,7 +111,19 @@ pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
         trace::print_result(ctx, def, &args, line, &result, exit.is_some());
     }
     if let Some(status) = exit {
+        if let Some(child) = ctx.forked.take() {
+            ctx.kernel.exit_cage(
+                &child,
+                ExitStatus::Signaled {
+                    signal: lind_abi::flags::SIGKILL,
+                    core: false,
+                },
+            );
+        }
         return Outcome::Exit(status);
+    }
+    if let Some(child) = ctx.forked.take() {
+        return Outcome::Fork(child);
     }
     Outcome::Return(match result {
         Ok(v) => v,

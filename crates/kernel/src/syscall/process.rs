@@ -1,7 +1,7 @@
 //! Process identity, start-up, exit, system information and limits.
 
 use super::{Args, Ctx};
-use crate::{cage::ExitStatus, memory::GuestMemoryExt, KResult};
+use crate::{cage::ExitStatus, kernel::WaitFor, memory::GuestMemoryExt, KResult};
 use lind_abi::{
     flags::*,
     layout::{rlimit, sysinfo as si, utsname},
@@ -104,12 +104,25 @@ pub fn uname(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 pub fn sysinfo(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let mut b = vec![0u8; si::SIZE];
-    let put = |b: &mut Vec<u8>, off: usize, v: u32| b[off..off + 4].copy_from_slice(&v.to_le_bytes());
+    let put =
+        |b: &mut Vec<u8>, off: usize, v: u32| b[off..off + 4].copy_from_slice(&v.to_le_bytes());
     let (total, free) = ctx.kernel.host.memory();
     // Report memory in KiB units so sizes fit 32-bit fields.
-    put(&mut b, si::UPTIME, ctx.kernel.host.uptime().as_secs() as u32);
-    put(&mut b, si::TOTALRAM, (total >> 10).min(u32::MAX as u64) as u32);
-    put(&mut b, si::FREERAM, (free >> 10).min(u32::MAX as u64) as u32);
+    put(
+        &mut b,
+        si::UPTIME,
+        ctx.kernel.host.uptime().as_secs() as u32,
+    );
+    put(
+        &mut b,
+        si::TOTALRAM,
+        (total >> 10).min(u32::MAX as u64) as u32,
+    );
+    put(
+        &mut b,
+        si::FREERAM,
+        (free >> 10).min(u32::MAX as u64) as u32,
+    );
     b[si::PROCS..si::PROCS + 2].copy_from_slice(&1u16.to_le_bytes());
     put(&mut b, si::MEM_UNIT, 1024);
     ctx.mem.write(a.ptr(0), &b)?;
@@ -168,10 +181,18 @@ pub fn setrlimit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn prlimit64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let pid = a.int(0);
     if pid != 0 && pid != ctx.cage.pid {
-        return Err(if ctx.kernel.cage(pid).is_some() { Errno::EPERM } else { Errno::ESRCH });
+        return Err(if ctx.kernel.cage(pid).is_some() {
+            Errno::EPERM
+        } else {
+            Errno::ESRCH
+        });
     }
     let r = check_resource(a.uint(1))?;
-    let new = if a.ptr(2) != 0 { Some(read_rlimit(ctx, a.ptr(2))?) } else { None };
+    let new = if a.ptr(2) != 0 {
+        Some(read_rlimit(ctx, a.ptr(2))?)
+    } else {
+        None
+    };
     let old = ctx.cage.rlimits.lock()[r];
     if let Some(new) = new {
         set_limit(ctx, r, new)?;
@@ -251,4 +272,81 @@ pub fn lind_startup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let block = startup_block(ctx, buf);
     ctx.mem.write(buf, &block)?;
     Ok(ctx.cage.argv.len() as i64)
+}
+
+/// `fork`, `vfork` and `clone` without CLONE_VM: the kernel half. The
+/// runtime makes the child's memory and resumes both.
+pub fn fork(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    let child = ctx.kernel.fork(ctx.cage)?;
+    let pid = child.pid;
+    ctx.forked = Some(child);
+    Ok(pid as i64)
+}
+
+const CLONE_VM: u64 = 0x100;
+const CSIGNAL: u64 = 0xff;
+
+pub fn clone(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let flags = a.u64(0);
+    // Plain fork-like clones only; threads come with the threads work.
+    if flags & CLONE_VM != 0 || flags & !CSIGNAL & !0x0120_0000 != 0 || a.ptr(1) != 0 {
+        return Err(Errno::ENOSYS);
+    }
+    fork(ctx, a)
+}
+
+const WNOHANG: u32 = 1;
+const WUNTRACED: u32 = 2;
+const WCONTINUED: u32 = 8;
+const WALL_FLAGS: u32 = 0x4000_0000 | 0x8000_0000 | 0x2000_0000;
+/// x86_64 `struct rusage`: two timevals and fourteen longs.
+const RUSAGE_SIZE: usize = 144;
+
+pub fn wait4(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (pid, status_ptr, options, rusage) = (a.int(0), a.ptr(1), a.uint(2), a.ptr(3));
+    if options & !(WNOHANG | WUNTRACED | WCONTINUED | WALL_FLAGS) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let which = match pid {
+        -1 => WaitFor::Any,
+        0 => WaitFor::Group(ctx.cage.pgid.load(Ordering::Relaxed)),
+        p if p < -1 => WaitFor::Group(-p),
+        p => WaitFor::Pid(p),
+    };
+    match ctx
+        .kernel
+        .wait_child(ctx.cage, which, options & WNOHANG != 0)?
+    {
+        None => Ok(0),
+        Some((child, status)) => {
+            if status_ptr != 0 {
+                ctx.mem.write_u32(status_ptr, status.wait_status())?;
+            }
+            if rusage != 0 {
+                ctx.mem.write(rusage, &[0u8; RUSAGE_SIZE])?;
+            }
+            Ok(child as i64)
+        }
+    }
+}
+
+pub fn setpgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (pid, pgid) = (a.int(0), a.int(1));
+    if pgid < 0 {
+        return Err(Errno::EINVAL);
+    }
+    let target = target(ctx, pid)?;
+    let pgid = if pgid == 0 { target.pid } else { pgid };
+    target.pgid.store(pgid, Ordering::Relaxed);
+    Ok(0)
+}
+
+pub fn setsid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    let cage = ctx.cage;
+    if cage.pgid.load(Ordering::Relaxed) == cage.pid {
+        return Err(Errno::EPERM);
+    }
+    cage.pgid.store(cage.pid, Ordering::Relaxed);
+    cage.sid.store(cage.pid, Ordering::Relaxed);
+    Ok(cage.pid as i64)
 }

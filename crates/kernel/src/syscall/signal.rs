@@ -28,7 +28,8 @@ pub fn rt_sigaction(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             handler: word(ks::HANDLER),
             flags: word(ks::FLAGS),
             restorer: word(ks::RESTORER),
-            mask: u64::from_le_bytes(b[ks::MASK..ks::MASK + 8].try_into().unwrap_or_default()) & !UNBLOCKABLE,
+            mask: u64::from_le_bytes(b[ks::MASK..ks::MASK + 8].try_into().unwrap_or_default())
+                & !UNBLOCKABLE,
         })
     } else {
         None
@@ -57,7 +58,11 @@ pub fn rt_sigprocmask(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(Errno::EINVAL);
     }
     let how = a.uint(0);
-    let set = if a.ptr(1) != 0 { Some(ctx.mem.read_u64(a.ptr(1))?) } else { None };
+    let set = if a.ptr(1) != 0 {
+        Some(ctx.mem.read_u64(a.ptr(1))?)
+    } else {
+        None
+    };
     let old = {
         let mut s = ctx.cage.signals.lock();
         let old = s.mask;
@@ -87,7 +92,11 @@ fn valid_signal(sig: i32) -> KResult<u32> {
 
 /// Sends `sig` to cage `pid` (0 probes existence).
 fn send(ctx: &Ctx, pid: i32, sig: u32) -> KResult<i64> {
-    let target = if pid == ctx.cage.pid { Some(ctx.cage.clone()) } else { ctx.kernel.cage(pid) };
+    let target = if pid == ctx.cage.pid {
+        Some(ctx.cage.clone())
+    } else {
+        ctx.kernel.cage(pid)
+    };
     let target = target.ok_or(Errno::ESRCH)?;
     if sig != 0 {
         target.post_signal(sig);
@@ -99,7 +108,11 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let sig = valid_signal(a.int(1))?;
     let pid = a.int(0);
     // 0 and -1 address the caller's group / everyone: with one cage, itself.
-    let pid = if pid == 0 || pid == -1 || pid == -ctx.cage.pid { ctx.cage.pid } else { pid };
+    let pid = if pid == 0 || pid == -1 || pid == -ctx.cage.pid {
+        ctx.cage.pid
+    } else {
+        pid
+    };
     if pid < 0 {
         return Err(Errno::ESRCH);
     }

@@ -1,7 +1,7 @@
 //! The one syscall table. A row: number, name, handler, argument kinds (for
 //! `--trace`) and how complete the support is (for `lind syscalls`).
 
-use super::{fs, io, mem, process, signal, time, Args, Ctx};
+use super::{fs, io, mem, pipe, process, signal, time, Args, Ctx};
 use crate::KResult;
 use lind_abi::nr;
 use std::sync::OnceLock;
@@ -156,6 +156,15 @@ syscall_table! {
     (GETRANDOM, "getrandom", process::getrandom, [OutBuf, Size, Hex], Full),
     (SCHED_YIELD, "sched_yield", process::sched_yield, [], Full),
     (LIND_STARTUP, "lind_startup", process::lind_startup, [Ptr, Size], Full),
+    // Processes.
+    (FORK, "fork", process::fork, [], Partial("whole memory copied (no copy-on-write yet)")),
+    (VFORK, "vfork", process::fork, [], Partial("a fork: the parent does not wait")),
+    (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags only; CLONE_VM (threads) is ENOSYS")),
+    (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported; rusage zero")),
+    (SETPGID, "setpgid", process::setpgid, [Int, Int], Full),
+    (SETSID, "setsid", process::setsid, [], Full),
+    (PIPE, "pipe", pipe::pipe, [Ptr], Full),
+    (PIPE2, "pipe2", pipe::pipe2, [Ptr, Hex], Full),
     // Signals (state only until delivery lands).
     (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("dispositions recorded; no delivery yet")),
     (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Partial("mask recorded; no handler delivery yet")),
@@ -176,12 +185,17 @@ pub fn lookup(nr: u64) -> Option<&'static SyscallDef> {
         }
         v
     });
-    usize::try_from(nr).ok().and_then(|i| index.get(i).copied().flatten())
+    usize::try_from(nr)
+        .ok()
+        .and_then(|i| index.get(i).copied().flatten())
 }
 
 /// Linux's name for a number, supported or not.
 pub fn linux_name(nr: u64) -> Option<&'static str> {
-    nr::NAMES.iter().find(|(n, _)| *n as u64 == nr).map(|(_, name)| *name)
+    nr::NAMES
+        .iter()
+        .find(|(n, _)| *n as u64 == nr)
+        .map(|(_, name)| *name)
 }
 
 #[cfg(test)]

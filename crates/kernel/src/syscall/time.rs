@@ -20,7 +20,9 @@ fn clock_now(ctx: &Ctx, clock: i32) -> KResult<Duration> {
     let host = &ctx.kernel.host;
     match clock as u32 {
         CLOCK_REALTIME | CLOCK_REALTIME_COARSE => Ok(host.realtime()),
-        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => Ok(host.monotonic()),
+        CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => {
+            Ok(host.monotonic())
+        }
         CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => Ok(host.cpu_time()),
         _ => Err(Errno::EINVAL),
     }
@@ -44,7 +46,8 @@ pub fn clock_gettime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn clock_getres(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     clock_now(ctx, a.int(0))?;
     if a.ptr(1) != 0 {
-        ctx.mem.write(a.ptr(1), &Timespec { sec: 0, nsec: 1 }.to_bytes())?;
+        ctx.mem
+            .write(a.ptr(1), &Timespec { sec: 0, nsec: 1 }.to_bytes())?;
     }
     Ok(0)
 }

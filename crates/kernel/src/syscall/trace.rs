@@ -57,7 +57,10 @@ fn open_flags(f: u32) -> String {
 pub fn format_call(ctx: &Ctx, nr: u64, def: Option<&SyscallDef>, args: &Args) -> String {
     let Some(def) = def else {
         let name = super::table::linux_name(nr).unwrap_or("syscall");
-        return format!("{name}({:#x}, {:#x}, {:#x}, ...)", args.0[0], args.0[1], args.0[2]);
+        return format!(
+            "{name}({:#x}, {:#x}, {:#x}, ...)",
+            args.0[0], args.0[1], args.0[2]
+        );
     };
     let mut out = format!("{}(", def.name);
     for (i, kind) in def.args.iter().enumerate() {

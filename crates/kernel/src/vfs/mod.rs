@@ -130,6 +130,77 @@ impl Vfs {
         Err(Errno::ENOENT)
     }
 
+    /// Resolves absolute path `path` the way a kernel walks it: symlinks in
+    /// every component (the last one too) are followed across mounts, an
+    /// absolute target from the cage's root, and `..` goes to the physical
+    /// parent, never above `/`. Returns a path free of symlinks, `.` and
+    /// `..`. A missing last component is fine (it may be about to be
+    /// created); a missing directory before it is ENOENT. Costs one `lstat`
+    /// per component, so it is for `chdir` and paths containing `..`, not
+    /// for every lookup.
+    pub fn physical(&self, path: &[u8]) -> KResult<Vec<u8>> {
+        use lind_abi::flags::{S_IFDIR, S_IFLNK, S_IFMT};
+        const MAX_SYMLINKS: usize = 40;
+        fn comps(p: &[u8]) -> impl DoubleEndedIterator<Item = &[u8]> {
+            p.split(|&c| c == b'/')
+                .filter(|c| !c.is_empty() && *c != b".")
+        }
+        let join = |done: &[Vec<u8>]| -> Vec<u8> {
+            if done.is_empty() {
+                return b"/".to_vec();
+            }
+            done.iter()
+                .flat_map(|c| std::iter::once(&b'/').chain(c.iter()))
+                .copied()
+                .collect()
+        };
+        // Components still to walk, next one last.
+        let mut todo: Vec<Vec<u8>> = comps(path).rev().map(<[u8]>::to_vec).collect();
+        let mut done: Vec<Vec<u8>> = Vec::new();
+        let mut hops = 0;
+        while let Some(c) = todo.pop() {
+            if c == b".." {
+                done.pop();
+                continue;
+            }
+            if c.len() > NAME_MAX {
+                return Err(Errno::ENAMETOOLONG);
+            }
+            done.push(c);
+            let here = join(&done);
+            if here.len() >= PATH_MAX {
+                return Err(Errno::ENAMETOOLONG);
+            }
+            let (m, rel) = self.resolve(&here)?;
+            let st = match m.fs.stat(&rel, false) {
+                Ok(st) => st,
+                Err(Errno::ENOENT) if todo.is_empty() => break,
+                Err(e) => return Err(e),
+            };
+            match st.mode & S_IFMT {
+                S_IFLNK => {
+                    hops += 1;
+                    if hops > MAX_SYMLINKS {
+                        return Err(Errno::ELOOP);
+                    }
+                    let target = m.fs.readlink(&rel)?;
+                    if target.is_empty() {
+                        return Err(Errno::ENOENT);
+                    }
+                    done.pop();
+                    if target[0] == b'/' {
+                        done.clear();
+                    }
+                    todo.extend(comps(&target).rev().map(<[u8]>::to_vec));
+                }
+                S_IFDIR => {}
+                _ if !todo.is_empty() => return Err(Errno::ENOTDIR),
+                _ => {}
+            }
+        }
+        Ok(join(&done))
+    }
+
     /// Whether `abs` is exactly a mount point (which cannot be removed or
     /// renamed).
     pub fn is_mount_point(&self, abs: &[u8]) -> bool {

@@ -23,5 +23,7 @@ long syscall(long n, ...)
 	e=va_arg(ap, unsigned long);
 	f=va_arg(ap, unsigned long);
 	va_end(ap);
+	if (__LIND_MAY_UNWIND(n))
+		return __syscall_ret(__lind_syscall_unwinding(n,a,b,c,d,e,f));
 	return __syscall_ret(__syscall(n,a,b,c,d,e,f));
 }

@@ -6,6 +6,6 @@
 
 void __unmapself(void *base, size_t size)
 {
-	__lind_syscall(SYS_munmap, (uintptr_t)base, size, 0, 0, 0, 0);
-	for (;;) __lind_syscall(SYS_exit, 0, 0, 0, 0, 0, 0);
+	__lind_syscall_import(SYS_munmap, (uintptr_t)base, size, 0, 0, 0, 0);
+	for (;;) __lind_syscall_import(SYS_exit, 0, 0, 0, 0, 0, 0);
 }

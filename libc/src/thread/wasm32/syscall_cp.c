@@ -15,5 +15,5 @@ hidden long __syscall_cp_asm(volatile int *cancel, syscall_arg_t nr,
                              syscall_arg_t x, syscall_arg_t y, syscall_arg_t z)
 {
 	if (*cancel) return __cancel();
-	return __lind_syscall(nr, u, v, w, x, y, z);
+	return __lind_syscall_import(nr, u, v, w, x, y, z);
 }

@@ -5,7 +5,7 @@
 
 off_t __lseek(int fd, off_t offset, int whence)
 {
-	long long ret = __lind_syscall(SYS_lseek, fd, offset, whence, 0, 0, 0);
+	long long ret = __lind_syscall_import(SYS_lseek, fd, offset, whence, 0, 0, 0);
 	if (ret < 0 && ret > -4096) return __syscall_ret(ret);
 	return ret;
 }

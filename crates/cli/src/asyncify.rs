@@ -1,0 +1,172 @@
+//! Choosing what Asyncify instruments.
+//!
+//! fork unwinds and rewinds the wasm stack with Binaryen's Asyncify. Every
+//! instrumented function grows and slows down, so `lind cc` instruments only
+//! the functions that can be on the stack when an unwinding syscall runs:
+//! the libc's `__lind_syscall_unwinding` and everything that can reach it,
+//! through direct calls or through indirect calls whose type matches a
+//! table entry that can reach it. A module that cannot reach it is left
+//! alone.
+
+use anyhow::{Context, Result};
+use std::collections::{HashMap, HashSet};
+use wasmparser::{ElementItems, ElementKind, Name, Operator, Parser, Payload, TypeRef};
+
+/// The libc function every unwinding syscall goes through.
+pub const ROOT: &str = "__lind_syscall_unwinding";
+
+/// What to tell `wasm-opt --asyncify`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Plan {
+    /// Nothing can unwind: no instrumentation.
+    Skip,
+    /// Instrument only these functions (Binaryen's `asyncify-onlylist`).
+    Only(Vec<String>),
+    /// Names were missing or unusable: instrument conservatively.
+    Everything,
+}
+
+struct Func {
+    calls: Vec<u32>,
+    indirect_types: Vec<u32>,
+}
+
+pub fn plan(module: &[u8]) -> Result<Plan> {
+    let mut imported_funcs = 0u32;
+    let mut func_types: Vec<u32> = Vec::new();
+    let mut bodies: Vec<Func> = Vec::new();
+    let mut table_funcs: Vec<u32> = Vec::new();
+    let mut names: HashMap<u32, String> = HashMap::new();
+    let mut type_sigs: Vec<String> = Vec::new();
+    for payload in Parser::new(0).parse_all(module) {
+        match payload.context("malformed module")? {
+            Payload::TypeSection(r) => {
+                for ty in r.into_iter_err_on_gc_types() {
+                    type_sigs.push(format!("{:?}", ty?));
+                }
+            }
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    if let TypeRef::Func(t) = imp?.ty {
+                        func_types.push(t);
+                        imported_funcs += 1;
+                    }
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for t in r {
+                    func_types.push(t?);
+                }
+            }
+            Payload::ElementSection(r) => {
+                for e in r {
+                    let e = e?;
+                    if !matches!(e.kind, ElementKind::Active { .. }) {
+                        continue;
+                    }
+                    match e.items {
+                        ElementItems::Functions(fs) => {
+                            for f in fs {
+                                table_funcs.push(f?);
+                            }
+                        }
+                        ElementItems::Expressions(..) => return Ok(Plan::Everything),
+                    }
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                let mut f = Func {
+                    calls: Vec::new(),
+                    indirect_types: Vec::new(),
+                };
+                let mut ops = body.get_operators_reader()?;
+                while !ops.eof() {
+                    match ops.read()? {
+                        Operator::Call { function_index }
+                        | Operator::ReturnCall { function_index } => f.calls.push(function_index),
+                        Operator::CallIndirect { type_index, .. }
+                        | Operator::ReturnCallIndirect { type_index, .. } => {
+                            f.indirect_types.push(type_index)
+                        }
+                        _ => {}
+                    }
+                }
+                bodies.push(f);
+            }
+            Payload::CustomSection(s) => {
+                if let wasmparser::KnownCustom::Name(reader) = s.as_known() {
+                    for sub in reader {
+                        if let Ok(Name::Function(map)) = sub {
+                            for n in map {
+                                let n = n?;
+                                names.insert(n.index, n.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let Some(root) = names
+        .iter()
+        .find(|(_, n)| n.as_str() == ROOT)
+        .map(|(&i, _)| i)
+    else {
+        return Ok(Plan::Skip);
+    };
+    // Signatures, not type indices, decide what an indirect call can reach.
+    let sig = |t: u32| type_sigs.get(t as usize).cloned().unwrap_or_default();
+    let mut reaches: HashSet<u32> = HashSet::from([root]);
+    loop {
+        let reachable_sigs: HashSet<String> = table_funcs
+            .iter()
+            .filter(|f| reaches.contains(f))
+            .map(|&f| sig(func_types.get(f as usize).copied().unwrap_or(u32::MAX)))
+            .collect();
+        let before = reaches.len();
+        for (i, f) in bodies.iter().enumerate() {
+            let index = imported_funcs + i as u32;
+            if reaches.contains(&index) {
+                continue;
+            }
+            let direct = f.calls.iter().any(|c| reaches.contains(c));
+            let indirect = f
+                .indirect_types
+                .iter()
+                .any(|&t| reachable_sigs.contains(&sig(t)));
+            if direct || indirect {
+                reaches.insert(index);
+            }
+        }
+        if reaches.len() == before {
+            break;
+        }
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for n in names.values() {
+        *counts.entry(n.as_str()).or_default() += 1;
+    }
+    let mut list = Vec::new();
+    for f in reaches {
+        let Some(name) = names.get(&f) else {
+            return Ok(Plan::Everything);
+        };
+        // Binaryen escapes unusual characters and renames duplicates; rather
+        // than guess its spelling, instrument everything in those cases.
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$')
+        {
+            return Ok(Plan::Everything);
+        }
+        if counts.get(name.as_str()).copied().unwrap_or(0) > 1 {
+            list.push(format!("{name}*"));
+        } else {
+            list.push(name.clone());
+        }
+    }
+    list.sort();
+    Ok(Plan::Only(list))
+}

@@ -1,0 +1,211 @@
+//! Pipes: a bounded byte queue shared by a read end and a write end.
+
+use crate::{file::FileLike, KResult};
+use lind_abi::{flags::*, layout::Stat, Errno};
+use parking_lot::{Condvar, Mutex};
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Linux's default pipe capacity.
+pub const PIPE_CAPACITY: usize = 64 * 1024;
+/// Writes up to this size are atomic.
+pub const PIPE_BUF: usize = 4096;
+
+struct State {
+    buf: VecDeque<u8>,
+    readers: usize,
+    writers: usize,
+}
+
+pub struct Pipe {
+    state: Mutex<State>,
+    /// Signalled when data arrives or the last writer leaves.
+    readable: Condvar,
+    /// Signalled when space frees up or the last reader leaves.
+    writable: Condvar,
+    ino: u64,
+}
+
+static NEXT_INO: AtomicU64 = AtomicU64::new(1 << 40);
+
+impl Pipe {
+    /// A new pipe and its (read, write) ends.
+    pub fn new_pair() -> (Arc<PipeReader>, Arc<PipeWriter>) {
+        let pipe = Arc::new(Pipe {
+            state: Mutex::new(State {
+                buf: VecDeque::new(),
+                readers: 1,
+                writers: 1,
+            }),
+            readable: Condvar::new(),
+            writable: Condvar::new(),
+            ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
+        });
+        (
+            Arc::new(PipeReader { pipe: pipe.clone() }),
+            Arc::new(PipeWriter { pipe }),
+        )
+    }
+
+    fn stat(&self) -> Stat {
+        Stat {
+            dev: 0xc,
+            ino: self.ino,
+            nlink: 1,
+            mode: S_IFIFO | 0o600,
+            blksize: PIPE_BUF as i64,
+            ..Stat::default()
+        }
+    }
+}
+
+pub struct PipeReader {
+    pipe: Arc<Pipe>,
+}
+
+pub struct PipeWriter {
+    pipe: Arc<Pipe>,
+}
+
+impl Drop for PipeReader {
+    fn drop(&mut self) {
+        self.pipe.state.lock().readers -= 1;
+        self.pipe.writable.notify_all();
+    }
+}
+
+impl Drop for PipeWriter {
+    fn drop(&mut self) {
+        self.pipe.state.lock().writers -= 1;
+        self.pipe.readable.notify_all();
+    }
+}
+
+impl FileLike for PipeReader {
+    fn read(&self, buf: &mut [u8], status: u32) -> KResult<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        let p = &self.pipe;
+        let mut st = p.state.lock();
+        while st.buf.is_empty() {
+            if st.writers == 0 {
+                return Ok(0);
+            }
+            if status & O_NONBLOCK != 0 {
+                return Err(Errno::EAGAIN);
+            }
+            p.readable.wait(&mut st);
+        }
+        let n = buf.len().min(st.buf.len());
+        let (a, b) = st.buf.as_slices();
+        let from_a = n.min(a.len());
+        buf[..from_a].copy_from_slice(&a[..from_a]);
+        buf[from_a..n].copy_from_slice(&b[..n - from_a]);
+        st.buf.drain(..n);
+        drop(st);
+        p.writable.notify_all();
+        Ok(n)
+    }
+
+    fn stat(&self) -> KResult<Stat> {
+        Ok(self.pipe.stat())
+    }
+
+    fn bytes_available(&self) -> KResult<u64> {
+        Ok(self.pipe.state.lock().buf.len() as u64)
+    }
+}
+
+impl FileLike for PipeWriter {
+    /// Blocks until everything is written (or, non-blocking, writes what
+    /// fits). Writes of at most PIPE_BUF bytes are never interleaved.
+    fn write(&self, data: &[u8], status: u32) -> KResult<usize> {
+        let p = &self.pipe;
+        let mut st = p.state.lock();
+        let mut done = 0;
+        while done < data.len() {
+            if st.readers == 0 {
+                return if done > 0 {
+                    Ok(done)
+                } else {
+                    Err(Errno::EPIPE)
+                };
+            }
+            let space = PIPE_CAPACITY - st.buf.len();
+            let left = data.len() - done;
+            // A small write waits until it fits whole.
+            let need = if left <= PIPE_BUF { left } else { 1 };
+            if space < need {
+                if status & O_NONBLOCK != 0 {
+                    return if done > 0 {
+                        Ok(done)
+                    } else {
+                        Err(Errno::EAGAIN)
+                    };
+                }
+                p.writable.wait(&mut st);
+                continue;
+            }
+            let n = space.min(left);
+            st.buf.extend(&data[done..done + n]);
+            done += n;
+            p.readable.notify_all();
+        }
+        Ok(done)
+    }
+
+    fn stat(&self) -> KResult<Stat> {
+        Ok(self.pipe.stat())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_flows_and_eof_after_last_writer() {
+        let (r, w) = Pipe::new_pair();
+        assert_eq!(w.write(b"hello", 0), Ok(5));
+        let mut buf = [0u8; 16];
+        assert_eq!(r.read(&mut buf, 0), Ok(5));
+        assert_eq!(&buf[..5], b"hello");
+        assert_eq!(r.read(&mut buf, O_NONBLOCK), Err(Errno::EAGAIN));
+        drop(w);
+        assert_eq!(r.read(&mut buf, 0), Ok(0));
+    }
+
+    #[test]
+    fn epipe_without_readers_and_eagain_when_full() {
+        let (r, w) = Pipe::new_pair();
+        let big = vec![7u8; PIPE_CAPACITY];
+        assert_eq!(w.write(&big, O_NONBLOCK), Ok(PIPE_CAPACITY));
+        assert_eq!(w.write(b"x", O_NONBLOCK), Err(Errno::EAGAIN));
+        drop(r);
+        assert_eq!(w.write(b"x", 0), Err(Errno::EPIPE));
+    }
+
+    #[test]
+    fn blocking_reader_wakes_for_writer_on_another_thread() {
+        let (r, w) = Pipe::new_pair();
+        let t = std::thread::spawn(move || {
+            let mut total = 0usize;
+            let mut buf = vec![0u8; 10_000];
+            loop {
+                let n = r.read(&mut buf, 0).unwrap();
+                if n == 0 {
+                    break total;
+                }
+                total += n;
+            }
+        });
+        let chunk = vec![1u8; 100_000];
+        for _ in 0..10 {
+            assert_eq!(w.write(&chunk, 0), Ok(chunk.len()));
+        }
+        drop(w);
+        assert_eq!(t.join().unwrap(), 1_000_000);
+    }
+}

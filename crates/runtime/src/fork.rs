@@ -1,0 +1,239 @@
+//! fork via Binaryen's Asyncify.
+//!
+//! `lind cc` instruments the functions that can be on the stack during a
+//! fork. On `fork` the import starts an unwind: every instrumented frame
+//! saves its locals into a buffer in linear memory and returns, until
+//! `_start` returns to the runtime. The runtime then copies the mapped
+//! parts of memory and the stack pointer into a fresh instance for the
+//! child, and rewinds both: calling `_start` again replays the saved frames
+//! down to the `fork` call, which returns the child's pid in the parent and
+//! 0 in the child.
+
+use crate::{CageState, Runtime};
+use lind_abi::Errno;
+use lind_kernel::{mm::page_align_up, Cage, Kernel};
+use std::sync::Arc;
+use wasmtime::{
+    bail, error::Context as _, AsContextMut, Global, Instance, Result, Store, TypedFunc, Val,
+};
+
+/// Room for the saved frames of one unwind (locals of every frame on the
+/// stack at the fork).
+const BUFFER_SIZE: u64 = 1 << 20;
+
+#[derive(Clone)]
+pub struct Asyncify {
+    start_unwind: TypedFunc<i32, ()>,
+    stop_unwind: TypedFunc<(), ()>,
+    start_rewind: TypedFunc<i32, ()>,
+    stop_rewind: TypedFunc<(), ()>,
+    stack_pointer: Global,
+    /// Address of the asyncify data header, once allocated.
+    buffer: Option<u64>,
+}
+
+impl Asyncify {
+    /// The module's Asyncify exports; `None` if it was not instrumented
+    /// (then `fork` is ENOSYS).
+    pub fn find(instance: &Instance, store: &mut Store<CageState>) -> Option<Self> {
+        Some(Asyncify {
+            start_unwind: instance
+                .get_typed_func(&mut *store, "asyncify_start_unwind")
+                .ok()?,
+            stop_unwind: instance
+                .get_typed_func(&mut *store, "asyncify_stop_unwind")
+                .ok()?,
+            start_rewind: instance
+                .get_typed_func(&mut *store, "asyncify_start_rewind")
+                .ok()?,
+            stop_rewind: instance
+                .get_typed_func(&mut *store, "asyncify_stop_rewind")
+                .ok()?,
+            stack_pointer: instance.get_global(&mut *store, "__stack_pointer")?,
+            buffer: None,
+        })
+    }
+}
+
+/// Reserves the unwind buffer in the cage's address space on first use.
+fn buffer(ctx: &mut impl AsContextMut<Data = CageState>) -> Result<u64> {
+    if let Some(b) = ctx
+        .as_context_mut()
+        .data()
+        .asyncify
+        .as_ref()
+        .and_then(|a| a.buffer)
+    {
+        return Ok(b);
+    }
+    let data = ctx.as_context_mut().data().cage.clone();
+    let memory = ctx.as_context_mut().data().memory.context("no memory")?;
+    let rw = lind_abi::flags::PROT_READ | lind_abi::flags::PROT_WRITE;
+    let private_anon = lind_abi::flags::MAP_PRIVATE | lind_abi::flags::MAP_ANONYMOUS;
+    let (addr, prep) = data
+        .mm
+        .lock()
+        .map(0, BUFFER_SIZE, rw, private_anon, false)
+        .map_err(|e| wasmtime::format_err!("no room for the fork buffer: {}", e.name()))?;
+    let size = memory.data_size(&mut *ctx) as u64;
+    if prep.grow_to > size {
+        memory.grow(
+            &mut *ctx,
+            (prep.grow_to - size).div_ceil(lind_abi::WASM_PAGE),
+        )?;
+    }
+    if let Some(a) = ctx.as_context_mut().data_mut().asyncify.as_mut() {
+        a.buffer = Some(addr);
+    }
+    Ok(addr)
+}
+
+/// Resets the header: saved frames go right after it, up to the end.
+fn reset_header(ctx: &mut impl AsContextMut<Data = CageState>, at: u64) -> Result<()> {
+    let memory = ctx.as_context_mut().data().memory.context("no memory")?;
+    let mut header = [0u8; 8];
+    header[..4].copy_from_slice(&((at + 8) as u32).to_le_bytes());
+    header[4..].copy_from_slice(&((at + BUFFER_SIZE) as u32).to_le_bytes());
+    memory.write(&mut *ctx, at as usize, &header)?;
+    Ok(())
+}
+
+/// Called from the syscall import when the kernel made a child: begins
+/// unwinding the parent. Returns the value the import returns now (it is
+/// ignored while unwinding).
+pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, child: Arc<Cage>) -> Result<i64> {
+    let Some(asyncify) = caller.data().asyncify.clone() else {
+        discard(&caller.data().kernel.clone(), &child);
+        return Ok(-(Errno::ENOSYS as i64));
+    };
+    let at = match buffer(caller) {
+        Ok(at) => at,
+        Err(_) => {
+            discard(&caller.data().kernel.clone(), &child);
+            return Ok(-(Errno::ENOMEM as i64));
+        }
+    };
+    reset_header(caller, at)?;
+    asyncify.start_unwind.call(&mut *caller, at as i32)?;
+    caller.data_mut().pending_fork = Some(child);
+    Ok(0)
+}
+
+/// A child that will never run: the kernel forgets it.
+fn discard(kernel: &Arc<Kernel>, child: &Arc<Cage>) {
+    kernel.discard_cage(child);
+}
+
+/// The parent's stack is unwound: copy it into the child, start the child,
+/// and return what `fork` returns in the parent.
+pub fn finish_fork(
+    runtime: &Runtime,
+    store: &mut Store<CageState>,
+    _instance: &Instance,
+    child: Arc<Cage>,
+) -> Result<i64> {
+    let asyncify = store
+        .data()
+        .asyncify
+        .clone()
+        .context("fork without Asyncify")?;
+    asyncify.stop_unwind.call(&mut *store, ())?;
+    let snapshot = Snapshot::take(store)?;
+    let module = store.data().module.clone().context("no module")?;
+    let pid = child.pid;
+    match runtime.spawn_child(child.clone(), module, snapshot) {
+        Ok(()) => Ok(pid as i64),
+        Err(_) => {
+            discard(&store.data().kernel.clone(), &child);
+            Ok(-(Errno::EAGAIN as i64))
+        }
+    }
+}
+
+/// Arms a rewind so that the next `_start` call replays the saved stack
+/// and the pending syscall returns `value`.
+pub fn start_rewind(store: &mut Store<CageState>, value: i64) -> Result<()> {
+    let asyncify = store
+        .data()
+        .asyncify
+        .clone()
+        .context("rewind without Asyncify")?;
+    let at = asyncify.buffer.context("rewind without a buffer")?;
+    store.data_mut().rewind_value = Some(value);
+    asyncify.start_rewind.call(&mut *store, at as i32)?;
+    Ok(())
+}
+
+pub fn stop_rewind(caller: &mut wasmtime::Caller<'_, CageState>) -> Result<()> {
+    let asyncify = caller
+        .data()
+        .asyncify
+        .clone()
+        .context("rewind without Asyncify")?;
+    asyncify.stop_rewind.call(&mut *caller, ())
+}
+
+/// What a child needs of its parent: the mapped parts of memory (the image
+/// and heap below the break, and every mmap region) and the stack pointer.
+pub struct Snapshot {
+    pub kernel: Arc<Kernel>,
+    memory_size: u64,
+    ranges: Vec<(u64, Vec<u8>)>,
+    stack_pointer: i32,
+    buffer: Option<u64>,
+}
+
+impl Snapshot {
+    fn take(store: &mut Store<CageState>) -> Result<Snapshot> {
+        let state = store.data();
+        let memory = state.memory.context("no memory")?;
+        let asyncify = state.asyncify.clone().context("no asyncify")?;
+        let mm = state.cage.mm.lock().clone();
+        let kernel = state.kernel.clone();
+        let data = memory.data(&*store);
+        let size = data.len() as u64;
+        let mut spans = vec![(0, page_align_up(mm.brk).unwrap_or(mm.brk).min(size))];
+        spans.extend(mm.regions.iter().map(|(&s, r)| (s, (s + r.len).min(size))));
+        let ranges = spans
+            .into_iter()
+            .filter(|(s, e)| s < e)
+            .map(|(s, e)| (s, data[s as usize..e as usize].to_vec()))
+            .collect();
+        let stack_pointer = match asyncify.stack_pointer.get(&mut *store) {
+            Val::I32(v) => v,
+            _ => bail!("__stack_pointer is not an i32"),
+        };
+        Ok(Snapshot {
+            kernel,
+            memory_size: size,
+            ranges,
+            stack_pointer,
+            buffer: asyncify.buffer,
+        })
+    }
+
+    /// Makes a fresh instance's memory and stack pointer the parent's.
+    pub fn restore(self, store: &mut Store<CageState>, _instance: &Instance) -> Result<()> {
+        let memory = store.data().memory.context("no memory")?;
+        let size = memory.data_size(&*store) as u64;
+        if self.memory_size > size {
+            memory.grow(
+                &mut *store,
+                (self.memory_size - size).div_ceil(lind_abi::WASM_PAGE),
+            )?;
+        }
+        let data = memory.data_mut(&mut *store);
+        for (at, bytes) in &self.ranges {
+            data[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
+        }
+        let asyncify = store
+            .data_mut()
+            .asyncify
+            .as_mut()
+            .context("child module without Asyncify")?;
+        asyncify.buffer = self.buffer;
+        let sp = asyncify.stack_pointer;
+        sp.set(&mut *store, Val::I32(self.stack_pointer))?;
+        Ok(())
+    }
+}
