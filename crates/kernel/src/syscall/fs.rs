@@ -98,6 +98,83 @@ fn locate_abs(kernel: &Kernel, abs: Vec<u8>) -> KResult<Loc<'_>> {
     Ok(Loc { abs, mount, rel })
 }
 
+/// `abs` with its symlinks resolved by the VFS (the last component's only
+/// if `follow`), or `None` if that changes nothing.
+fn walked<'k>(kernel: &'k Kernel, abs: &[u8], follow: bool) -> KResult<Option<Loc<'k>>> {
+    let new = if follow {
+        kernel.vfs.physical(abs)?
+    } else {
+        let i = abs.iter().rposition(|&c| c == b'/').unwrap_or(0);
+        let name = &abs[i + 1..];
+        if name.is_empty() {
+            return Ok(None);
+        }
+        normalize(&kernel.vfs.physical(&abs[..i.max(1)])?, name)?
+    };
+    if new == abs {
+        return Ok(None);
+    }
+    locate_abs(kernel, new).map(Some)
+}
+
+/// Runs `op` at `loc`. A host directory does not follow an absolute
+/// symlink, or a relative one climbing out of it: it answers EACCES. Then
+/// the path is walked by the VFS instead ([`crate::vfs::Vfs::physical`]:
+/// absolute targets from the cage's root, across mounts, `..` stopping at
+/// `/`) and `op` runs once more there, so symlinks behave as under chroot
+/// while every access still goes through the confined file system.
+/// Returns `op`'s value and where it ran.
+fn retry<'k, T>(
+    kernel: &'k Kernel,
+    loc: Loc<'k>,
+    follow: bool,
+    op: impl Fn(&Loc<'k>) -> KResult<T>,
+) -> KResult<(T, Loc<'k>)> {
+    match op(&loc) {
+        Ok(v) => Ok((v, loc)),
+        Err(Errno::EACCES) => match walked(kernel, &loc.abs, follow)? {
+            Some(l) => Ok((op(&l)?, l)),
+            None => Err(Errno::EACCES),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// [`retry`] at `path` relative to `dirfd`.
+fn at_path<'k, T>(
+    kernel: &'k Kernel,
+    cage: &Cage,
+    dirfd: i32,
+    path: &[u8],
+    follow: bool,
+    op: impl Fn(&Loc<'k>) -> KResult<T>,
+) -> KResult<(T, Loc<'k>)> {
+    retry(kernel, locate(kernel, cage, dirfd, path)?, follow, op)
+}
+
+/// [`retry`] for calls naming two paths (rename, link): if `op` says
+/// EACCES, both are walked (without following their last components).
+fn retry2<'k>(
+    kernel: &'k Kernel,
+    a: &Loc<'k>,
+    b: &Loc<'k>,
+    op: impl Fn(&Loc<'k>, &Loc<'k>) -> KResult<()>,
+) -> KResult<()> {
+    match op(a, b) {
+        Err(Errno::EACCES) => {
+            let (a2, b2) = (
+                walked(kernel, &a.abs, false)?,
+                walked(kernel, &b.abs, false)?,
+            );
+            if a2.is_none() && b2.is_none() {
+                return Err(Errno::EACCES);
+            }
+            op(a2.as_ref().unwrap_or(a), b2.as_ref().unwrap_or(b))
+        }
+        r => r,
+    }
+}
+
 fn nofile(ctx: &Ctx) -> u64 {
     ctx.cage.rlimit(RLIMIT_NOFILE).0
 }
@@ -135,7 +212,6 @@ pub fn open_path(
     if flags & (O_CREAT | O_DIRECTORY) == O_CREAT | O_DIRECTORY {
         return Err(Errno::EINVAL);
     }
-    let loc = locate(kernel, cage, dirfd, path)?;
     let mut fs_flags = flags;
     if trailing_slash(path) {
         if flags & O_CREAT != 0 {
@@ -148,7 +224,12 @@ pub fn open_path(
     } else {
         0
     };
-    let f = loc.mount.fs.open(&loc.rel, fs_flags, mode, &cage.cred())?;
+    // O_CREAT|O_EXCL never follows a final symlink; O_NOFOLLOW refuses one.
+    let follow = flags & O_NOFOLLOW == 0 && flags & (O_CREAT | O_EXCL) != O_CREAT | O_EXCL;
+    let cred = cage.cred();
+    let (f, loc) = at_path(kernel, cage, dirfd, path, follow, |l| {
+        l.mount.fs.open(&l.rel, fs_flags, mode, &cred)
+    })?;
     Ok(OpenFile::new(f, flags, Some(loc.abs)))
 }
 
@@ -160,11 +241,10 @@ pub fn stat_path(
     path: &[u8],
     follow: bool,
 ) -> KResult<Stat> {
-    let loc = locate(kernel, cage, dirfd, path)?;
-    let st = loc
-        .mount
-        .fs
-        .stat(&loc.rel, follow || trailing_slash(path))?;
+    let follow = follow || trailing_slash(path);
+    let (st, _) = at_path(kernel, cage, dirfd, path, follow, |l| {
+        l.mount.fs.stat(&l.rel, follow)
+    })?;
     if trailing_slash(path) && !is_dir(&st) {
         return Err(Errno::ENOTDIR);
     }
@@ -219,14 +299,19 @@ pub fn creat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 /// What a stat-like call with `dirfd`, a path and AT_* flags names.
 enum Target<'k> {
-    Path { loc: Loc<'k>, follow: bool },
+    /// A name, with its `stat` as found when it was resolved.
+    Path {
+        loc: Loc<'k>,
+        follow: bool,
+        st: Stat,
+    },
     Fd(Arc<OpenFile>),
 }
 
 impl Target<'_> {
     fn stat(&self) -> KResult<Stat> {
         match self {
-            Target::Path { loc, follow } => loc.mount.fs.stat(&loc.rel, *follow),
+            Target::Path { st, .. } => Ok(*st),
             Target::Fd(f) => f.file.stat(),
         }
     }
@@ -242,16 +327,23 @@ fn target<'k>(ctx: &Ctx<'k>, dirfd: i32, path: Option<Vec<u8>>, flags: u32) -> K
         }
         if dirfd == AT_FDCWD {
             let loc = locate_abs(ctx.kernel, ctx.cage.cwd())?;
-            return Ok(Target::Path { loc, follow: true });
+            let st = loc.mount.fs.stat(&loc.rel, true)?;
+            return Ok(Target::Path {
+                loc,
+                follow: true,
+                st,
+            });
         }
         return Ok(Target::Fd(file(ctx, dirfd)?));
     }
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, &path)?;
     let follow = flags & AT_SYMLINK_NOFOLLOW == 0 || trailing_slash(&path);
-    if trailing_slash(&path) && !is_dir(&loc.mount.fs.stat(&loc.rel, true)?) {
+    let (st, loc) = at_path(ctx.kernel, ctx.cage, dirfd, &path, follow, |l| {
+        l.mount.fs.stat(&l.rel, follow)
+    })?;
+    if trailing_slash(&path) && !is_dir(&st) {
         return Err(Errno::ENOTDIR);
     }
-    Ok(Target::Path { loc, follow })
+    Ok(Target::Path { loc, follow, st })
 }
 
 fn stat_at(ctx: &Ctx, dirfd: i32, path_addr: u64, flags: u32) -> KResult<Stat> {
@@ -350,10 +442,9 @@ fn do_access(ctx: &mut Ctx, dirfd: i32, path_addr: u64, mode: u32, flags: u32) -
     match target(ctx, dirfd, Some(path), flags)? {
         // The file systems check what a name leads to; a symlink itself
         // (AT_SYMLINK_NOFOLLOW) is checked here from its own mode.
-        Target::Path { loc, follow: false }
-            if loc.mount.fs.stat(&loc.rel, false)?.mode & S_IFMT == S_IFLNK =>
-        {
-            let st = loc.mount.fs.stat(&loc.rel, false)?;
+        Target::Path {
+            st, follow: false, ..
+        } if st.mode & S_IFMT == S_IFLNK => {
             if mode != 0 && !permitted(st.mode, st.uid, st.gid, &cred, mode) {
                 return Err(Errno::EACCES);
             }
@@ -418,12 +509,14 @@ pub fn getdents64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 fn do_mkdir(ctx: &mut Ctx, dirfd: i32, path_addr: u64, mode: u32) -> KResult<i64> {
     let path = path_arg(ctx, path_addr)?;
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, &path)?;
-    if ctx.kernel.vfs.is_mount_point(&loc.abs) {
-        return Err(Errno::EEXIST);
-    }
     let mode = mode & 0o1777 & !ctx.cage.umask();
-    loc.mount.fs.mkdir(&loc.rel, mode, &ctx.cage.cred())?;
+    let (kernel, cred) = (ctx.kernel, ctx.cage.cred());
+    at_path(kernel, ctx.cage, dirfd, &path, false, |l| {
+        if kernel.vfs.is_mount_point(&l.abs) {
+            return Err(Errno::EEXIST);
+        }
+        l.mount.fs.mkdir(&l.rel, mode, &cred)
+    })?;
     Ok(0)
 }
 
@@ -441,28 +534,32 @@ fn do_rmdir(ctx: &mut Ctx, dirfd: i32, path: &[u8]) -> KResult<i64> {
         b".." => return Err(Errno::ENOTEMPTY),
         _ => {}
     }
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, path)?;
-    if ctx.kernel.vfs.is_mount_point(&loc.abs) {
-        return Err(Errno::EBUSY);
-    }
-    loc.mount.fs.rmdir(&loc.rel, &ctx.cage.cred())?;
+    let (kernel, cred) = (ctx.kernel, ctx.cage.cred());
+    at_path(kernel, ctx.cage, dirfd, path, false, |l| {
+        if kernel.vfs.is_mount_point(&l.abs) {
+            return Err(Errno::EBUSY);
+        }
+        l.mount.fs.rmdir(&l.rel, &cred)
+    })?;
     Ok(0)
 }
 
 fn do_unlink(ctx: &mut Ctx, dirfd: i32, path: &[u8]) -> KResult<i64> {
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, path)?;
-    if ctx.kernel.vfs.is_mount_point(&loc.abs) {
-        return Err(Errno::EISDIR);
-    }
-    if trailing_slash(path) {
-        let st = loc.mount.fs.stat(&loc.rel, false)?;
-        return Err(if is_dir(&st) {
-            Errno::EISDIR
-        } else {
-            Errno::ENOTDIR
-        });
-    }
-    loc.mount.fs.unlink(&loc.rel, &ctx.cage.cred())?;
+    let (kernel, cred) = (ctx.kernel, ctx.cage.cred());
+    at_path(kernel, ctx.cage, dirfd, path, false, |l| {
+        if kernel.vfs.is_mount_point(&l.abs) {
+            return Err(Errno::EISDIR);
+        }
+        if trailing_slash(path) {
+            let st = l.mount.fs.stat(&l.rel, false)?;
+            return Err(if is_dir(&st) {
+                Errno::EISDIR
+            } else {
+                Errno::ENOTDIR
+            });
+        }
+        l.mount.fs.unlink(&l.rel, &cred)
+    })?;
     Ok(0)
 }
 
@@ -503,22 +600,24 @@ fn do_rename(
             return Err(Errno::EBUSY);
         }
     }
-    let from = locate(ctx.kernel, ctx.cage, olddirfd, &old)?;
-    let to = locate(ctx.kernel, ctx.cage, newdirfd, &new)?;
-    let vfs = &ctx.kernel.vfs;
-    if vfs.is_mount_point(&from.abs) || vfs.is_mount_point(&to.abs) {
-        return Err(Errno::EBUSY);
-    }
-    if from.mount.at != to.mount.at {
-        return Err(Errno::EXDEV);
-    }
-    if trailing_slash(&old) || trailing_slash(&new) {
+    let (kernel, cred) = (ctx.kernel, ctx.cage.cred());
+    let from = locate(kernel, ctx.cage, olddirfd, &old)?;
+    let to = locate(kernel, ctx.cage, newdirfd, &new)?;
+    retry2(kernel, &from, &to, |from, to| {
+        if kernel.vfs.is_mount_point(&from.abs) || kernel.vfs.is_mount_point(&to.abs) {
+            return Err(Errno::EBUSY);
+        }
+        if from.mount.at != to.mount.at {
+            return Err(Errno::EXDEV);
+        }
         // `rename("a/", …)` only names directories.
-        if !is_dir(&from.mount.fs.stat(&from.rel, false)?) {
+        if (trailing_slash(&old) || trailing_slash(&new))
+            && !is_dir(&from.mount.fs.stat(&from.rel, false)?)
+        {
             return Err(Errno::ENOTDIR);
         }
-    }
-    from.mount.fs.rename(&from.rel, &to.rel, &ctx.cage.cred())?;
+        from.mount.fs.rename(&from.rel, &to.rel, &cred)
+    })?;
     Ok(0)
 }
 
@@ -551,21 +650,24 @@ fn do_link(
     let old = path_arg(ctx, old_addr)?;
     let new = path_arg(ctx, new_addr)?;
     // An empty `old` with AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH: ENOENT.
-    let mut from = locate(ctx.kernel, ctx.cage, olddirfd, &old)?;
+    let (kernel, cred) = (ctx.kernel, ctx.cage.cred());
+    let mut from = locate(kernel, ctx.cage, olddirfd, &old)?;
     if flags & AT_SYMLINK_FOLLOW != 0 {
-        from = locate_abs(ctx.kernel, ctx.kernel.vfs.physical(&from.abs)?)?;
+        from = locate_abs(kernel, kernel.vfs.physical(&from.abs)?)?;
     }
-    let to = locate(ctx.kernel, ctx.cage, newdirfd, &new)?;
-    if ctx.kernel.vfs.is_mount_point(&to.abs) {
-        return Err(Errno::EEXIST);
-    }
-    if from.mount.at != to.mount.at {
-        return Err(Errno::EXDEV);
-    }
-    if trailing_slash(&new) {
-        return Err(Errno::ENOENT);
-    }
-    from.mount.fs.link(&from.rel, &to.rel, &ctx.cage.cred())?;
+    let to = locate(kernel, ctx.cage, newdirfd, &new)?;
+    retry2(kernel, &from, &to, |from, to| {
+        if kernel.vfs.is_mount_point(&to.abs) {
+            return Err(Errno::EEXIST);
+        }
+        if from.mount.at != to.mount.at {
+            return Err(Errno::EXDEV);
+        }
+        if trailing_slash(&new) {
+            return Err(Errno::ENOENT);
+        }
+        from.mount.fs.link(&from.rel, &to.rel, &cred)
+    })?;
     Ok(0)
 }
 
@@ -583,11 +685,13 @@ fn do_symlink(ctx: &mut Ctx, target_addr: u64, dirfd: i32, path_addr: u64) -> KR
     if target.is_empty() {
         return Err(Errno::ENOENT);
     }
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, &path)?;
-    if ctx.kernel.vfs.is_mount_point(&loc.abs) {
-        return Err(Errno::EEXIST);
-    }
-    loc.mount.fs.symlink(&target, &loc.rel, &ctx.cage.cred())?;
+    let (kernel, cred) = (ctx.kernel, ctx.cage.cred());
+    at_path(kernel, ctx.cage, dirfd, &path, false, |l| {
+        if kernel.vfs.is_mount_point(&l.abs) {
+            return Err(Errno::EEXIST);
+        }
+        l.mount.fs.symlink(&target, &l.rel, &cred)
+    })?;
     Ok(0)
 }
 
@@ -605,8 +709,9 @@ fn do_readlink(ctx: &mut Ctx, dirfd: i32, path_addr: u64, buf: u64, size: u64) -
         return Err(Errno::EINVAL);
     }
     let path = path_arg(ctx, path_addr)?;
-    let loc = locate(ctx.kernel, ctx.cage, dirfd, &path)?;
-    let target = loc.mount.fs.readlink(&loc.rel)?;
+    let (target, _) = at_path(ctx.kernel, ctx.cage, dirfd, &path, false, |l| {
+        l.mount.fs.readlink(&l.rel)
+    })?;
     let n = target.len().min(size as usize);
     ctx.mem.write(buf, &target[..n])?;
     Ok(n as i64)
@@ -680,13 +785,15 @@ pub fn getcwd(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn truncate(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let path = path_arg(ctx, a.ptr(0))?;
     let len = u64::try_from(a.i64(1)).map_err(|_| Errno::EINVAL)?;
-    let loc = locate(ctx.kernel, ctx.cage, AT_FDCWD, &path)?;
-    let fs = &loc.mount.fs;
-    if is_dir(&fs.stat(&loc.rel, true)?) {
-        return Err(Errno::EISDIR);
-    }
-    fs.access(&loc.rel, W_OK, &ctx.cage.cred())?;
-    fs.truncate(&loc.rel, len)?;
+    let cred = ctx.cage.cred();
+    at_path(ctx.kernel, ctx.cage, AT_FDCWD, &path, true, |l| {
+        let fs = &l.mount.fs;
+        if is_dir(&fs.stat(&l.rel, true)?) {
+            return Err(Errno::EISDIR);
+        }
+        fs.access(&l.rel, W_OK, &cred)?;
+        fs.truncate(&l.rel, len)
+    })?;
     Ok(0)
 }
 
@@ -715,7 +822,7 @@ fn do_chmod(ctx: &mut Ctx, t: Target, mode: u32) -> KResult<i64> {
     let st = t.stat()?;
     let mode = chmod_mode(&ctx.cage.cred(), &st, mode)?;
     match t {
-        Target::Path { loc, follow } => loc.mount.fs.chmod(&loc.rel, mode, follow)?,
+        Target::Path { loc, follow, .. } => loc.mount.fs.chmod(&loc.rel, mode, follow)?,
         Target::Fd(f) => f.file.chmod(mode)?,
     }
     Ok(0)
@@ -773,7 +880,7 @@ fn do_chown(ctx: &mut Ctx, t: Target, uid: u32, gid: u32) -> KResult<i64> {
     let st = t.stat()?;
     chown_allowed(&ctx.cage.cred(), &st, uid, gid)?;
     match t {
-        Target::Path { loc, follow } => loc.mount.fs.chown(&loc.rel, uid, gid, follow)?,
+        Target::Path { loc, follow, .. } => loc.mount.fs.chown(&loc.rel, uid, gid, follow)?,
         Target::Fd(f) => f.file.chown(uid, gid)?,
     }
     Ok(0)
@@ -864,7 +971,9 @@ pub fn utimensat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
     }
     match t {
-        Target::Path { loc, follow } => loc.mount.fs.set_times(&loc.rel, atime, mtime, follow)?,
+        Target::Path { loc, follow, .. } => {
+            loc.mount.fs.set_times(&loc.rel, atime, mtime, follow)?
+        }
         Target::Fd(f) => f.file.set_times(atime, mtime)?,
     }
     Ok(0)

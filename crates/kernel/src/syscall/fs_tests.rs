@@ -742,6 +742,7 @@ fn links_and_symlinks() {
     let (abs, tl) = (t.cstr("/f"), t.cstr("/tmp/tolower"));
     assert_eq!(t.call(nr::SYMLINK, &[abs, tl]), 0);
     assert_eq!(t.call(nr::READLINK, &[tl, buf, 16]), 2);
+    assert_eq!(t.read_file("/tmp/tolower"), b"data");
 }
 
 #[test]
@@ -991,20 +992,67 @@ fn hostfs_root_through_syscalls() {
     t.write_file("/hello", b"hi");
     assert_eq!(std::fs::read(root.join("hello")).unwrap(), b"hi");
     assert_eq!(t.read_file("/hello"), b"hi");
-    // `..` above the root stays at the root (lexically).
+    // `..` above the root stays at the root.
     assert_eq!(t.read_file("/../../hello"), b"hi");
+    // Symlinks leaving the host directory resolve as under chroot: inside
+    // the cage's tree, never the host's.
     assert_eq!(
         call_path(&mut t, nr::OPEN, "/esc", &[O_RDONLY as u64]),
-        err(Errno::EACCES)
+        err(Errno::ENOENT)
     );
     assert_eq!(
         call_path(&mut t, nr::OPEN, "/slash/etc/passwd", &[O_RDONLY as u64]),
-        err(Errno::EACCES)
+        err(Errno::ENOENT)
+    );
+    assert_eq!(t.read_file("/slash/hello"), b"hi");
+    t.write_file("/secret", b"the cage's own");
+    assert_eq!(t.read_file("/esc"), b"the cage's own");
+    assert_eq!(std::fs::read(tmp.path().join("secret")).unwrap(), b"s");
+    // Writing through an escaping link writes inside.
+    t.write_file("/slash/made", b"m");
+    assert!(root.join("made").exists());
+    // Absolute links reach other mounts, and the cwd follows them.
+    std::os::unix::fs::symlink("/tmp", root.join("tmplink")).unwrap();
+    t.write_file("/tmplink/via", b"v");
+    assert_eq!(t.read_file("/tmp/via"), b"v");
+    assert_eq!(call_path(&mut t, nr::CHDIR, "/slash", &[]), 0);
+    assert_eq!(getcwd_str(&mut t), "/");
+    assert_eq!(call_path(&mut t, nr::CHDIR, "/tmplink", &[]), 0);
+    assert_eq!(getcwd_str(&mut t), "/tmp");
+    assert_eq!(call_path(&mut t, nr::CHDIR, "/", &[]), 0);
+    // stat, lstat, readlink, mkdir, unlink through such links.
+    assert_eq!(
+        stat_of(&mut t, "/slash", false).unwrap().mode & S_IFMT,
+        S_IFDIR
     );
     assert_eq!(
-        call_path(&mut t, nr::CHDIR, "/slash", &[]),
-        err(Errno::EACCES)
+        stat_of(&mut t, "/slash", true).unwrap().mode & S_IFMT,
+        S_IFLNK
     );
+    assert_eq!(stat_of(&mut t, "/tmplink/via", false).unwrap().size, 1);
+    assert_eq!(call_path(&mut t, nr::MKDIR, "/slash/newdir", &[0o755]), 0);
+    assert!(root.join("newdir").is_dir());
+    assert_eq!(call_path(&mut t, nr::UNLINK, "/slash/made", &[]), 0);
+    assert!(!root.join("made").exists());
+    let buf = t.alloc(64);
+    let p = t.cstr("/slash/slash");
+    assert_eq!(t.call(nr::READLINK, &[p, buf, 64]), 1);
+    // A real permission error stays one.
+    std::fs::create_dir(root.join("locked")).unwrap();
+    std::fs::write(root.join("locked/f"), b"").unwrap();
+    std::fs::set_permissions(
+        root.join("locked/f"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o000),
+    )
+    .unwrap();
+    if !t.cage.cred().is_root() {
+        assert_eq!(
+            call_path(&mut t, nr::OPEN, "/locked/f", &[O_RDONLY as u64]),
+            err(Errno::EACCES)
+        );
+    }
+    std::fs::remove_file(root.join("locked/f")).unwrap();
+    std::fs::remove_dir(root.join("locked")).unwrap();
     // /tmp and /dev are the kernel's, not the host's.
     t.write_file("/tmp/t", b"");
     assert!(!root.join("tmp").exists());
@@ -1013,7 +1061,19 @@ fn hostfs_root_through_syscalls() {
     let fd = t.open("/", O_RDONLY | O_DIRECTORY);
     let mut names: Vec<_> = list_dir(&mut t, fd, 512).into_iter().map(|e| e.2).collect();
     names.sort();
-    assert_eq!(names, [&b"."[..], b"..", b"esc", b"hello", b"slash"]);
+    assert_eq!(
+        names,
+        [
+            &b"."[..],
+            b"..",
+            b"esc",
+            b"hello",
+            b"newdir",
+            b"secret",
+            b"slash",
+            b"tmplink"
+        ]
+    );
     // rename across the mount boundary.
     let (a, b) = (t.cstr("/hello"), t.cstr("/tmp/hello"));
     assert_eq!(t.call(nr::RENAME, &[a, b]), err(Errno::EXDEV));

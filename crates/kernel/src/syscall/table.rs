@@ -79,8 +79,8 @@ syscall_table! {
     (FDATASYNC, "fdatasync", io::fsync, [Fd], Full),
     (FTRUNCATE, "ftruncate", io::ftruncate, [Fd, Off], Full),
     // Files: names and metadata.
-    (OPEN, "open", fs::open, [Path, OpenFlags, Mode], Partial("O_TMPFILE is EOPNOTSUPP; absolute symlinks in host directories are EACCES")),
-    (OPENAT, "openat", fs::openat, [DirFd, Path, OpenFlags, Mode], Partial("O_TMPFILE is EOPNOTSUPP; absolute symlinks in host directories are EACCES")),
+    (OPEN, "open", fs::open, [Path, OpenFlags, Mode], Partial("O_TMPFILE is EOPNOTSUPP")),
+    (OPENAT, "openat", fs::openat, [DirFd, Path, OpenFlags, Mode], Partial("O_TMPFILE is EOPNOTSUPP")),
     (CREAT, "creat", fs::creat, [Path, Mode], Full),
     (STAT, "stat", fs::stat, [Path, Ptr], Full),
     (FSTAT, "fstat", fs::fstat, [Fd, Ptr], Full),

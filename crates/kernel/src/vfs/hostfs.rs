@@ -4,9 +4,13 @@
 //! given (with `openat2(RESOLVE_BENEATH)` where the host kernel has it), so
 //! `..`, absolute symlinks and chains of symlinks cannot reach anything
 //! outside. cap-std reports such an escape attempt as `PermissionDenied`
-//! without an OS error; the cage sees **EACCES**. This includes any absolute
+//! without an OS error, mapped to **EACCES**. This includes any absolute
 //! symlink inside the directory, even one that would land inside it: cap-std
-//! does not resolve absolute targets. A symlink loop is ELOOP.
+//! does not resolve absolute targets. A symlink loop is ELOOP. (The syscall
+//! layer answers such an EACCES by walking the path itself, symlink by
+//! symlink through the VFS with absolute targets taken from the cage's root,
+//! and retrying: so the cage sees chroot semantics, and every access still
+//! goes through this confined file system.)
 //!
 //! Permissions: the host decides, with the identity of the lind process
 //! (name lookups, opens, removals); `access` checks the mode bits against

@@ -14,8 +14,9 @@
 //! target resolves inside this file system when it starts with the mount
 //! point given by [`MemFs::mounted_at`] (so `/tmp/a -> /tmp/b` works); any
 //! other absolute target would leave the file system and is EACCES, as an
-//! escape from a host directory is. (With mount point `/`, every absolute
-//! target resolves here.)
+//! escape from a host directory is (the syscall layer then resolves it
+//! through the VFS, across mounts). With mount point `/`, every absolute
+//! target resolves here.
 //!
 //! Times come from the [`Host`] clock; reads do not update `atime` (as with
 //! `noatime`). The pages all files hold are capped (ENOSPC), so a guest
