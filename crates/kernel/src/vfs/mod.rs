@@ -342,6 +342,43 @@ mod tests {
     }
 
     #[test]
+    fn physical_walk_follows_symlinks_across_mounts() {
+        use crate::{host::FakeHost, vfs::memfs::MemFs};
+        let host = Arc::new(FakeHost::new());
+        let c = Cred::new(0, 0);
+        let root = MemFs::new(host.clone(), 0, 0, 0o755);
+        let tmp = MemFs::new(host, 0, 0, 0o1777).mounted_at(b"/tmp");
+        root.mkdir(b"a", 0o755, &c).unwrap();
+        root.mkdir(b"a/b", 0o755, &c).unwrap();
+        root.symlink(b"a/b", b"ab", &c).unwrap();
+        root.symlink(b"/tmp/x", b"tx", &c).unwrap();
+        root.symlink(b"../../..", b"a/b/up", &c).unwrap();
+        root.symlink(b"l2", b"l1", &c).unwrap();
+        root.symlink(b"l1", b"l2", &c).unwrap();
+        tmp.mkdir(b"x", 0o755, &c).unwrap();
+        tmp.symlink(b"/a", b"x/back", &c).unwrap();
+        let mut vfs = Vfs::new();
+        vfs.mount(b"/", Arc::new(root.clone()));
+        vfs.mount(b"/tmp", Arc::new(tmp));
+        let p = |path: &[u8]| vfs.physical(path).map(|v| String::from_utf8(v).unwrap());
+        assert_eq!(p(b"/ab").unwrap(), "/a/b");
+        assert_eq!(p(b"/ab/..").unwrap(), "/a");
+        assert_eq!(p(b"/ab/up/a").unwrap(), "/a");
+        assert_eq!(p(b"/tx/back/b").unwrap(), "/a/b");
+        assert_eq!(p(b"/tx/..").unwrap(), "/tmp");
+        assert_eq!(p(b"/../../a/./b//").unwrap(), "/a/b");
+        assert_eq!(p(b"/a/new").unwrap(), "/a/new");
+        assert_eq!(p(b"/nope/x"), Err(Errno::ENOENT));
+        assert_eq!(p(b"/nope/.."), Err(Errno::ENOENT));
+        assert_eq!(p(b"/l1"), Err(Errno::ELOOP));
+        root.open(b"f", lind_abi::flags::O_CREAT, 0o644, &c)
+            .unwrap();
+        assert_eq!(p(b"/f/x"), Err(Errno::ENOTDIR));
+        assert_eq!(p(b"/f").unwrap(), "/f");
+        assert_eq!(p(b"/").unwrap(), "/");
+    }
+
+    #[test]
     fn split_last_parts() {
         assert_eq!(split_last(b"a/b/c"), (&b"a/b"[..], &b"c"[..]));
         assert_eq!(split_last(b"c"), (&b""[..], &b"c"[..]));
