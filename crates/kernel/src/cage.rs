@@ -152,7 +152,13 @@ pub struct Cage {
     /// `set_tid_address` pointer, cleared and woken at thread exit.
     pub clear_child_tid: Mutex<u64>,
     exit: Mutex<Option<ExitStatus>>,
-    /// Program arguments and environment, handed over by LIND_STARTUP.
+    /// Program arguments and environment, handed over by LIND_STARTUP;
+    /// replaced by exec.
+    pub args: Mutex<ProgramArgs>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProgramArgs {
     pub argv: Vec<Vec<u8>>,
     pub envp: Vec<Vec<u8>>,
 }
@@ -173,8 +179,7 @@ impl Cage {
             signals: Mutex::new(SignalState::default()),
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
-            argv,
-            envp,
+            args: Mutex::new(ProgramArgs { argv, envp }),
         }
     }
 
@@ -205,9 +210,25 @@ impl Cage {
             signals: Mutex::new(signals),
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
-            argv: self.argv.clone(),
-            envp: self.envp.clone(),
+            args: Mutex::new(self.args.lock().clone()),
         }
+    }
+
+    /// What exec keeps and drops, once the new program is known to load:
+    /// close-on-exec descriptors close, caught signals go back to SIG_DFL
+    /// (ignored ones stay ignored, the mask stays), the arguments change.
+    pub fn commit_exec(&self, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) {
+        let closed = self.fds.lock().take_cloexec();
+        drop(closed);
+        {
+            let mut s = self.signals.lock();
+            for a in s.actions.iter_mut() {
+                if a.handler != SIG_IGN {
+                    *a = SigAction::default();
+                }
+            }
+        }
+        *self.args.lock() = ProgramArgs { argv, envp };
     }
 
     pub fn cred(&self) -> Cred {

@@ -160,6 +160,7 @@ impl TestEnv {
         raw[..args.len()].copy_from_slice(args);
         let mut ctx = Ctx {
             forked: None,
+            exec: None,
             kernel: &self.kernel,
             cage: &self.cage,
             mem: &mut self.mem,

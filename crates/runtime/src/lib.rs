@@ -33,6 +33,8 @@ pub struct CageState {
     rewind_value: Option<i64>,
     /// The program, for forked children.
     module: Option<Module>,
+    /// Where exec finds compiled modules.
+    cache_dir: Option<PathBuf>,
 }
 
 /// Raised from the syscall import to unwind the guest when the cage ends.
@@ -46,6 +48,23 @@ impl std::fmt::Display for CageExit {
 }
 
 impl std::error::Error for CageExit {}
+
+/// Raised from the syscall import to leave the old program after `execve`.
+struct CageExec(Module);
+
+impl std::fmt::Debug for CageExec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CageExec")
+    }
+}
+
+impl std::fmt::Display for CageExec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cage replaced its program")
+    }
+}
+
+impl std::error::Error for CageExec {}
 
 /// How a cage ended, and the one-line-plus-backtrace message to show the
 /// user when it was killed.
@@ -112,19 +131,43 @@ impl Runtime {
     /// ended. Guest faults end only this cage; the kernel learns of the end
     /// (zombie, EOF on its pipes) before this returns.
     pub fn run(&self, kernel: Arc<Kernel>, cage: Arc<Cage>, module: &Module) -> Result<CageEnd> {
-        let (mut store, instance) = self.instantiate(kernel.clone(), cage.clone(), module)?;
-        let memory = store.data().memory.context("no memory")?;
-        let heap_base = match instance
-            .get_global(&mut store, "__heap_base")
-            .map(|g| g.get(&mut store))
-        {
-            Some(wasmtime::Val::I32(v)) => v as u32 as u64,
-            _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
-        };
-        *cage.mm.lock() = MemMap::new(heap_base, memory.data_size(&store) as u64);
-        let end = self.drive(&mut store, &instance, None);
+        let end = self.run_programs(kernel.clone(), cage.clone(), module.clone(), None);
         kernel.exit_cage(&cage, end.status);
         Ok(end)
+    }
+
+    /// Runs the cage's program, then each program `execve` replaces it
+    /// with, until the cage ends. A forked child starts from its parent's
+    /// snapshot instead of from the top.
+    fn run_programs(
+        &self,
+        kernel: Arc<Kernel>,
+        cage: Arc<Cage>,
+        mut module: Module,
+        mut snapshot: Option<fork::Snapshot>,
+    ) -> CageEnd {
+        let pid = cage.pid;
+        loop {
+            let (mut store, instance) =
+                match self.instantiate(kernel.clone(), cage.clone(), &module) {
+                    Ok(x) => x,
+                    Err(e) => return runtime_failure(pid, e),
+                };
+            let resume = match snapshot.take() {
+                Some(snap) => match snap.restore(&mut store, &instance) {
+                    Ok(()) => Some(0),
+                    Err(e) => return runtime_failure(pid, e),
+                },
+                None => match fresh_memory_map(&mut store, &instance) {
+                    Ok(()) => None,
+                    Err(e) => return runtime_failure(pid, e),
+                },
+            };
+            match self.drive(&mut store, &instance, resume) {
+                Drive::Ended(end) => return end,
+                Drive::Exec(next) => module = next,
+            }
+        }
     }
 
     fn instantiate(
@@ -143,6 +186,7 @@ impl Runtime {
                 pending_fork: None,
                 rewind_value: None,
                 module: Some(module.clone()),
+                cache_dir: self.cache_dir.clone(),
             },
         );
         let instance = self.linker.instantiate(&mut store, module)?;
@@ -161,39 +205,44 @@ impl Runtime {
         store: &mut Store<CageState>,
         instance: &Instance,
         mut resume: Option<i64>,
-    ) -> CageEnd {
+    ) -> Drive {
         let pid = store.data().cage.pid;
         let start = match instance.get_typed_func::<(), ()>(&mut *store, "_start") {
             Ok(f) => f,
             Err(_) => {
-                return CageEnd {
+                return Drive::Ended(CageEnd {
                     status: ExitStatus::Exited(127),
                     report: Some(format!(
                         "lind: cage {pid}: module has no `_start`; rebuild it with `lind cc`"
                     )),
-                }
+                })
             }
         };
         loop {
             if let Some(value) = resume.take() {
                 if let Err(e) = fork::start_rewind(store, value) {
-                    return runtime_failure(pid, e);
+                    return Drive::Ended(runtime_failure(pid, e));
                 }
             }
             match start.call(&mut *store, ()) {
                 Ok(()) => match store.data_mut().pending_fork.take() {
                     Some(child) => match fork::finish_fork(self, store, instance, child) {
                         Ok(child_pid) => resume = Some(child_pid),
-                        Err(e) => return runtime_failure(pid, e),
+                        Err(e) => return Drive::Ended(runtime_failure(pid, e)),
                     },
                     None => {
-                        return CageEnd {
+                        return Drive::Ended(CageEnd {
                             status: ExitStatus::Exited(0),
                             report: None,
-                        }
+                        })
                     }
                 },
-                Err(err) => return ended(pid, err),
+                Err(err) => {
+                    if let Some(exec) = err.downcast_ref::<CageExec>() {
+                        return Drive::Exec(exec.0.clone());
+                    }
+                    return Drive::Ended(ended(pid, err));
+                }
             }
         }
     }
@@ -213,13 +262,8 @@ impl Runtime {
             .name(format!("cage-{}", child.pid))
             .stack_size(CAGE_THREAD_STACK)
             .spawn(move || {
-                let end = match runtime.instantiate(kernel.clone(), child.clone(), &module) {
-                    Ok((mut store, instance)) => match snapshot.restore(&mut store, &instance) {
-                        Ok(()) => runtime.drive(&mut store, &instance, Some(0)),
-                        Err(e) => runtime_failure(child.pid, e),
-                    },
-                    Err(e) => runtime_failure(child.pid, e),
-                };
+                let end =
+                    runtime.run_programs(kernel.clone(), child.clone(), module, Some(snapshot));
                 if let Some(report) = &end.report {
                     eprintln!("{report}");
                 }
@@ -228,6 +272,28 @@ impl Runtime {
             .context("cannot start a thread for the child cage")?;
         Ok(())
     }
+}
+
+/// How one program in a cage stopped running.
+enum Drive {
+    Ended(CageEnd),
+    /// `execve` succeeded: run this module next, in the same cage.
+    Exec(Module),
+}
+
+/// Sets up the memory map of a program that starts from the top.
+fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result<()> {
+    let memory = store.data().memory.context("no memory")?;
+    let heap_base = match instance
+        .get_global(&mut *store, "__heap_base")
+        .map(|g| g.get(&mut *store))
+    {
+        Some(wasmtime::Val::I32(v)) => v as u32 as u64,
+        _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
+    };
+    let size = memory.data_size(&*store) as u64;
+    *store.data().cage.mm.lock() = MemMap::new(heap_base, size);
+    Ok(())
 }
 
 /// A failure of the runtime itself (not of the guest): the cage dies with
@@ -297,6 +363,24 @@ fn syscall_import(
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
         syscall::Outcome::Fork(child) => fork::start_unwind(&mut caller, child),
+        syscall::Outcome::Exec(image) => {
+            // Load first: a module lind cannot run leaves the caller in place
+            // with ENOEXEC, as Linux does for a binary it cannot load.
+            let cache_dir = caller.data().cache_dir.clone();
+            let loaded = check_lind_module(&image.module).and_then(|()| {
+                cache::load_or_compile(caller.engine(), cache_dir.as_deref(), &image.module)
+            });
+            match loaded {
+                Ok(module) => {
+                    cage.commit_exec(image.argv, image.envp);
+                    Err(wasmtime::Error::new(CageExec(module)))
+                }
+                Err(e) => {
+                    tracing::debug!("exec refused: {e:#}");
+                    Ok(-(lind_abi::Errno::ENOEXEC as i64))
+                }
+            }
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 //! [`table`] lists every supported call once; it drives dispatch, tracing
 //! and the support matrix that `lind syscalls` prints.
 
+pub mod exec;
 pub mod fs;
 pub mod io;
 pub mod mem;
@@ -28,6 +29,8 @@ pub struct Ctx<'a> {
     pub mem: &'a mut dyn GuestMemory,
     /// Set by `fork`: the child whose memory the runtime must now make.
     pub forked: Option<Arc<Cage>>,
+    /// Set by `execve`: the program to load in place of this one.
+    pub exec: Option<exec::ExecImage>,
 }
 
 impl<'a> Ctx<'a> {
@@ -37,6 +40,7 @@ impl<'a> Ctx<'a> {
             cage,
             mem,
             forked: None,
+            exec: None,
         }
     }
 }
@@ -52,6 +56,10 @@ pub enum Outcome {
     /// parent's memory into it, then returns its pid to the parent and 0 to
     /// the child.
     Fork(Arc<Cage>),
+    /// `execve` found a program; the runtime loads it (or returns ENOEXEC
+    /// if it is not a module it can run) and then calls
+    /// [`Cage::commit_exec`].
+    Exec(exec::ExecImage),
 }
 
 /// The six raw arguments, widened to 64 bits by the libc.
@@ -124,6 +132,9 @@ pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
     }
     if let Some(child) = ctx.forked.take() {
         return Outcome::Fork(child);
+    }
+    if let Some(image) = ctx.exec.take() {
+        return Outcome::Exec(image);
     }
     Outcome::Return(match result {
         Ok(v) => v,

@@ -237,14 +237,15 @@ pub fn startup_block(ctx: &Ctx, base: u64) -> Vec<u8> {
         (AT_SECURE, 0),
         (AT_RANDOM, 0), // patched below once the address is known
     ];
-    let words = 1 + cage.argv.len() + 1 + cage.envp.len() + 1 + 2 * (auxv.len() + 1);
+    let args = cage.args.lock().clone();
+    let words = 1 + args.argv.len() + 1 + args.envp.len() + 1 + 2 * (auxv.len() + 1);
     let mut strings_at = base + 4 * words as u64;
     let random_at = strings_at;
     strings_at += 16;
     let mut words_out: Vec<u32> = Vec::with_capacity(words);
     let mut strings: Vec<u8> = random.to_vec();
-    words_out.push(cage.argv.len() as u32);
-    for list in [&cage.argv, &cage.envp] {
+    words_out.push(args.argv.len() as u32);
+    for list in [&args.argv, &args.envp] {
         for s in list.iter() {
             words_out.push((strings_at + strings.len() as u64 - 16) as u32);
             strings.extend_from_slice(s);
@@ -271,7 +272,7 @@ pub fn lind_startup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     let block = startup_block(ctx, buf);
     ctx.mem.write(buf, &block)?;
-    Ok(ctx.cage.argv.len() as i64)
+    Ok(ctx.cage.args.lock().argv.len() as i64)
 }
 
 /// `fork`, `vfork` and `clone` without CLONE_VM: the kernel half. The

@@ -1,7 +1,7 @@
 //! The one syscall table. A row: number, name, handler, argument kinds (for
 //! `--trace`) and how complete the support is (for `lind syscalls`).
 
-use super::{fs, io, mem, pipe, process, signal, time, Args, Ctx};
+use super::{exec, fs, io, mem, pipe, process, signal, time, Args, Ctx};
 use crate::KResult;
 use lind_abi::nr;
 use std::sync::OnceLock;
@@ -160,6 +160,8 @@ syscall_table! {
     (FORK, "fork", process::fork, [], Partial("whole memory copied (no copy-on-write yet)")),
     (VFORK, "vfork", process::fork, [], Partial("a fork: the parent does not wait")),
     (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags only; CLONE_VM (threads) is ENOSYS")),
+    (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
+    (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Partial("AT_EMPTY_PATH not supported")),
     (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported; rusage zero")),
     (SETPGID, "setpgid", process::setpgid, [Int, Int], Full),
     (SETSID, "setsid", process::setsid, [], Full),
