@@ -69,6 +69,7 @@ proptest! {
                     prop_assert!(matches!(n, 56..=58), "nr {n} forked");
                     prop_assert!(child.pid > 1);
                 }
+                Outcome::Exec(_) => prop_assert!(matches!(n, 59 | 322), "nr {n} exec'd"),
                 Outcome::Exit(_) => {
                     prop_assert!(matches!(n as u32, nr::EXIT | nr::EXIT_GROUP | nr::KILL | nr::TKILL | nr::TGKILL | nr::RT_SIGPROCMASK | nr::RT_SIGACTION) && n < 1 << 32);
                     break;
