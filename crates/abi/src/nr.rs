@@ -373,6 +373,11 @@ pub const LIND_FIRST: u32 = 1024;
 /// Linux's initial stack, with 32-bit words) into `buf`. Returns the size
 /// needed when `len` is too small, else `argc`.
 pub const LIND_STARTUP: u32 = 1024;
+/// `lind_setjmp(env)`: the runtime saves the stack (Asyncify) and returns 0.
+pub const LIND_SETJMP: u32 = 1025;
+/// `lind_longjmp(env, value)`: the runtime resumes the stack saved for
+/// `env`, whose `lind_setjmp` then returns `value` (1 if 0).
+pub const LIND_LONGJMP: u32 = 1026;
 
 /// Names of every Linux syscall number, for tracing and the ENOSYS log.
 pub const NAMES: &[(u32, &str)] = &[

@@ -98,25 +98,104 @@ fn reset_header(ctx: &mut impl AsContextMut<Data = CageState>, at: u64) -> Resul
     Ok(())
 }
 
-/// Called from the syscall import when the kernel made a child: begins
-/// unwinding the parent. Returns the value the import returns now (it is
-/// ignored while unwinding).
-pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, child: Arc<Cage>) -> Result<i64> {
+/// Why the stack is being unwound.
+pub enum Unwind {
+    /// The kernel made this child: copy the unwound parent into it.
+    Fork(Arc<Cage>),
+    /// `setjmp(env)`: keep a copy of the stack, then resume returning 0.
+    Setjmp(u32),
+    /// `longjmp(env, value)`: resume the stack saved by that `setjmp`.
+    Longjmp(u32, i32),
+}
+
+/// A stack saved by `setjmp`: the Asyncify data and the C stack pointer.
+#[derive(Clone)]
+pub struct SavedStack {
+    frames: Vec<u8>,
+    stack_pointer: i32,
+}
+
+/// Begins unwinding the guest's stack from inside the syscall import.
+/// Returns the value the import returns now (ignored while unwinding), or
+/// an errno when the module cannot unwind.
+pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -> Result<i64> {
+    let failed = |caller: &mut wasmtime::Caller<'_, CageState>, why: &Unwind, e: Errno| {
+        if let Unwind::Fork(child) = why {
+            discard(&caller.data().kernel.clone(), child);
+        }
+        Ok(-(e as i64))
+    };
     let Some(asyncify) = caller.data().asyncify.clone() else {
-        discard(&caller.data().kernel.clone(), &child);
-        return Ok(-(Errno::ENOSYS as i64));
+        return failed(caller, &why, Errno::ENOSYS);
     };
     let at = match buffer(caller) {
         Ok(at) => at,
-        Err(_) => {
-            discard(&caller.data().kernel.clone(), &child);
-            return Ok(-(Errno::ENOMEM as i64));
-        }
+        Err(_) => return failed(caller, &why, Errno::ENOMEM),
     };
     reset_header(caller, at)?;
     asyncify.start_unwind.call(&mut *caller, at as i32)?;
-    caller.data_mut().pending_fork = Some(child);
+    caller.data_mut().pending = Some(why);
     Ok(0)
+}
+
+/// The stack is unwound: act on why, and return what the interrupted call
+/// returns once the stack is rewound.
+pub fn finish_unwind(runtime: &Runtime, store: &mut Store<CageState>, why: Unwind) -> Result<i64> {
+    let asyncify = store
+        .data()
+        .asyncify
+        .clone()
+        .context("unwind without Asyncify")?;
+    asyncify.stop_unwind.call(&mut *store, ())?;
+    match why {
+        Unwind::Fork(child) => finish_fork(runtime, store, child),
+        Unwind::Setjmp(env) => {
+            let saved = save_stack(store, &asyncify)?;
+            store.data_mut().jumps.insert(env, saved);
+            Ok(0)
+        }
+        Unwind::Longjmp(env, value) => {
+            let Some(saved) = store.data().jumps.get(&env).cloned() else {
+                bail!("longjmp to a jmp_buf that setjmp never filled");
+            };
+            restore_stack(store, &asyncify, &saved)?;
+            Ok(if value == 0 { 1 } else { value as i64 })
+        }
+    }
+}
+
+fn save_stack(store: &mut Store<CageState>, asyncify: &Asyncify) -> Result<SavedStack> {
+    let memory = store.data().memory.context("no memory")?;
+    let at = asyncify.buffer.context("no buffer")? as usize;
+    let data = memory.data(&*store);
+    let end = u32::from_le_bytes(data[at..at + 4].try_into()?) as usize;
+    let frames = data[at + 8..end].to_vec();
+    let stack_pointer = match asyncify.stack_pointer.get(&mut *store) {
+        Val::I32(v) => v,
+        _ => bail!("__stack_pointer is not an i32"),
+    };
+    Ok(SavedStack {
+        frames,
+        stack_pointer,
+    })
+}
+
+fn restore_stack(
+    store: &mut Store<CageState>,
+    asyncify: &Asyncify,
+    saved: &SavedStack,
+) -> Result<()> {
+    let memory = store.data().memory.context("no memory")?;
+    let at = asyncify.buffer.context("no buffer")?;
+    let mut bytes = Vec::with_capacity(8 + saved.frames.len());
+    bytes.extend_from_slice(&((at + 8 + saved.frames.len() as u64) as u32).to_le_bytes());
+    bytes.extend_from_slice(&((at + BUFFER_SIZE) as u32).to_le_bytes());
+    bytes.extend_from_slice(&saved.frames);
+    memory.write(&mut *store, at as usize, &bytes)?;
+    asyncify
+        .stack_pointer
+        .set(&mut *store, Val::I32(saved.stack_pointer))?;
+    Ok(())
 }
 
 /// A child that will never run: the kernel forgets it.
@@ -126,18 +205,7 @@ fn discard(kernel: &Arc<Kernel>, child: &Arc<Cage>) {
 
 /// The parent's stack is unwound: copy it into the child, start the child,
 /// and return what `fork` returns in the parent.
-pub fn finish_fork(
-    runtime: &Runtime,
-    store: &mut Store<CageState>,
-    _instance: &Instance,
-    child: Arc<Cage>,
-) -> Result<i64> {
-    let asyncify = store
-        .data()
-        .asyncify
-        .clone()
-        .context("fork without Asyncify")?;
-    asyncify.stop_unwind.call(&mut *store, ())?;
+fn finish_fork(runtime: &Runtime, store: &mut Store<CageState>, child: Arc<Cage>) -> Result<i64> {
     let snapshot = Snapshot::take(store)?;
     let module = store.data().module.clone().context("no module")?;
     let pid = child.pid;
@@ -181,6 +249,8 @@ pub struct Snapshot {
     ranges: Vec<(u64, Vec<u8>)>,
     stack_pointer: i32,
     buffer: Option<u64>,
+    /// A child may longjmp to a setjmp its parent made before the fork.
+    jumps: std::collections::HashMap<u32, SavedStack>,
 }
 
 impl Snapshot {
@@ -209,6 +279,7 @@ impl Snapshot {
             ranges,
             stack_pointer,
             buffer: asyncify.buffer,
+            jumps: store.data().jumps.clone(),
         })
     }
 
@@ -226,6 +297,7 @@ impl Snapshot {
         for (at, bytes) in &self.ranges {
             data[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
         }
+        store.data_mut().jumps = self.jumps;
         let asyncify = store
             .data_mut()
             .asyncify

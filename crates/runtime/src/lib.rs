@@ -27,8 +27,10 @@ pub struct CageState {
     memory: Option<Memory>,
     /// The module's Asyncify exports, if `lind cc` instrumented it.
     asyncify: Option<fork::Asyncify>,
-    /// A fork whose parent stack is being unwound.
-    pending_fork: Option<Arc<Cage>>,
+    /// Why the guest's stack is being unwound (fork, setjmp, longjmp).
+    pending: Option<fork::Unwind>,
+    /// Stacks saved by setjmp, by jmp_buf address.
+    jumps: std::collections::HashMap<u32, fork::SavedStack>,
     /// What the syscall returns when the rewind reaches it again.
     rewind_value: Option<i64>,
     /// The program, for forked children.
@@ -183,7 +185,8 @@ impl Runtime {
                 cage,
                 memory: None,
                 asyncify: None,
-                pending_fork: None,
+                pending: None,
+                jumps: Default::default(),
                 rewind_value: None,
                 module: Some(module.clone()),
                 cache_dir: self.cache_dir.clone(),
@@ -225,9 +228,9 @@ impl Runtime {
                 }
             }
             match start.call(&mut *store, ()) {
-                Ok(()) => match store.data_mut().pending_fork.take() {
-                    Some(child) => match fork::finish_fork(self, store, instance, child) {
-                        Ok(child_pid) => resume = Some(child_pid),
+                Ok(()) => match store.data_mut().pending.take() {
+                    Some(why) => match fork::finish_unwind(self, store, why) {
+                        Ok(value) => resume = Some(value),
                         Err(e) => return Drive::Ended(runtime_failure(pid, e)),
                     },
                     None => {
@@ -351,6 +354,15 @@ fn syscall_import(
         fork::stop_rewind(&mut caller)?;
         return Ok(value);
     }
+    match nr as u32 {
+        lind_abi::nr::LIND_SETJMP => {
+            return fork::start_unwind(&mut caller, fork::Unwind::Setjmp(a1 as u32))
+        }
+        lind_abi::nr::LIND_LONGJMP => {
+            return fork::start_unwind(&mut caller, fork::Unwind::Longjmp(a1 as u32, a2 as i32))
+        }
+        _ => {}
+    }
     let state = caller.data();
     let (kernel, cage) = (state.kernel.clone(), state.cage.clone());
     let Some(mem) = state.memory else {
@@ -362,7 +374,7 @@ fn syscall_import(
     match syscall::dispatch(&mut ctx, nr as u64, args) {
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
-        syscall::Outcome::Fork(child) => fork::start_unwind(&mut caller, child),
+        syscall::Outcome::Fork(child) => fork::start_unwind(&mut caller, fork::Unwind::Fork(child)),
         syscall::Outcome::Exec(image) => {
             // Load first: a module lind cannot run leaves the caller in place
             // with ENOEXEC, as Linux does for a binary it cannot load.
