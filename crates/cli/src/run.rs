@@ -111,7 +111,10 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         },
     );
     let cage = kernel.spawn_init(argv, envp, Cred::from_host(), host_stdio());
-    // The cage runs on a thread with room for deep wasm recursion.
+    // The cage runs on a thread with room for deep wasm recursion. Like a
+    // pipeline reading its output, lind run ends when the last cage does
+    // (orphans included), with the first cage's status.
+    let waiter = kernel.clone();
     let end = std::thread::Builder::new()
         .name(format!("cage-{}", cage.pid))
         .stack_size(CAGE_THREAD_STACK)
@@ -123,5 +126,6 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
     if let Some(report) = end.report {
         eprintln!("{report}");
     }
+    waiter.wait_all_exited();
     Ok(end.status.host_code())
 }

@@ -152,6 +152,10 @@ pub struct Cage {
     /// `set_tid_address` pointer, cleared and woken at thread exit.
     pub clear_child_tid: Mutex<u64>,
     exit: Mutex<Option<ExitStatus>>,
+    /// CPU time used, recorded when the cage exits.
+    pub cpu_used: Mutex<std::time::Duration>,
+    /// CPU time of waited-for children (and theirs), for RUSAGE_CHILDREN.
+    pub children_cpu: Mutex<std::time::Duration>,
     /// Program arguments and environment, handed over by LIND_STARTUP;
     /// replaced by exec.
     pub args: Mutex<ProgramArgs>,
@@ -179,6 +183,8 @@ impl Cage {
             signals: Mutex::new(SignalState::default()),
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
+            cpu_used: Mutex::new(Default::default()),
+            children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(ProgramArgs { argv, envp }),
         }
     }
@@ -210,6 +216,8 @@ impl Cage {
             signals: Mutex::new(signals),
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
+            cpu_used: Mutex::new(Default::default()),
+            children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(self.args.lock().clone()),
         }
     }

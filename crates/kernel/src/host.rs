@@ -12,6 +12,11 @@ pub trait Host: Send + Sync {
     fn cpu_time(&self) -> Duration {
         self.monotonic()
     }
+    /// CPU time of the calling host thread: a cage runs on its own thread,
+    /// so this is the cage's CPU time.
+    fn thread_cpu_time(&self) -> Duration {
+        self.cpu_time()
+    }
     fn fill_random(&self, buf: &mut [u8]);
     fn sleep(&self, d: Duration);
     /// Total and free memory to report in `sysinfo`.
@@ -54,6 +59,11 @@ impl Host for SystemHost {
     }
     fn cpu_time(&self) -> Duration {
         rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime)
+            .try_into()
+            .unwrap_or_default()
+    }
+    fn thread_cpu_time(&self) -> Duration {
+        rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime)
             .try_into()
             .unwrap_or_default()
     }

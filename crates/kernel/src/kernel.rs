@@ -126,6 +126,8 @@ impl Kernel {
     /// EOF), its children go to init, and it stays a zombie until its
     /// parent waits for it.
     pub fn exit_cage(&self, cage: &Cage, status: ExitStatus) {
+        // Called on the cage's own thread, so this is its CPU time.
+        *cage.cpu_used.lock() = self.host.thread_cpu_time();
         let old_fds = std::mem::take(&mut *cage.fds.lock());
         drop(old_fds);
         let parent = {
@@ -174,7 +176,10 @@ impl Kernel {
                 let status = procs.zombies.remove(&pid).unwrap_or(ExitStatus::Exited(0));
                 procs.parent.remove(&pid);
                 drop(procs);
-                self.cages.lock().remove(&pid);
+                if let Some(child) = self.cages.lock().remove(&pid) {
+                    let spent = *child.cpu_used.lock() + *child.children_cpu.lock();
+                    *parent.children_cpu.lock() += spent;
+                }
                 return Ok(Some((pid, status)));
             }
             if nohang {
@@ -190,6 +195,24 @@ impl Kernel {
         drop(std::mem::take(&mut *cage.fds.lock()));
         self.procs.lock().parent.remove(&cage.pid);
         self.cages.lock().remove(&cage.pid);
+    }
+
+    /// Blocks until every cage has exited (orphans included), so that
+    /// `lind run` ends when the last of them does, as a pipeline reading
+    /// its output would see natively.
+    pub fn wait_all_exited(&self) {
+        let mut procs = self.procs.lock();
+        loop {
+            let all_done = self
+                .cages
+                .lock()
+                .keys()
+                .all(|p| procs.zombies.contains_key(p));
+            if all_done {
+                return;
+            }
+            self.child_exited.wait(&mut procs);
+        }
     }
 
     /// Number of live (not yet reaped) cages.

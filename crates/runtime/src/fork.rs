@@ -245,6 +245,9 @@ pub fn stop_rewind(caller: &mut wasmtime::Caller<'_, CageState>) -> Result<()> {
 /// and heap below the break, and every mmap region) and the stack pointer.
 pub struct Snapshot {
     pub kernel: Arc<Kernel>,
+    /// The parent's map as it is now: it may have grown since the kernel
+    /// copied it at fork (the unwind buffer is mapped lazily).
+    mm: lind_kernel::mm::MemMap,
     memory_size: u64,
     ranges: Vec<(u64, Vec<u8>)>,
     stack_pointer: i32,
@@ -264,7 +267,7 @@ impl Snapshot {
         let size = data.len() as u64;
         let mut spans = vec![(0, page_align_up(mm.brk).unwrap_or(mm.brk).min(size))];
         spans.extend(mm.regions.iter().map(|(&s, r)| (s, (s + r.len).min(size))));
-        let ranges = spans
+        let ranges: Vec<(u64, Vec<u8>)> = spans
             .into_iter()
             .filter(|(s, e)| s < e)
             .map(|(s, e)| (s, data[s as usize..e as usize].to_vec()))
@@ -275,6 +278,7 @@ impl Snapshot {
         };
         Ok(Snapshot {
             kernel,
+            mm,
             memory_size: size,
             ranges,
             stack_pointer,
@@ -298,6 +302,7 @@ impl Snapshot {
             data[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
         }
         store.data_mut().jumps = self.jumps;
+        *store.data().cage.mm.lock() = self.mm;
         let asyncify = store
             .data_mut()
             .asyncify

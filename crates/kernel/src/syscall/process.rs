@@ -351,3 +351,41 @@ pub fn setsid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     cage.sid.store(cage.pid, Ordering::Relaxed);
     Ok(cage.pid as i64)
 }
+
+const RUSAGE_SELF: i32 = 0;
+const RUSAGE_CHILDREN: i32 = -1;
+const RUSAGE_THREAD: i32 = 1;
+
+/// x86_64 `struct rusage` (the libc converts it): user and system time as
+/// timevals, then fourteen counters that lind does not track (zero).
+fn rusage_bytes(user: std::time::Duration) -> [u8; RUSAGE_SIZE] {
+    let mut b = [0u8; RUSAGE_SIZE];
+    b[0..8].copy_from_slice(&(user.as_secs() as i64).to_le_bytes());
+    b[8..16].copy_from_slice(&(user.subsec_micros() as i64).to_le_bytes());
+    b
+}
+
+pub fn getrusage(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let user = match a.int(0) {
+        RUSAGE_SELF | RUSAGE_THREAD => ctx.kernel.host.thread_cpu_time(),
+        RUSAGE_CHILDREN => *ctx.cage.children_cpu.lock(),
+        _ => return Err(Errno::EINVAL),
+    };
+    ctx.mem.write(a.ptr(1), &rusage_bytes(user))?;
+    Ok(0)
+}
+
+/// Clock ticks per second for `times` (Linux's USER_HZ).
+const CLK_TCK: u128 = 100;
+
+pub fn times(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let ticks = |d: std::time::Duration| (d.as_millis() * CLK_TCK / 1000) as u32;
+    if a.ptr(0) != 0 {
+        // struct tms on wasm32: four 32-bit clock_t.
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&ticks(ctx.kernel.host.thread_cpu_time()).to_le_bytes());
+        b[8..12].copy_from_slice(&ticks(*ctx.cage.children_cpu.lock()).to_le_bytes());
+        ctx.mem.write(a.ptr(0), &b)?;
+    }
+    Ok(ticks(ctx.kernel.host.uptime()) as i64 & 0x7fff_ffff)
+}
