@@ -249,11 +249,21 @@ pub struct Snapshot {
     /// copied it at fork (the unwind buffer is mapped lazily).
     mm: lind_kernel::mm::MemMap,
     memory_size: u64,
+    /// Runs of non-zero pages.
     ranges: Vec<(u64, Vec<u8>)>,
+    /// Zero pages below the heap, where a fresh instance may have data.
+    image_zero_pages: Vec<u64>,
     stack_pointer: i32,
     buffer: Option<u64>,
     /// A child may longjmp to a setjmp its parent made before the fork.
     jumps: std::collections::HashMap<u32, SavedStack>,
+}
+
+const PAGE: u64 = lind_abi::PAGE_SIZE;
+
+fn is_zero(bytes: &[u8]) -> bool {
+    // An OR-reduction without early exit vectorizes well; a page is small.
+    bytes.iter().fold(0u8, |acc, &b| acc | b) == 0
 }
 
 impl Snapshot {
@@ -263,24 +273,65 @@ impl Snapshot {
         let asyncify = state.asyncify.clone().context("no asyncify")?;
         let mm = state.cage.mm.lock().clone();
         let kernel = state.kernel.clone();
-        let data = memory.data(&*store);
-        let size = data.len() as u64;
-        let mut spans = vec![(0, page_align_up(mm.brk).unwrap_or(mm.brk).min(size))];
-        spans.extend(mm.regions.iter().map(|(&s, r)| (s, (s + r.len).min(size))));
-        let ranges: Vec<(u64, Vec<u8>)> = spans
-            .into_iter()
-            .filter(|(s, e)| s < e)
-            .map(|(s, e)| (s, data[s as usize..e as usize].to_vec()))
-            .collect();
+        let size = memory.data_size(&*store) as u64;
+        let image_end = page_align_up(mm.heap_start)
+            .unwrap_or(mm.heap_start)
+            .min(size);
         let stack_pointer = match asyncify.stack_pointer.get(&mut *store) {
             Val::I32(v) => v,
             _ => bail!("__stack_pointer is not an i32"),
         };
+        let data = memory.data(&*store);
+        // The stack comes first (`lind cc` links with --stack-first) and
+        // grows down: below the stack pointer is dead space. Likewise only
+        // the used part of the unwind buffer matters.
+        let live_stack = (stack_pointer as u32 as u64) & !(PAGE - 1);
+        let mut spans = vec![(
+            live_stack,
+            page_align_up(mm.brk).unwrap_or(mm.brk).min(size),
+        )];
+        for (&start, r) in &mm.regions {
+            let mut end = (start + r.len).min(size);
+            if Some(start) == asyncify.buffer {
+                let used =
+                    u32::from_le_bytes(data[start as usize..start as usize + 4].try_into()?) as u64;
+                end = page_align_up(used).unwrap_or(end).min(end);
+            }
+            spans.push((start, end));
+        }
+        let mut ranges: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut image_zero_pages = Vec::new();
+        // Only pages holding data are copied: a fresh instance's memory is
+        // already zero outside its data segments, and most of the stack,
+        // heap and buffers never were written. Zero pages of the image
+        // (stack, data, bss) are remembered so the child can clear them
+        // where its fresh data segments are not zero.
+        for (start, end) in spans.into_iter().filter(|(s, e)| s < e) {
+            let mut page = start;
+            while page < end {
+                let stop = (page + PAGE).min(end);
+                let bytes = &data[page as usize..stop as usize];
+                if is_zero(bytes) {
+                    if page < image_end {
+                        image_zero_pages.push(page);
+                    }
+                } else {
+                    match ranges.last_mut() {
+                        Some((at, run)) if *at + run.len() as u64 == page => {
+                            run.extend_from_slice(bytes)
+                        }
+                        _ => ranges.push((page, bytes.to_vec())),
+                    }
+                }
+                page = stop;
+            }
+        }
         Ok(Snapshot {
             kernel,
             mm,
             memory_size: size,
             ranges,
+            image_zero_pages,
             stack_pointer,
             buffer: asyncify.buffer,
             jumps: store.data().jumps.clone(),
@@ -298,6 +349,12 @@ impl Snapshot {
             )?;
         }
         let data = memory.data_mut(&mut *store);
+        for &page in &self.image_zero_pages {
+            let p = &mut data[page as usize..(page + PAGE) as usize];
+            if !is_zero(p) {
+                p.fill(0);
+            }
+        }
         for (at, bytes) in &self.ranges {
             data[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
         }
