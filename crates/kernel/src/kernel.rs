@@ -132,8 +132,13 @@ impl Kernel {
         drop(old_fds);
         let parent = {
             let mut procs = self.procs.lock();
-            for (_, p) in procs.parent.iter_mut().filter(|(_, p)| **p == cage.pid) {
+            let mut orphans = Vec::new();
+            for (&child, p) in procs.parent.iter_mut().filter(|(_, p)| **p == cage.pid) {
                 *p = INIT_PID;
+                orphans.push(child);
+            }
+            for child in orphans.into_iter().filter_map(|c| self.cage(c)) {
+                child.ppid.store(INIT_PID, Ordering::Relaxed);
             }
             procs.zombies.insert(cage.pid, status);
             procs.parent.get(&cage.pid).copied()
@@ -213,6 +218,16 @@ impl Kernel {
             }
             self.child_exited.wait(&mut procs);
         }
+    }
+
+    /// Whether `pid` is a (live or zombie) child of `parent`.
+    pub fn is_child(&self, parent: i32, pid: i32) -> bool {
+        self.procs.lock().parent.get(&pid) == Some(&parent)
+    }
+
+    /// Every cage that has not been reaped.
+    pub fn all_cages(&self) -> Vec<Arc<Cage>> {
+        self.cages.lock().values().cloned().collect()
     }
 
     /// Number of live (not yet reaped) cages.

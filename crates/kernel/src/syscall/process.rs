@@ -331,13 +331,38 @@ pub fn wait4(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
 }
 
+/// Linux's rules: the target is the caller or one of its children, in the
+/// caller's session and not a session leader; the group joined must exist
+/// in that session unless it is the target's own pid.
 pub fn setpgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (pid, pgid) = (a.int(0), a.int(1));
     if pgid < 0 {
         return Err(Errno::EINVAL);
     }
-    let target = target(ctx, pid)?;
+    let me = ctx.cage;
+    let target = if pid == 0 || pid == me.pid {
+        me.clone()
+    } else if pid > 0 && ctx.kernel.is_child(me.pid, pid) {
+        ctx.kernel.cage(pid).ok_or(Errno::ESRCH)?
+    } else {
+        return Err(Errno::ESRCH);
+    };
+    let session = me.sid.load(Ordering::Relaxed);
+    if target.sid.load(Ordering::Relaxed) != session {
+        return Err(Errno::EPERM);
+    }
+    if target.sid.load(Ordering::Relaxed) == target.pid {
+        return Err(Errno::EPERM);
+    }
     let pgid = if pgid == 0 { target.pid } else { pgid };
+    if pgid != target.pid {
+        let exists = ctx.kernel.all_cages().iter().any(|c| {
+            c.pgid.load(Ordering::Relaxed) == pgid && c.sid.load(Ordering::Relaxed) == session
+        });
+        if !exists {
+            return Err(Errno::EPERM);
+        }
+    }
     target.pgid.store(pgid, Ordering::Relaxed);
     Ok(0)
 }
