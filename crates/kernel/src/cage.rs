@@ -152,6 +152,12 @@ pub struct Cage {
     /// `set_tid_address` pointer, cleared and woken at thread exit.
     pub clear_child_tid: Mutex<u64>,
     exit: Mutex<Option<ExitStatus>>,
+    /// The condition variable this cage is blocked on, so a signal can
+    /// wake it (see `block`).
+    pub waiting_on: Mutex<Option<std::sync::Arc<parking_lot::Condvar>>>,
+    /// Set once the cage must stop; checked without a lock on every
+    /// syscall return and at the runtime's interruption points.
+    exiting: std::sync::atomic::AtomicBool,
     /// CPU time used, recorded when the cage exits.
     pub cpu_used: Mutex<std::time::Duration>,
     /// CPU time of waited-for children (and theirs), for RUSAGE_CHILDREN.
@@ -183,6 +189,8 @@ impl Cage {
             signals: Mutex::new(SignalState::default()),
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
+            waiting_on: Mutex::new(None),
+            exiting: std::sync::atomic::AtomicBool::new(false),
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(ProgramArgs { argv, envp }),
@@ -216,6 +224,8 @@ impl Cage {
             signals: Mutex::new(signals),
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
+            waiting_on: Mutex::new(None),
+            exiting: std::sync::atomic::AtomicBool::new(false),
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(self.args.lock().clone()),
@@ -261,16 +271,38 @@ impl Cage {
         if e.is_none() {
             *e = Some(status);
         }
+        self.exiting.store(true, Ordering::Release);
+        drop(e);
+        self.wake();
     }
 
     pub fn exit_requested(&self) -> Option<ExitStatus> {
+        if !self.exiting.load(Ordering::Acquire) {
+            return None;
+        }
         *self.exit.lock()
+    }
+
+    /// Whether a blocking call must stop now (the cage is ending; signal
+    /// handlers will add to this).
+    pub fn interrupted(&self) -> bool {
+        self.exiting.load(Ordering::Acquire)
+    }
+
+    /// Wakes the cage if it is blocked in the kernel.
+    fn wake(&self) {
+        if let Some(cv) = self.waiting_on.lock().as_ref() {
+            cv.notify_all();
+        }
     }
 
     /// Queues a signal. Until handlers can run, a signal whose disposition
     /// is SIG_DFL with a terminating action ends the cage when unblocked;
     /// ignored ones are dropped; caught ones stay pending.
     pub fn post_signal(&self, sig: u32) {
+        if self.exit_requested().is_some() {
+            return; // a zombie, or about to be one
+        }
         let mut s = self.signals.lock();
         let action = s.actions[sig as usize];
         if action.handler == SIG_IGN && sig != SIGKILL {

@@ -18,7 +18,8 @@ pub trait Host: Send + Sync {
         self.cpu_time()
     }
     fn fill_random(&self, buf: &mut [u8]);
-    fn sleep(&self, d: Duration);
+    /// Sleeps the calling cage; EINTR if a signal must be handled first.
+    fn sleep(&self, d: Duration) -> crate::KResult<()>;
     /// Total and free memory to report in `sysinfo`.
     fn memory(&self) -> (u64, u64) {
         (24 << 30, 16 << 30)
@@ -77,8 +78,8 @@ impl Host for SystemHost {
             }
         }
     }
-    fn sleep(&self, d: Duration) {
-        std::thread::sleep(d)
+    fn sleep(&self, d: Duration) -> crate::KResult<()> {
+        crate::block::sleep(d)
     }
     fn memory(&self) -> (u64, u64) {
         let info = rustix::system::sysinfo();
@@ -118,7 +119,8 @@ impl Host for FakeHost {
             *b = (i as u8).wrapping_mul(31).wrapping_add(7);
         }
     }
-    fn sleep(&self, d: Duration) {
+    fn sleep(&self, d: Duration) -> crate::KResult<()> {
         *self.now.lock() += d;
+        Ok(())
     }
 }

@@ -41,7 +41,7 @@ pub struct Kernel {
     enosys_seen: Mutex<HashSet<u64>>,
     procs: Mutex<ProcTable>,
     /// Signalled whenever a cage exits, for `wait`.
-    child_exited: Condvar,
+    child_exited: Arc<Condvar>,
 }
 
 /// Parent/child links and zombies.
@@ -74,7 +74,7 @@ impl Kernel {
             next_pid: AtomicI32::new(1),
             enosys_seen: Mutex::new(HashSet::new()),
             procs: Mutex::new(ProcTable::default()),
-            child_exited: Condvar::new(),
+            child_exited: Arc::new(Condvar::new()),
         })
     }
 
@@ -190,7 +190,7 @@ impl Kernel {
             if nohang {
                 return Ok(None);
             }
-            self.child_exited.wait(&mut procs);
+            crate::block::wait(&self.child_exited, &mut procs)?;
         }
     }
 
@@ -216,7 +216,8 @@ impl Kernel {
             if all_done {
                 return;
             }
-            self.child_exited.wait(&mut procs);
+            self.child_exited
+                .wait_for(&mut procs, std::time::Duration::from_millis(100));
         }
     }
 

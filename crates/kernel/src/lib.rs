@@ -5,6 +5,7 @@
 //! unit-tested with fakes. The runtime crate supplies the real ones.
 #![forbid(unsafe_code)]
 
+pub mod block;
 pub mod cage;
 pub mod fdtable;
 pub mod file;

@@ -21,9 +21,9 @@ struct State {
 pub struct Pipe {
     state: Mutex<State>,
     /// Signalled when data arrives or the last writer leaves.
-    readable: Condvar,
+    readable: Arc<Condvar>,
     /// Signalled when space frees up or the last reader leaves.
-    writable: Condvar,
+    writable: Arc<Condvar>,
     ino: u64,
 }
 
@@ -38,8 +38,8 @@ impl Pipe {
                 readers: 1,
                 writers: 1,
             }),
-            readable: Condvar::new(),
-            writable: Condvar::new(),
+            readable: Arc::new(Condvar::new()),
+            writable: Arc::new(Condvar::new()),
             ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
         });
         (
@@ -96,7 +96,7 @@ impl FileLike for PipeReader {
             if status & O_NONBLOCK != 0 {
                 return Err(Errno::EAGAIN);
             }
-            p.readable.wait(&mut st);
+            crate::block::wait(&p.readable, &mut st)?;
         }
         let n = buf.len().min(st.buf.len());
         let (a, b) = st.buf.as_slices();
@@ -145,7 +145,9 @@ impl FileLike for PipeWriter {
                         Err(Errno::EAGAIN)
                     };
                 }
-                p.writable.wait(&mut st);
+                if let Err(e) = crate::block::wait(&p.writable, &mut st) {
+                    return if done > 0 { Ok(done) } else { Err(e) };
+                }
                 continue;
             }
             let n = space.min(left);

@@ -95,6 +95,9 @@ pub struct Runtime {
     cache_dir: Option<PathBuf>,
 }
 
+/// How often a running cage checks whether it must stop.
+const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
+
 /// Wasm frames get this much native stack; deep C recursion traps as a
 /// stack overflow (SIGSEGV) beyond it instead of crashing the host.
 const MAX_WASM_STACK: usize = 8 << 20;
@@ -109,8 +112,22 @@ impl Runtime {
             .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable)
             .async_stack_size(MAX_WASM_STACK + (1 << 20))
             .max_wasm_stack(MAX_WASM_STACK)
-            .cranelift_opt_level(wasmtime::OptLevel::Speed);
+            .cranelift_opt_level(wasmtime::OptLevel::Speed)
+            // Lets a cage that computes without syscalls be stopped (kill,
+            // and later asynchronous signals).
+            .epoch_interruption(true);
         let engine = Engine::new(&config)?;
+        let ticker = engine.weak();
+        std::thread::Builder::new()
+            .name("lind-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = ticker.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .context("cannot start the epoch thread")?;
         let mut linker = Linker::new(&engine);
         linker.func_wrap(IMPORT_MODULE, IMPORT_NAME, syscall_import)?;
         Ok(Runtime {
@@ -149,6 +166,7 @@ impl Runtime {
         mut snapshot: Option<fork::Snapshot>,
     ) -> CageEnd {
         let pid = cage.pid;
+        lind_kernel::block::enter(cage.clone());
         loop {
             let (mut store, instance) =
                 match self.instantiate(kernel.clone(), cage.clone(), &module) {
@@ -192,6 +210,11 @@ impl Runtime {
                 cache_dir: self.cache_dir.clone(),
             },
         );
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_callback(|ctx| match ctx.data().cage.exit_requested() {
+            Some(status) => Err(wasmtime::Error::new(CageExit(status))),
+            None => Ok(wasmtime::UpdateDeadline::Continue(1)),
+        });
         let instance = self.linker.instantiate(&mut store, module)?;
         let memory = instance
             .get_memory(&mut store, "memory")

@@ -894,7 +894,7 @@ fn utimensat_rules() {
         (st.atime.sec, st.atime.nsec, st.mtime.sec, st.mtime.nsec),
         (100, 5, 200, 6)
     );
-    t.host.sleep(std::time::Duration::from_secs(10));
+    t.host.sleep(std::time::Duration::from_secs(10)).unwrap();
     let omit_now = ts(&mut t, (0, UTIME_OMIT), (0, UTIME_NOW));
     assert_eq!(t.call(nr::UTIMENSAT, &[CWD, p, omit_now, 0]), 0);
     let st = stat_of(&mut t, "/f", false).unwrap();

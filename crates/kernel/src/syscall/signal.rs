@@ -8,6 +8,7 @@ use crate::{
     KResult,
 };
 use lind_abi::{flags::*, layout::ksigaction as ks, Errno};
+use std::sync::atomic::Ordering;
 
 /// The kernel's sigset is 8 bytes; musl passes `_NSIG/8`.
 const SIGSET_SIZE: usize = 8;
@@ -90,7 +91,7 @@ fn valid_signal(sig: i32) -> KResult<u32> {
     Ok(sig as u32)
 }
 
-/// Sends `sig` to cage `pid` (0 probes existence).
+/// Sends `sig` to cage `pid` (signal 0 only probes that it exists).
 fn send(ctx: &Ctx, pid: i32, sig: u32) -> KResult<i64> {
     let target = if pid == ctx.cage.pid {
         Some(ctx.cage.clone())
@@ -104,19 +105,51 @@ fn send(ctx: &Ctx, pid: i32, sig: u32) -> KResult<i64> {
     Ok(0)
 }
 
+/// kill(2): one cage, the caller's group (0), a group (-pgid), or every
+/// cage but init and the caller (-1).
 pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let sig = valid_signal(a.int(1))?;
     let pid = a.int(0);
-    // 0 and -1 address the caller's group / everyone: with one cage, itself.
-    let pid = if pid == 0 || pid == -1 || pid == -ctx.cage.pid {
-        ctx.cage.pid
-    } else {
-        pid
+    if pid > 0 {
+        return send(ctx, pid, sig);
+    }
+    let me = ctx.cage.pid;
+    let targets: Vec<_> = match pid {
+        0 => {
+            let group = ctx.cage.pgid.load(Ordering::Relaxed);
+            ctx.kernel
+                .all_cages()
+                .into_iter()
+                .filter(|c| c.pgid.load(Ordering::Relaxed) == group)
+                .collect()
+        }
+        -1 => ctx
+            .kernel
+            .all_cages()
+            .into_iter()
+            .filter(|c| c.pid != 1 && c.pid != me)
+            .collect(),
+        p if p == i32::MIN => return Err(Errno::ESRCH),
+        p => ctx
+            .kernel
+            .all_cages()
+            .into_iter()
+            .filter(|c| c.pgid.load(Ordering::Relaxed) == -p)
+            .collect(),
     };
-    if pid < 0 {
+    if targets.is_empty() {
         return Err(Errno::ESRCH);
     }
-    send(ctx, pid, sig)
+    if sig != 0 {
+        // The caller last, so the others are signalled even if it dies.
+        for t in targets.iter().filter(|t| t.pid != me) {
+            t.post_signal(sig);
+        }
+        if targets.iter().any(|t| t.pid == me) {
+            ctx.cage.post_signal(sig);
+        }
+    }
+    Ok(0)
 }
 
 pub fn tkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {

@@ -76,13 +76,13 @@ pub fn time(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(secs)
 }
 
-fn sleep_for(ctx: &mut Ctx, d: Duration) {
-    ctx.kernel.host.sleep(d);
+fn sleep_for(ctx: &mut Ctx, d: Duration) -> KResult<()> {
+    ctx.kernel.host.sleep(d)
 }
 
 pub fn nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let ts = read_timespec(ctx, a.ptr(0))?;
-    sleep_for(ctx, Duration::new(ts.sec as u64, ts.nsec as u32));
+    sleep_for(ctx, Duration::new(ts.sec as u64, ts.nsec as u32))?;
     Ok(0)
 }
 
@@ -99,6 +99,6 @@ pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     } else {
         target
     };
-    sleep_for(ctx, d);
+    sleep_for(ctx, d)?;
     Ok(0)
 }

@@ -1304,7 +1304,7 @@ mod tests {
         }
         let t0 = fs.stat(b"f0", true).unwrap();
         assert_eq!(t0.mtime.sec, 1_700_000_000);
-        host.sleep(Duration::from_secs(5));
+        host.sleep(Duration::from_secs(5)).unwrap();
         let f = fs.open(b"f0", O_WRONLY, 0, &c).unwrap();
         f.pwrite(b"x", 0).unwrap();
         let t1 = f.stat().unwrap();
@@ -1319,7 +1319,7 @@ mod tests {
             (Timespec { sec: 7, nsec: 8 }, t1.mtime)
         );
         // A new name changes the directory's mtime.
-        host.sleep(Duration::from_secs(1));
+        host.sleep(Duration::from_secs(1)).unwrap();
         create(&fs, b"late", b"", &c);
         assert_eq!(fs.stat(b"", true).unwrap().mtime.sec, 1_700_000_006);
     }
