@@ -14,7 +14,8 @@ use lind_abi::Errno;
 use lind_kernel::{mm::page_align_up, Cage, Kernel};
 use std::sync::Arc;
 use wasmtime::{
-    bail, error::Context as _, AsContextMut, Global, Instance, Result, Store, TypedFunc, Val,
+    bail, error::Context as _, format_err, AsContextMut, Global, Instance, Result, Store,
+    TypedFunc, Val,
 };
 
 /// Room for the saved frames of one unwind (locals of every frame on the
@@ -245,6 +246,9 @@ pub fn stop_rewind(caller: &mut wasmtime::Caller<'_, CageState>) -> Result<()> {
 /// and heap below the break, and every mmap region) and the stack pointer.
 pub struct Snapshot {
     pub kernel: Arc<Kernel>,
+    /// The parent's frozen copy-on-write memory, when it has one; else
+    /// the pages are in `ranges`.
+    layout: Option<crate::cow::Layout>,
     /// The parent's map as it is now: it may have grown since the kernel
     /// copied it at fork (the unwind buffer is mapped lazily).
     mm: lind_kernel::mm::MemMap,
@@ -268,6 +272,15 @@ fn is_zero(bytes: &[u8]) -> bool {
 
 impl Snapshot {
     fn take(store: &mut Store<CageState>) -> Result<Snapshot> {
+        let memory = store.data().memory.context("no memory")?;
+        let layout = match crate::cow::freeze(memory.data_ptr(&*store)) {
+            Some(Ok(layout)) => Some(layout),
+            Some(Err(e)) => {
+                tracing::warn!("copy-on-write fork unavailable ({e}); copying memory");
+                None
+            }
+            None => None,
+        };
         let state = store.data();
         let memory = state.memory.context("no memory")?;
         let asyncify = state.asyncify.clone().context("no asyncify")?;
@@ -306,6 +319,7 @@ impl Snapshot {
         // heap and buffers never were written. Zero pages of the image
         // (stack, data, bss) are remembered so the child can clear them
         // where its fresh data segments are not zero.
+        let spans = if layout.is_some() { Vec::new() } else { spans };
         for (start, end) in spans.into_iter().filter(|(s, e)| s < e) {
             let mut page = start;
             while page < end {
@@ -328,6 +342,7 @@ impl Snapshot {
         }
         Ok(Snapshot {
             kernel,
+            layout,
             mm,
             memory_size: size,
             ranges,
@@ -347,6 +362,9 @@ impl Snapshot {
                 &mut *store,
                 (self.memory_size - size).div_ceil(lind_abi::WASM_PAGE),
             )?;
+        }
+        if let Some(layout) = &self.layout {
+            crate::cow::adopt(memory.data_ptr(&*store), layout).map_err(|e| format_err!("{e}"))?;
         }
         let data = memory.data_mut(&mut *store);
         for &page in &self.image_zero_pages {

@@ -5,6 +5,7 @@
 //! signal that kills the cage.
 
 mod cache;
+mod cow;
 mod fork;
 mod memory;
 mod trap;
@@ -115,7 +116,13 @@ impl Runtime {
             .cranelift_opt_level(wasmtime::OptLevel::Speed)
             // Lets a cage that computes without syscalls be stopped (kill,
             // and later asynchronous signals).
-            .epoch_interruption(true);
+            .epoch_interruption(true)
+            // Cage memories are memfd-backed so fork can share them
+            // copy-on-write (cow.rs).
+            .with_host_memory(Arc::new(cow::CowMemoryCreator))
+            // wasmtime's own image-based initialisation needs its own
+            // mmap memories; data segments are copied in instead.
+            .memory_init_cow(false);
         let engine = Engine::new(&config)?;
         let ticker = engine.weak();
         std::thread::Builder::new()

@@ -1,0 +1,608 @@
+//! The dash suite: every `tests/dash/<name>.sh` runs under the host's Debian `dash` and
+//! under Debian's dash built for Lind (`programs/dash/build.sh`), and stdout plus exit
+//! status must match. A run killed by signal N counts as status 128+N.
+//!
+//! Both runs start in a fresh directory holding only a copy of the script, run it as
+//! `sh <name>.sh [ARGS]` (so `$0` and dash's error messages are the same) with an empty
+//! environment except `PATH`:
+//!   native: `dash <name>.sh` with PATH = the tools of `programs/tools/*.c` built with the
+//!           host compiler, plus `sh` and `dash` linking to the host's dash;
+//!   lind:   `lind run --root <dir> --mount <root>/bin:/bin:ro --env PATH=/bin
+//!           <root>/bin/sh <name>.sh` where <root> is build/programs/root (dash as
+//!           /bin/sh and /bin/dash, the same tools built with `lind cc`).
+//!
+//! Before any test runs, `programs/dash/build.sh` is called (it is quick when everything
+//! is up to date, and builds dash and the tools when they are missing or older than
+//! `lind`); if it fails, every test fails with its output.
+//!
+//! Directives, in the leading `#` comment lines of a script:
+//!   `# ARGS: a "b c"`   script arguments (shell-like quoting)
+//!   `# TIMEOUT: S`      per-run timeout in seconds (default 30)
+//! `<name>.stdin` next to the script is fed to stdin; otherwise stdin is /dev/null.
+//!
+//! Environment knobs:
+//!   `LIND_BIN`            use this `lind` (also to build dash) instead of cargo's
+//!   `LIND_DASH_NATIVE`    the native dash (default: `dash` on PATH, else /bin/dash)
+//!   `LIND_DASH_NO_BUILD=1` do not call build.sh (use build/programs/root as it is)
+//!   `LIND_SUITE_FILTER`   comma-separated substrings; only matching scripts are listed
+//!   `LIND_SUITE_KEEP=1`   keep the run directories of failing tests
+//!   `LIND_SUITE_CC`       native compiler for the tools (default `cc`)
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const DEFAULT_TIMEOUT_SECS: u64 = 30;
+const OUTPUT_CAP: usize = 16 << 20;
+
+fn main() {
+    let args = Arguments::from_args();
+    close_inherited_fds();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let repo = repo.canonicalize().unwrap_or(repo);
+    let dir = repo.join("tests/dash");
+    let cases = match collect_cases(&dir) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dash_suite: cannot read {}: {e}", dir.display());
+            std::process::exit(101);
+        }
+    };
+    let filters: Vec<String> = std::env::var("LIND_SUITE_FILTER")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    let cases: Vec<Case> = cases
+        .into_iter()
+        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
+        .collect();
+    // Only prepare (build dash, build the native tools) when a test will actually run.
+    let listing = args.list;
+    let setup: Arc<Result<Setup, String>> = Arc::new(if listing || cases.is_empty() {
+        Err("not set up (listing only)".to_string())
+    } else {
+        prepare(&repo)
+    });
+    let trials = cases
+        .into_iter()
+        .map(|case| {
+            let setup = setup.clone();
+            Trial::test(format!("dash/{}", case.name), move || match &*setup {
+                Ok(s) => run_case(s, &case),
+                Err(e) => Err(e.clone().into()),
+            })
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// Same as in c_suite.rs: native programs must start with only fds 0, 1 and 2 (cargo
+/// hands its jobserver pipe to test binaries without close-on-exec).
+fn close_inherited_fds() {
+    const O_CLOEXEC: u32 = 0o2000000;
+    let Ok(dir) = fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    let fds: Vec<i32> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|&fd| fd > 2)
+        .collect();
+    for fd in fds {
+        let Ok(info) = fs::read_to_string(format!("/proc/self/fdinfo/{fd}")) else {
+            continue;
+        };
+        let flags = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+        if let Some(flags) = flags {
+            if flags & O_CLOEXEC == 0 {
+                // SAFETY: nothing else in this process owns or uses these inherited fds.
+                drop(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) });
+            }
+        }
+    }
+}
+
+fn lind_bin() -> OsString {
+    std::env::var_os("LIND_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_lind").into())
+}
+
+// ---------------------------------------------------------------------------------------
+// Set-up: dash for Lind, the native dash, the native tools
+
+struct Setup {
+    lind: OsString,
+    /// build/programs/root: bin/sh, bin/dash and the tools, as `lind cc` built them.
+    root: PathBuf,
+    native_dash: PathBuf,
+    /// Holds the native tools (and `sh`, `dash` links); removed when the run ends.
+    native_bin: tempfile::TempDir,
+}
+
+fn prepare(repo: &Path) -> Result<Setup, String> {
+    let lind = lind_bin();
+    let root = repo.join("build/programs/root");
+    let skip_build =
+        std::env::var_os("LIND_DASH_NO_BUILD").is_some_and(|v| !v.is_empty() && v != "0");
+    if !skip_build {
+        let script = repo.join("programs/dash/build.sh");
+        let mut cmd = Command::new(&script);
+        cmd.env("LIND", &lind);
+        let out = run_with_timeout(cmd, None, Duration::from_secs(1800))
+            .map_err(|e| format!("cannot run {}: {}", script.display(), msg(&e)))?;
+        if out.timed_out || out.status != 0 {
+            return Err(format!(
+                "building dash for Lind failed ({} exited with {}):\n{}{}",
+                script.display(),
+                out.status,
+                clip(&out.stdout, 2000),
+                clip(&out.stderr, 4000)
+            ));
+        }
+    }
+    for name in ["sh", "dash"] {
+        if !root.join("bin").join(name).is_file() {
+            return Err(format!(
+                "{} is missing: run programs/dash/build.sh",
+                root.join("bin").join(name).display()
+            ));
+        }
+    }
+
+    let native_dash = match std::env::var_os("LIND_DASH_NATIVE") {
+        Some(p) => PathBuf::from(p),
+        None => find_in_path("dash").unwrap_or_else(|| PathBuf::from("/bin/dash")),
+    };
+    if !native_dash.is_file() {
+        return Err(format!(
+            "the native dash ({}) is missing: apt-get install dash, or set LIND_DASH_NATIVE",
+            native_dash.display()
+        ));
+    }
+
+    let native_bin = tempfile::Builder::new()
+        .prefix("lind-dash-tools-")
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    let cc = std::env::var_os("LIND_SUITE_CC").unwrap_or_else(|| "cc".into());
+    let mut tools: Vec<PathBuf> = fs::read_dir(repo.join("programs/tools"))
+        .map_err(|e| format!("cannot read programs/tools: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    tools.sort();
+    for src in tools {
+        let exe = native_bin.path().join(src.file_stem().unwrap());
+        let mut cmd = Command::new(&cc);
+        cmd.args(["-O2", "-w", "-o"]).arg(&exe).arg(&src);
+        let out = run_with_timeout(cmd, None, Duration::from_secs(300))
+            .map_err(|e| format!("native build of {}: {}", src.display(), msg(&e)))?;
+        if out.timed_out || out.status != 0 {
+            return Err(format!(
+                "native build of {} failed:\n{}",
+                src.display(),
+                clip(&out.stderr, 3000)
+            ));
+        }
+    }
+    for name in ["sh", "dash"] {
+        std::os::unix::fs::symlink(&native_dash, native_bin.path().join(name))
+            .map_err(|e| format!("cannot link {name} to the native dash: {e}"))?;
+    }
+    Ok(Setup {
+        lind,
+        root,
+        native_dash,
+        native_bin,
+    })
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Test discovery and directives
+
+#[derive(Clone, Debug)]
+struct Case {
+    name: String,
+    script: PathBuf,
+    args: Vec<String>,
+    timeout: Duration,
+    stdin: Option<PathBuf>,
+}
+
+fn collect_cases(dir: &Path) -> std::io::Result<Vec<Case>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sh"))
+        .collect();
+    files.sort();
+    Ok(files.iter().map(|f| parse_case(f)).collect())
+}
+
+fn parse_case(file: &Path) -> Case {
+    let mut case = Case {
+        name: file.file_stem().unwrap().to_string_lossy().into_owned(),
+        script: file.to_path_buf(),
+        args: Vec::new(),
+        timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+        stdin: Some(file.with_extension("stdin")).filter(|p| p.is_file()),
+    };
+    let text = fs::read_to_string(file).unwrap_or_default();
+    for line in text.lines().take_while(|l| l.starts_with('#')) {
+        let body = line.trim_start_matches('#').trim();
+        if let Some(rest) = body.strip_prefix("ARGS:") {
+            case.args = shell_split(rest);
+        } else if let Some(rest) = body.strip_prefix("TIMEOUT:") {
+            if let Ok(s) = rest.trim().parse() {
+                case.timeout = Duration::from_secs(s);
+            }
+        }
+    }
+    case
+}
+
+/// Splits like a POSIX shell would for plain words, '...' and "..." (with \" and \\).
+fn shell_split(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    cur.push(c);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
+                            cur.push(chars.next().unwrap())
+                        }
+                        c => cur.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    cur.push(c);
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Running one case
+
+struct Outcome {
+    /// Exit code, or 128+N when killed by signal N.
+    status: i32,
+    signal: Option<i32>,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    timed_out: bool,
+    elapsed: Duration,
+}
+
+fn msg(f: &Failed) -> String {
+    f.message().unwrap_or("").to_string()
+}
+
+fn run_case(setup: &Setup, case: &Case) -> Result<(), Failed> {
+    let keep = std::env::var_os("LIND_SUITE_KEEP").is_some_and(|v| !v.is_empty() && v != "0");
+    let work = tempfile::Builder::new()
+        .prefix("lind-dash-suite-")
+        .tempdir()
+        .map_err(|e| Failed::from(format!("cannot create a temporary directory: {e}")))?;
+    let result = run_case_in(setup, case, work.path());
+    if result.is_err() && keep {
+        let path = work.keep();
+        return result.map_err(|e| {
+            Failed::from(format!(
+                "{}\n(kept the run directories under {})",
+                msg(&e),
+                path.display()
+            ))
+        });
+    }
+    result
+}
+
+/// A fresh directory holding only a copy of the script.
+fn rundir(work: &Path, name: &str, case: &Case) -> Result<(PathBuf, String), Failed> {
+    let dir = work.join(name);
+    fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let file = format!("{}.sh", case.name);
+    fs::copy(&case.script, dir.join(&file))
+        .map_err(|e| format!("cannot copy {}: {e}", case.script.display()))?;
+    Ok((dir, file))
+}
+
+fn run_case_in(setup: &Setup, case: &Case, work: &Path) -> Result<(), Failed> {
+    // Native: the host's dash with the natively built tools.
+    let (dir, file) = rundir(work, "native", case)?;
+    let mut cmd = Command::new(&setup.native_dash);
+    cmd.arg(&file)
+        .args(&case.args)
+        .current_dir(&dir)
+        .env_clear()
+        .env("PATH", setup.native_bin.path());
+    let native = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout)?;
+    if native.timed_out {
+        return Err(format!(
+            "native run timed out after {:?} (test defect?)\n--- native stderr ---\n{}",
+            case.timeout,
+            clip(&native.stderr, 2000)
+        )
+        .into());
+    }
+
+    // Lind: dash.wasm as /bin/sh, the lind-built tools in /bin.
+    let (dir, file) = rundir(work, "lind", case)?;
+    let bin = setup.root.join("bin");
+    let mut mount = OsString::from(&bin);
+    mount.push(":/bin:ro");
+    let mut cmd = Command::new(&setup.lind);
+    cmd.arg("run")
+        .arg("--root")
+        .arg(&dir)
+        .arg("--mount")
+        .arg(mount)
+        .arg("--env")
+        .arg("PATH=/bin")
+        .arg("--")
+        .arg(bin.join("sh"))
+        .arg(&file)
+        .args(&case.args)
+        .current_dir(&dir);
+    let lind = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout)?;
+
+    let mut problems = Vec::new();
+    if lind.timed_out {
+        problems.push(format!(
+            "lind run timed out after {:?} and was killed",
+            case.timeout
+        ));
+    }
+    if lind.stdout != native.stdout {
+        problems.push("stdout differs".to_string());
+    }
+    if !lind.timed_out && lind.status != native.status {
+        problems.push(format!(
+            "exit status differs: native {}, lind {}",
+            describe_status(&native),
+            describe_status(&lind)
+        ));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut m = problems.join("; ");
+    m.push('\n');
+    if lind.stdout != native.stdout {
+        m.push_str(&stdout_diff(&native.stdout, &lind.stdout));
+    }
+    if !native.stderr.is_empty() {
+        let _ = write!(m, "--- native stderr ---\n{}", clip(&native.stderr, 1500));
+    }
+    let _ = write!(
+        m,
+        "--- lind stderr ({:.1?}) ---\n{}",
+        lind.elapsed,
+        clip(&lind.stderr, 3000)
+    );
+    Err(m.into())
+}
+
+fn describe_status(o: &Outcome) -> String {
+    match o.signal {
+        Some(sig) => format!("{} (killed by signal {sig})", o.status),
+        None => o.status.to_string(),
+    }
+}
+
+/// Runs `cmd` with stdout/stderr captured and stdin from `stdin` (or /dev/null), in its own
+/// process group so that a timeout kills the whole tree.
+fn run_with_timeout(
+    mut cmd: Command,
+    stdin: Option<&Path>,
+    timeout: Duration,
+) -> Result<Outcome, Failed> {
+    let stdin = match stdin {
+        Some(p) => {
+            Stdio::from(fs::File::open(p).map_err(|e| format!("cannot open {}: {e}", p.display()))?)
+        }
+        None => Stdio::null(),
+    };
+    cmd.stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let start = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", cmd.get_program().to_string_lossy()))?;
+    let out_reader = reader(child.stdout.take().unwrap());
+    let err_reader = reader(child.stderr.take().unwrap());
+    let mut timed_out = false;
+    let status: ExitStatus = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) => {}
+            Err(e) => return Err(format!("waiting for the child failed: {e}").into()),
+        }
+        if start.elapsed() > timeout {
+            timed_out = true;
+            kill_group(child.id());
+            let _ = child.kill();
+            break child
+                .wait()
+                .map_err(|e| format!("waiting for the killed child failed: {e}"))?;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = start.elapsed();
+    kill_group(child.id());
+    let stdout = out_reader.join().unwrap_or_default();
+    let stderr = err_reader.join().unwrap_or_default();
+    let (code, signal) = match (status.code(), status.signal()) {
+        (Some(c), _) => (c, None),
+        (None, Some(s)) => (128 + s, Some(s)),
+        (None, None) => (-1, None),
+    };
+    Ok(Outcome {
+        status: code,
+        signal,
+        stdout,
+        stderr,
+        timed_out,
+        elapsed,
+    })
+}
+
+fn reader<R: Read + Send + 'static>(mut r: R) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buf = [0u8; 65536];
+        loop {
+            match r.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = OUTPUT_CAP.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                }
+            }
+        }
+        kept
+    })
+}
+
+fn kill_group(pgid: u32) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pgid}")])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+// ---------------------------------------------------------------------------------------
+// Reporting
+
+/// At most `max` bytes of `b` as text: the head and the tail when it is longer.
+fn clip(b: &[u8], max: usize) -> String {
+    let mut s = if b.len() <= max {
+        String::from_utf8_lossy(b).into_owned()
+    } else {
+        let head = max * 2 / 3;
+        let tail = max - head;
+        format!(
+            "{}\n[... {} bytes omitted ...]\n{}",
+            String::from_utf8_lossy(&b[..head]),
+            b.len() - max,
+            String::from_utf8_lossy(&b[b.len() - tail..])
+        )
+    };
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push_str("\n[no newline at end]\n");
+    }
+    s
+}
+
+/// Where the two outputs part: the first differing line with a little context.
+fn stdout_diff(want: &[u8], got: &[u8]) -> String {
+    let w: Vec<&[u8]> = want.split_inclusive(|&b| b == b'\n').collect();
+    let g: Vec<&[u8]> = got.split_inclusive(|&b| b == b'\n').collect();
+    let first = w
+        .iter()
+        .zip(g.iter())
+        .position(|(a, b)| a != b)
+        .unwrap_or(w.len().min(g.len()));
+    let show = |line: &[u8]| {
+        let s = String::from_utf8_lossy(line);
+        let s = s
+            .strip_suffix('\n')
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{s}⏎(no newline)"));
+        match s.char_indices().nth(200) {
+            Some((i, _)) => format!("{}…", &s[..i]),
+            None => s,
+        }
+    };
+    let mut m = format!(
+        "--- stdout: native {} lines, lind {} lines; first difference at line {} ---\n",
+        w.len(),
+        g.len(),
+        first + 1
+    );
+    for (i, line) in w
+        .iter()
+        .enumerate()
+        .take(first)
+        .skip(first.saturating_sub(3))
+    {
+        let _ = writeln!(m, "   {:>4}  {}", i + 1, show(line));
+    }
+    let end = first + 12;
+    for i in first..end.min(w.len().max(g.len())) {
+        match (w.get(i), g.get(i)) {
+            (Some(a), Some(b)) if a == b => {
+                let _ = writeln!(m, "   {:>4}  {}", i + 1, show(a));
+            }
+            (a, b) => {
+                if let Some(l) = a {
+                    let _ = writeln!(m, " - {:>4}  {}", i + 1, show(l));
+                }
+                if let Some(l) = b {
+                    let _ = writeln!(m, " + {:>4}  {}", i + 1, show(l));
+                }
+            }
+        }
+    }
+    let rest = w.len().max(g.len()).saturating_sub(end);
+    if rest > 0 {
+        let _ = writeln!(m, "   ... {rest} more lines");
+    }
+    let _ = writeln!(m, "   (- native, + lind)");
+    m
+}

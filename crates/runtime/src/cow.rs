@@ -1,0 +1,382 @@
+//! Cage memory backed by memfds, so that fork shares pages copy-on-write.
+//!
+//! A fresh cage's linear memory is a `MAP_SHARED` mapping of its own memfd.
+//! At its first fork that file is *frozen*: the parent is remapped
+//! `MAP_PRIVATE` onto it (same content, no copy) and the child maps it
+//! `MAP_PRIVATE` too; from then on each side's writes land in private pages
+//! of its own. At a later fork, the pages written since the last freeze
+//! (found in /proc/self/pagemap: present and no longer file-backed) are
+//! copied into a new memfd at their own offsets and both sides map those
+//! ranges from it. A fork therefore costs in proportion to what was written
+//! since the previous one, not to the size of the heap.
+//!
+//! The layout (which file backs which range) is ours to track; addresses
+//! and file offsets are always equal, so neighbouring ranges of one file
+//! merge.
+
+use parking_lot::Mutex;
+use rustix::fd::OwnedFd;
+use rustix::mm::{MapFlags, ProtFlags};
+use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::FileExt;
+use std::sync::{Arc, OnceLock};
+use wasmtime::{LinearMemory, MemoryCreator, MemoryType};
+
+const PAGE: usize = 4096;
+
+/// What backs one range of a cage's memory.
+#[derive(Clone)]
+enum Source {
+    /// The cage's own memfd, mapped shared: not frozen yet.
+    Shared(Arc<OwnedFd>),
+    /// A frozen memfd, mapped private.
+    Frozen(Arc<OwnedFd>),
+    /// Anonymous private memory (grown after the first freeze).
+    Anonymous,
+}
+
+#[derive(Clone)]
+struct Span {
+    len: usize,
+    source: Source,
+}
+
+struct Backing {
+    base: usize,
+    size: usize,
+    capacity: usize,
+    layout: BTreeMap<usize, Span>,
+}
+
+/// A frozen picture of a cage's memory, for its child to map.
+#[derive(Clone)]
+pub struct Layout {
+    size: usize,
+    spans: Vec<(usize, usize, Option<Arc<OwnedFd>>)>,
+}
+
+fn registry() -> &'static Mutex<HashMap<usize, Arc<Mutex<Backing>>>> {
+    static R: OnceLock<Mutex<HashMap<usize, Arc<Mutex<Backing>>>>> = OnceLock::new();
+    R.get_or_init(Default::default)
+}
+
+fn pagemap() -> Option<&'static std::fs::File> {
+    static P: OnceLock<Option<std::fs::File>> = OnceLock::new();
+    P.get_or_init(|| std::fs::File::open("/proc/self/pagemap").ok())
+        .as_ref()
+}
+
+fn io_err(e: rustix::io::Errno) -> String {
+    std::io::Error::from(e).to_string()
+}
+
+fn new_memfd(size: usize) -> Result<Arc<OwnedFd>, String> {
+    let fd =
+        rustix::fs::memfd_create("lind-cage", rustix::fs::MemfdFlags::CLOEXEC).map_err(io_err)?;
+    rustix::fs::ftruncate(&fd, size as u64).map_err(io_err)?;
+    Ok(Arc::new(fd))
+}
+
+/// Maps `[start, start+len)` of the memory at `base` from `source`.
+fn map(base: usize, start: usize, len: usize, source: &Source) -> Result<(), String> {
+    if len == 0 {
+        return Ok(());
+    }
+    let at = (base + start) as *mut std::ffi::c_void;
+    let rw = ProtFlags::READ | ProtFlags::WRITE;
+    // SAFETY: `at..at+len` lies inside this memory's own reservation (made
+    // in `new_memory`, never handed to anyone else); MAP_FIXED replaces only
+    // those pages, and no wasm code of this cage runs while we remap.
+    let r = unsafe {
+        match source {
+            Source::Shared(fd) => rustix::mm::mmap(
+                at,
+                len,
+                rw,
+                MapFlags::SHARED | MapFlags::FIXED,
+                &**fd,
+                start as u64,
+            ),
+            Source::Frozen(fd) => rustix::mm::mmap(
+                at,
+                len,
+                rw,
+                MapFlags::PRIVATE | MapFlags::FIXED,
+                &**fd,
+                start as u64,
+            ),
+            Source::Anonymous => {
+                rustix::mm::mmap_anonymous(at, len, rw, MapFlags::PRIVATE | MapFlags::FIXED)
+            }
+        }
+    };
+    r.map(|_| ()).map_err(io_err)
+}
+
+impl Backing {
+    fn insert(&mut self, start: usize, len: usize, source: Source) {
+        // Cut what overlaps, then add; callers only replace whole pages.
+        let end = start + len;
+        let hit: Vec<(usize, Span)> = self
+            .layout
+            .range(..end)
+            .filter(|(&s, sp)| s + sp.len > start)
+            .map(|(&s, sp)| (s, sp.clone()))
+            .collect();
+        for (s, sp) in hit {
+            self.layout.remove(&s);
+            if s < start {
+                self.layout.insert(
+                    s,
+                    Span {
+                        len: start - s,
+                        source: sp.source.clone(),
+                    },
+                );
+            }
+            if s + sp.len > end {
+                self.layout.insert(
+                    end,
+                    Span {
+                        len: s + sp.len - end,
+                        source: sp.source,
+                    },
+                );
+            }
+        }
+        self.layout.insert(start, Span { len, source });
+    }
+
+    /// Freezes the memory so a child can share it; see the module docs.
+    fn freeze(&mut self) -> Result<Layout, String> {
+        // 1. The live shared file becomes frozen: remap it private.
+        let shared: Vec<(usize, usize, Arc<OwnedFd>)> = self
+            .layout
+            .iter()
+            .filter_map(|(&s, sp)| match &sp.source {
+                Source::Shared(fd) => Some((s, sp.len, fd.clone())),
+                _ => None,
+            })
+            .collect();
+        // 2. Pages written since the last freeze go into a new file.
+        let dirty = self.dirty_runs()?;
+        for (s, len, fd) in shared {
+            let frozen = Source::Frozen(fd);
+            map(self.base, s, len, &frozen)?;
+            self.insert(s, len, frozen);
+        }
+        if !dirty.is_empty() {
+            let fd = new_memfd(self.size)?;
+            for &(s, len) in &dirty {
+                // SAFETY: the range is mapped readable memory of this cage,
+                // which is not running; the slice lives only for this call.
+                let bytes =
+                    unsafe { std::slice::from_raw_parts((self.base + s) as *const u8, len) };
+                let file = std::fs::File::from(fd.try_clone().map_err(|e| e.to_string())?);
+                file.write_all_at(bytes, s as u64)
+                    .map_err(|e| e.to_string())?;
+            }
+            let frozen = Source::Frozen(fd);
+            for (s, len) in dirty {
+                map(self.base, s, len, &frozen)?;
+                self.insert(s, len, frozen.clone());
+            }
+        }
+        Ok(Layout {
+            size: self.size,
+            spans: self
+                .layout
+                .iter()
+                .map(|(&s, sp)| {
+                    let fd = match &sp.source {
+                        Source::Frozen(fd) => Some(fd.clone()),
+                        _ => None,
+                    };
+                    (s, sp.len, fd)
+                })
+                .collect(),
+        })
+    }
+
+    /// Runs of pages that hold private (written) data: in frozen ranges,
+    /// pages no longer backed by the file; in anonymous ranges, every page
+    /// present. Shared ranges are not dirty: their file has the data.
+    fn dirty_runs(&self) -> Result<Vec<(usize, usize)>, String> {
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let pm = pagemap().ok_or("cannot read /proc/self/pagemap")?;
+        for (&s, sp) in &self.layout {
+            if matches!(sp.source, Source::Shared(_)) {
+                continue;
+            }
+            let pages = sp.len / PAGE;
+            let mut entries = vec![0u8; pages * 8];
+            pm.read_exact_at(&mut entries, ((self.base + s) / PAGE * 8) as u64)
+                .map_err(|e| e.to_string())?;
+            for (i, e) in entries.chunks_exact(8).enumerate() {
+                let v = u64::from_le_bytes([e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]]);
+                let resident = v & (3 << 62) != 0;
+                let file_backed = v & (1 << 61) != 0;
+                if resident && !file_backed {
+                    let at = s + i * PAGE;
+                    match runs.last_mut() {
+                        Some((rs, rl)) if *rs + *rl == at => *rl += PAGE,
+                        _ => runs.push((at, PAGE)),
+                    }
+                }
+            }
+        }
+        Ok(runs)
+    }
+
+    /// Replaces this (fresh) memory's contents with a parent's layout.
+    fn adopt(&mut self, layout: &Layout) -> Result<(), String> {
+        if layout.size != self.size {
+            return Err(format!(
+                "child memory is {} bytes, parent's {}",
+                self.size, layout.size
+            ));
+        }
+        self.layout.clear();
+        for (s, len, fd) in &layout.spans {
+            let source = match fd {
+                Some(fd) => Source::Frozen(fd.clone()),
+                None => Source::Anonymous,
+            };
+            map(self.base, *s, *len, &source)?;
+            self.layout.insert(*s, Span { len: *len, source });
+        }
+        Ok(())
+    }
+}
+
+/// Handed to wasmtime: every memory a module defines is made here.
+pub struct CowMemoryCreator;
+
+struct CowMemory {
+    backing: Arc<Mutex<Backing>>,
+    base: usize,
+    reservation: usize,
+}
+
+// SAFETY: the memory is a private reservation of `reserved + guard` bytes
+// whose base never moves; `[0, size)` is readable and writable, the rest
+// PROT_NONE, as wasmtime requires for eliding bounds checks.
+unsafe impl MemoryCreator for CowMemoryCreator {
+    fn new_memory(
+        &self,
+        _ty: MemoryType,
+        minimum: usize,
+        maximum: Option<usize>,
+        reserved: Option<usize>,
+        guard: usize,
+    ) -> Result<Box<dyn LinearMemory>, String> {
+        let capacity = reserved.unwrap_or(maximum.unwrap_or(1 << 32));
+        let reservation = capacity + guard;
+        // SAFETY: a fresh anonymous PROT_NONE reservation at an address the
+        // kernel picks; nothing else refers to it.
+        let base = unsafe {
+            rustix::mm::mmap_anonymous(
+                std::ptr::null_mut(),
+                reservation,
+                ProtFlags::empty(),
+                MapFlags::PRIVATE | MapFlags::NORESERVE,
+            )
+        }
+        .map_err(io_err)? as usize;
+        let fd = new_memfd(minimum)?;
+        let mut backing = Backing {
+            base,
+            size: minimum,
+            capacity,
+            layout: BTreeMap::new(),
+        };
+        if minimum > 0 {
+            let source = Source::Shared(fd);
+            map(base, 0, minimum, &source)?;
+            backing.layout.insert(
+                0,
+                Span {
+                    len: minimum,
+                    source,
+                },
+            );
+        }
+        let backing = Arc::new(Mutex::new(backing));
+        registry().lock().insert(base, backing.clone());
+        Ok(Box::new(CowMemory {
+            backing,
+            base,
+            reservation,
+        }))
+    }
+}
+
+// SAFETY: `as_ptr` is the fixed base of the reservation; `grow_to` maps
+// more of it and never moves it; `byte_size` is what is mapped.
+unsafe impl LinearMemory for CowMemory {
+    fn byte_size(&self) -> usize {
+        self.backing.lock().size
+    }
+
+    fn byte_capacity(&self) -> usize {
+        self.backing.lock().capacity
+    }
+
+    fn grow_to(&mut self, new_size: usize) -> wasmtime::Result<()> {
+        let mut b = self.backing.lock();
+        if new_size <= b.size {
+            return Ok(());
+        }
+        if new_size > b.capacity {
+            wasmtime::bail!("memory cannot grow past its reservation");
+        }
+        let old = b.size;
+        // Still live-shared: extend the file. Frozen: fresh private pages.
+        let shared = b.layout.values().find_map(|sp| match &sp.source {
+            Source::Shared(fd) => Some(fd.clone()),
+            _ => None,
+        });
+        let source = match shared {
+            Some(fd) => {
+                rustix::fs::ftruncate(&*fd, new_size as u64)
+                    .map_err(|e| wasmtime::format_err!("{e}"))?;
+                Source::Shared(fd)
+            }
+            None => Source::Anonymous,
+        };
+        map(b.base, old, new_size - old, &source).map_err(|e| wasmtime::format_err!("{e}"))?;
+        b.insert(old, new_size - old, source);
+        b.size = new_size;
+        Ok(())
+    }
+
+    fn as_ptr(&self) -> *mut u8 {
+        self.base as *mut u8
+    }
+}
+
+impl Drop for CowMemory {
+    fn drop(&mut self) {
+        registry().lock().remove(&self.base);
+        // SAFETY: the whole reservation is ours and wasmtime is done with it
+        // (it drops the memory only when the instance goes away).
+        let _ = unsafe { rustix::mm::munmap(self.base as *mut std::ffi::c_void, self.reservation) };
+    }
+}
+
+fn backing_of(base: *const u8) -> Option<Arc<Mutex<Backing>>> {
+    registry().lock().get(&(base as usize)).cloned()
+}
+
+/// Freezes the memory at `base` for a fork; `None` if it is not ours.
+pub fn freeze(base: *const u8) -> Option<Result<Layout, String>> {
+    backing_of(base).map(|b| b.lock().freeze())
+}
+
+/// Makes the fresh memory at `base` share a parent's frozen layout.
+pub fn adopt(base: *const u8, layout: &Layout) -> Result<(), String> {
+    backing_of(base)
+        .ok_or("not a lind memory")?
+        .lock()
+        .adopt(layout)
+}
