@@ -505,6 +505,11 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
 /// (see `asyncify.rs`); modules that cannot fork are left as they are.
 fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
     let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
+    // For measuring what instrumentation costs (benches/): LIND_ASYNCIFY=0
+    // builds a module that cannot fork or longjmp.
+    if std::env::var_os("LIND_ASYNCIFY").is_some_and(|v| v == "0") {
+        return Ok(0);
+    }
     let plan = crate::asyncify::plan(&module)?;
     let mut cmd: Vec<OsString> = vec![tool(WASM_OPT, "LIND_WASM_OPT")];
     cmd.push(out.into());
