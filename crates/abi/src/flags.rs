@@ -76,6 +76,20 @@ pub const F_DUPFD_CLOEXEC: u32 = 1030;
 pub const F_GETPIPE_SZ: u32 = 1032;
 pub const FD_CLOEXEC: u32 = 1;
 
+// Record locks (`struct flock` l_type) and open-file-description locks.
+pub const F_RDLCK: u32 = 0;
+pub const F_WRLCK: u32 = 1;
+pub const F_UNLCK: u32 = 2;
+pub const F_OFD_GETLK: u32 = 36;
+pub const F_OFD_SETLK: u32 = 37;
+pub const F_OFD_SETLKW: u32 = 38;
+
+// flock(2).
+pub const LOCK_SH: u32 = 1;
+pub const LOCK_EX: u32 = 2;
+pub const LOCK_NB: u32 = 4;
+pub const LOCK_UN: u32 = 8;
+
 // dirent d_type.
 pub const DT_UNKNOWN: u8 = 0;
 pub const DT_FIFO: u8 = 1;

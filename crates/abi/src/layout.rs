@@ -170,3 +170,14 @@ pub mod ksigaction {
     pub const MASK: usize = 12;
     pub const SIZE: usize = 20;
 }
+
+/// `struct flock` on wasm32: `short l_type; short l_whence;` (4 bytes
+/// padding) `off_t l_start; off_t l_len; pid_t l_pid;` (4 bytes padding).
+pub mod flock {
+    pub const TYPE: usize = 0;
+    pub const WHENCE: usize = 2;
+    pub const START: usize = 8;
+    pub const LEN: usize = 16;
+    pub const PID: usize = 24;
+    pub const SIZE: usize = 32;
+}

@@ -27,6 +27,9 @@ pub struct RunArgs {
     /// Print every syscall (strace-like) on stderr.
     #[arg(long)]
     trace: bool,
+    /// Most cages alive at once; fork fails with EAGAIN beyond it.
+    #[arg(long, value_name = "N", default_value_t = 512)]
+    max_procs: usize,
     /// Do not read or write the compiled-module cache.
     #[arg(long)]
     no_cache: bool,
@@ -107,6 +110,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         host,
         KernelConfig {
             trace: args.trace,
+            max_procs: args.max_procs.max(1),
             ..KernelConfig::default()
         },
     );

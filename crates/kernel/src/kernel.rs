@@ -20,6 +20,9 @@ pub struct KernelConfig {
     /// Print an strace-like line for every syscall on stderr.
     pub trace: bool,
     pub hostname: String,
+    /// Most cages alive at once in this run (`lind run --max-procs`): fork
+    /// fails with EAGAIN beyond it, so a fork bomb cannot exhaust the host.
+    pub max_procs: usize,
 }
 
 impl Default for KernelConfig {
@@ -27,6 +30,7 @@ impl Default for KernelConfig {
         KernelConfig {
             trace: false,
             hostname: "lind".into(),
+            max_procs: 512,
         }
     }
 }
@@ -111,7 +115,7 @@ impl Kernel {
     pub fn fork(&self, parent: &Cage) -> KResult<Arc<Cage>> {
         let limit = parent.rlimit(RLIMIT_NPROC).0;
         let mut cages = self.cages.lock();
-        if cages.len() as u64 >= limit {
+        if cages.len() as u64 >= limit || cages.len() >= self.config.max_procs {
             return Err(Errno::EAGAIN);
         }
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);

@@ -74,6 +74,9 @@ impl std::error::Error for CageExec {}
 pub struct CageEnd {
     pub status: ExitStatus,
     pub report: Option<String>,
+    /// The cage died of its own fault (a trap) or of a runtime failure,
+    /// not of exit or a signal another cage sent.
+    pub fault: bool,
 }
 
 pub struct RuntimeOptions {
@@ -248,6 +251,7 @@ impl Runtime {
                     report: Some(format!(
                         "lind: cage {pid}: module has no `_start`; rebuild it with `lind cc`"
                     )),
+                    fault: true,
                 })
             }
         };
@@ -267,6 +271,7 @@ impl Runtime {
                         return Drive::Ended(CageEnd {
                             status: ExitStatus::Exited(0),
                             report: None,
+                            fault: false,
                         })
                     }
                 },
@@ -297,7 +302,10 @@ impl Runtime {
             .spawn(move || {
                 let end =
                     runtime.run_programs(kernel.clone(), child.clone(), module, Some(snapshot));
-                if let Some(report) = &end.report {
+                // A child's fault is worth a backtrace; a child killed by a
+                // signal is its parent's business (wait reports it), as
+                // natively.
+                if let (Some(report), true) = (&end.report, end.fault) {
                     eprintln!("{report}");
                 }
                 kernel.exit_cage(&child, end.status);
@@ -338,6 +346,7 @@ fn runtime_failure(pid: i32, e: wasmtime::Error) -> CageEnd {
             core: false,
         },
         report: Some(format!("lind: cage {pid} killed: {e:#}")),
+        fault: true,
     }
 }
 
@@ -353,6 +362,7 @@ fn ended(pid: i32, err: wasmtime::Error) -> CageEnd {
                 )),
                 ExitStatus::Exited(_) => None,
             },
+            fault: false,
         },
         None => {
             let fault = trap::classify(&err);
@@ -362,6 +372,7 @@ fn ended(pid: i32, err: wasmtime::Error) -> CageEnd {
                     core: false,
                 },
                 report: Some(trap::report(pid, &fault, &err)),
+                fault: true,
             }
         }
     }

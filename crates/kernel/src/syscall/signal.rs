@@ -181,3 +181,11 @@ pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     ctx.mem.write_u64(a.ptr(0), pending)?;
     Ok(0)
 }
+
+/// pause(2): sleeps until a signal must be handled (today: until the cage
+/// is killed; handlers come with signal delivery).
+pub fn pause(_ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
+    loop {
+        crate::block::sleep(std::time::Duration::from_secs(3600))?;
+    }
+}

@@ -172,6 +172,7 @@ syscall_table! {
     // Signals (state only until delivery lands).
     (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("dispositions recorded; no delivery yet")),
     (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Partial("mask recorded; no handler delivery yet")),
+    (PAUSE, "pause", signal::pause, [], Partial("returns only when the cage is killed until handlers run")),
     (RT_SIGPENDING, "rt_sigpending", signal::rt_sigpending, [Ptr, Size], Full),
     (KILL, "kill", signal::kill, [Int, Signal], Partial("default actions (terminate/ignore) only; handlers not run yet")),
     (TKILL, "tkill", signal::tkill, [Int, Signal], Partial("as kill")),
