@@ -11,6 +11,9 @@
 //!                          the only oracle for LIND-ONLY tests (default 0 there)
 //!   `// LIND-ONLY`         no native oracle: stdout must equal `<name>.expected`
 //!   `// TIMEOUT: S`        per-run timeout in seconds (default 60)
+//!   `// SELF: PATH`        the program's own build (native executable or .wasm) is
+//!                          copied to PATH inside the run directory (the cage's
+//!                          root), so it can exec itself as `./PATH`
 //! `<name>.stdin` next to the test is fed to stdin; otherwise stdin is /dev/null.
 //!
 //! Environment knobs:
@@ -121,6 +124,7 @@ struct Case {
     exit: Option<i32>,
     lind_only: bool,
     timeout: Duration,
+    self_copy: Option<String>,
     stdin: Option<PathBuf>,
     expected: Option<PathBuf>,
 }
@@ -160,6 +164,7 @@ fn parse_case(area: &Path, file: &Path) -> Case {
         exit: None,
         lind_only: false,
         timeout: Duration::from_secs(default_timeout),
+        self_copy: None,
         stdin: Some(file.with_extension("stdin")).filter(|p| p.is_file()),
         expected: Some(file.with_extension("expected")).filter(|p| p.is_file()),
     };
@@ -185,6 +190,8 @@ fn parse_case(area: &Path, file: &Path) -> Case {
             }
         } else if body == "LIND-ONLY" {
             case.lind_only = true;
+        } else if let Some(rest) = body.strip_prefix("SELF:") {
+            case.self_copy = Some(rest.trim().to_string());
         }
     }
     case
@@ -330,6 +337,7 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
             .into());
         }
         let rundir = subdir(work, "native")?;
+        place_self(case, &exe, &rundir)?;
         let mut cmd = Command::new(&exe);
         cmd.args(&case.args).current_dir(&rundir).env_clear();
         for (k, v) in &case.env {
@@ -378,6 +386,7 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         .into());
     }
     let rundir = subdir(work, "lind")?;
+    place_self(case, &wasm, &rundir)?;
     let mut cmd = Command::new(&lind);
     cmd.arg("run").arg("--root").arg(&rundir);
     for (k, v) in &case.env {
@@ -427,6 +436,19 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         clip(&out.stderr, 3000)
     );
     Err(m.into())
+}
+
+/// Copies the program's build into its run directory for `// SELF:`.
+fn place_self(case: &Case, built: &Path, rundir: &Path) -> Result<(), Failed> {
+    let Some(rel) = &case.self_copy else {
+        return Ok(());
+    };
+    let dest = rundir.join(rel);
+    if let Some(parent) = dest.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("SELF: {e}"))?;
+    }
+    fs::copy(built, &dest).map_err(|e| format!("SELF: copying to {}: {e}", dest.display()))?;
+    Ok(())
 }
 
 fn describe_status(o: &Outcome) -> String {
