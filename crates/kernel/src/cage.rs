@@ -87,6 +87,9 @@ pub struct SignalState {
     pub actions: [SigAction; NSIG as usize],
     pub mask: u64,
     pub pending: u64,
+    /// The mask `rt_sigsuspend` replaced, restored after the handler that
+    /// ends the suspension.
+    pub suspend_mask: Option<u64>,
 }
 
 impl Default for SignalState {
@@ -95,6 +98,7 @@ impl Default for SignalState {
             actions: [SigAction::default(); NSIG as usize],
             mask: 0,
             pending: 0,
+            suspend_mask: None,
         }
     }
 }
@@ -208,6 +212,7 @@ impl Cage {
                 actions: s.actions,
                 mask: s.mask,
                 pending: 0,
+                suspend_mask: None,
             }
         };
         Cage {
@@ -286,7 +291,7 @@ impl Cage {
     /// Whether a blocking call must stop now (the cage is ending; signal
     /// handlers will add to this).
     pub fn interrupted(&self) -> bool {
-        self.exiting.load(Ordering::Acquire)
+        self.exiting.load(Ordering::Acquire) || self.handler_pending()
     }
 
     /// Wakes the cage if it is blocked in the kernel.
@@ -317,7 +322,58 @@ impl Cage {
             return;
         }
         s.pending |= 1 << (sig - 1);
+        let wake = s.mask & (1 << (sig - 1)) == 0;
         drop(s);
+        self.check_pending();
+        if wake {
+            // A caught signal interrupts a blocking call; its handler runs
+            // when the call returns to the runtime.
+            self.wake();
+        }
+    }
+
+    /// Whether an unblocked signal with a handler is pending.
+    pub fn handler_pending(&self) -> bool {
+        let s = self.signals.lock();
+        let ready = s.pending & !s.mask;
+        ready != 0
+            && (1..NSIG).any(|sig| {
+                ready & (1 << (sig - 1)) != 0 && s.actions[sig as usize].handler > SIG_IGN
+            })
+    }
+
+    /// Takes the next signal whose handler must run now, applying what
+    /// entering the handler does: the pending bit clears, the mask gains the
+    /// action's mask and the signal itself (unless SA_NODEFER), and
+    /// SA_RESETHAND restores SIG_DFL. Returns the signal, its action and the
+    /// mask to restore when the handler returns.
+    pub fn begin_handler(&self) -> Option<(u32, SigAction, u64)> {
+        let mut s = self.signals.lock();
+        let ready = s.pending & !s.mask;
+        let sig = (1..NSIG).find(|&sig| {
+            ready & (1 << (sig - 1)) != 0 && s.actions[sig as usize].handler > SIG_IGN
+        })?;
+        let action = s.actions[sig as usize];
+        let bit = 1u64 << (sig - 1);
+        s.pending &= !bit;
+        // After sigsuspend, the mask to return to is the one it replaced.
+        let restore = s.suspend_mask.take().unwrap_or(s.mask);
+        s.mask |= action.mask
+            | if action.flags & SA_NODEFER == 0 {
+                bit
+            } else {
+                0
+            };
+        s.mask &= !UNBLOCKABLE;
+        if action.flags & SA_RESETHAND != 0 {
+            s.actions[sig as usize] = SigAction::default();
+        }
+        Some((sig, action, restore))
+    }
+
+    /// The handler returned: its mask is replaced by the saved one.
+    pub fn end_handler(&self, restore: u64) {
+        self.signals.lock().mask = restore & !UNBLOCKABLE;
         self.check_pending();
     }
 

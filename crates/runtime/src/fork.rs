@@ -105,8 +105,6 @@ pub enum Unwind {
     Fork(Arc<Cage>),
     /// `setjmp(env)`: keep a copy of the stack, then resume returning 0.
     Setjmp(u32),
-    /// `longjmp(env, value)`: resume the stack saved by that `setjmp`.
-    Longjmp(u32, i32),
 }
 
 /// A stack saved by `setjmp`: the Asyncify data and the C stack pointer.
@@ -155,14 +153,23 @@ pub fn finish_unwind(runtime: &Runtime, store: &mut Store<CageState>, why: Unwin
             store.data_mut().jumps.insert(env, saved);
             Ok(0)
         }
-        Unwind::Longjmp(env, value) => {
-            let Some(saved) = store.data().jumps.get(&env).cloned() else {
-                bail!("longjmp to a jmp_buf that setjmp never filled");
-            };
-            restore_stack(store, &asyncify, &saved)?;
-            Ok(if value == 0 { 1 } else { value as i64 })
-        }
     }
+}
+
+/// `longjmp(env, value)`: the current stack was abandoned (the import
+/// trapped out of it, host frames of a signal handler included); put back
+/// the stack `setjmp(env)` saved. Returns what that setjmp returns.
+pub fn longjmp(store: &mut Store<CageState>, env: u32, value: i32) -> Result<i64> {
+    let asyncify = store
+        .data()
+        .asyncify
+        .clone()
+        .context("longjmp without Asyncify")?;
+    let Some(saved) = store.data().jumps.get(&env).cloned() else {
+        bail!("longjmp to a jmp_buf that setjmp never filled");
+    };
+    restore_stack(store, &asyncify, &saved)?;
+    Ok(if value == 0 { 1 } else { value as i64 })
 }
 
 fn save_stack(store: &mut Store<CageState>, asyncify: &Asyncify) -> Result<SavedStack> {

@@ -8,6 +8,7 @@ mod cache;
 mod cow;
 mod fork;
 mod memory;
+mod signal;
 mod trap;
 
 use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
@@ -51,6 +52,18 @@ impl std::fmt::Display for CageExit {
 }
 
 impl std::error::Error for CageExit {}
+
+/// Raised from the syscall import by `longjmp(env, value)`.
+#[derive(Debug)]
+struct CageLongjmp(u32, i32);
+
+impl std::fmt::Display for CageLongjmp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "longjmp")
+    }
+}
+
+impl std::error::Error for CageLongjmp {}
 
 /// Raised from the syscall import to leave the old program after `execve`.
 struct CageExec(Module);
@@ -279,6 +292,15 @@ impl Runtime {
                     if let Some(exec) = err.downcast_ref::<CageExec>() {
                         return Drive::Exec(exec.0.clone());
                     }
+                    if let Some(&CageLongjmp(env, value)) = err.downcast_ref::<CageLongjmp>() {
+                        match fork::longjmp(store, env, value) {
+                            Ok(v) => {
+                                resume = Some(v);
+                                continue;
+                            }
+                            Err(e) => return Drive::Ended(runtime_failure(pid, e)),
+                        }
+                    }
                     return Drive::Ended(ended(pid, err));
                 }
             }
@@ -399,8 +421,10 @@ fn syscall_import(
         lind_abi::nr::LIND_SETJMP => {
             return fork::start_unwind(&mut caller, fork::Unwind::Setjmp(a1 as u32))
         }
+        // No unwind needed: the current stack is abandoned (trapping out
+        // also leaves any signal handler's host frames behind).
         lind_abi::nr::LIND_LONGJMP => {
-            return fork::start_unwind(&mut caller, fork::Unwind::Longjmp(a1 as u32, a2 as i32))
+            return Err(wasmtime::Error::new(CageLongjmp(a1 as u32, a2 as i32)))
         }
         _ => {}
     }
@@ -409,13 +433,41 @@ fn syscall_import(
     let Some(mem) = state.memory else {
         return Ok(-(lind_abi::Errno::ENOSYS as i64));
     };
-    let mut guest = memory::WasmMemory::new(&mut caller, mem);
-    let mut ctx = syscall::Ctx::new(&kernel, &cage, &mut guest);
     let args = [a1, a2, a3, a4, a5, a6].map(|a| a as u64);
-    match syscall::dispatch(&mut ctx, nr as u64, args) {
+    loop {
+        let outcome = {
+            let mut guest = memory::WasmMemory::new(&mut caller, mem);
+            let mut ctx = syscall::Ctx::new(&kernel, &cage, &mut guest);
+            syscall::dispatch(&mut ctx, nr as u64, args)
+        };
+        let value = match outcome {
+            syscall::Outcome::Return(v) => v,
+            other => return finish(&mut caller, &cage, other),
+        };
+        // Handlers run on the way back to the program.
+        if cage.handler_pending() {
+            let restart = signal::deliver(&mut caller)?;
+            if value == -(lind_abi::Errno::EINTR as i64)
+                && restart
+                && signal::restartable(nr as u32)
+            {
+                continue;
+            }
+        }
+        return Ok(value);
+    }
+}
+
+/// The outcomes other than a plain return: exit, fork, exec.
+fn finish(
+    caller: &mut Caller<'_, CageState>,
+    cage: &Arc<Cage>,
+    outcome: syscall::Outcome,
+) -> wasmtime::Result<i64> {
+    match outcome {
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
-        syscall::Outcome::Fork(child) => fork::start_unwind(&mut caller, fork::Unwind::Fork(child)),
+        syscall::Outcome::Fork(child) => fork::start_unwind(caller, fork::Unwind::Fork(child)),
         syscall::Outcome::Exec(image) => {
             // Load first: a module lind cannot run leaves the caller in place
             // with ENOEXEC, as Linux does for a binary it cannot load.

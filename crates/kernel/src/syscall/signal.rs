@@ -189,3 +189,45 @@ pub fn pause(_ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
         crate::block::sleep(std::time::Duration::from_secs(3600))?;
     }
 }
+
+/// sigaltstack(2): accepted and reported as "no alternate stack"; handlers
+/// run on the cage's own stack.
+pub fn sigaltstack(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.ptr(1) != 0 {
+        // stack_t on wasm32: ss_sp, ss_flags, ss_size; SS_DISABLE = 2.
+        let mut b = [0u8; 12];
+        b[4..8].copy_from_slice(&2u32.to_le_bytes());
+        ctx.mem.write(a.ptr(1), &b)?;
+    }
+    Ok(0)
+}
+
+/// rt_sigsuspend(2): replaces the mask and sleeps until a signal is
+/// delivered; always EINTR. The old mask comes back when the handler that
+/// woke it returns (the runtime runs it).
+pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.size(1) != SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let new = ctx.mem.read_u64(a.ptr(0))? & !UNBLOCKABLE;
+    {
+        let mut s = ctx.cage.signals.lock();
+        let old = s.mask;
+        s.suspend_mask = Some(old);
+        s.mask = new;
+    }
+    ctx.cage.check_pending();
+    let r = loop {
+        if let Err(e) = crate::block::sleep(std::time::Duration::from_secs(3600)) {
+            break e;
+        }
+    };
+    // Nothing to deliver (the cage is ending): put the mask back now.
+    if !ctx.cage.handler_pending() {
+        let mut s = ctx.cage.signals.lock();
+        if let Some(old) = s.suspend_mask.take() {
+            s.mask = old;
+        }
+    }
+    Err(r)
+}

@@ -170,11 +170,13 @@ syscall_table! {
     (PIPE, "pipe", pipe::pipe, [Ptr], Full),
     (PIPE2, "pipe2", pipe::pipe2, [Ptr, Hex], Full),
     // Signals (state only until delivery lands).
-    (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("dispositions recorded; no delivery yet")),
-    (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Partial("mask recorded; no handler delivery yet")),
-    (PAUSE, "pause", signal::pause, [], Partial("returns only when the cage is killed until handlers run")),
+    (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("handlers run when the cage next enters or leaves the kernel; SA_SIGINFO gets si_signo/si_code/si_pid")),
+    (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Full),
+    (PAUSE, "pause", signal::pause, [], Full),
+    (RT_SIGSUSPEND, "rt_sigsuspend", signal::rt_sigsuspend, [Ptr, Size], Full),
+    (SIGALTSTACK, "sigaltstack", signal::sigaltstack, [Ptr, Ptr], Partial("accepted; handlers always run on the cage's stack")),
     (RT_SIGPENDING, "rt_sigpending", signal::rt_sigpending, [Ptr, Size], Full),
-    (KILL, "kill", signal::kill, [Int, Signal], Partial("default actions (terminate/ignore) only; handlers not run yet")),
+    (KILL, "kill", signal::kill, [Int, Signal], Partial("no stop/continue yet")),
     (TKILL, "tkill", signal::tkill, [Int, Signal], Partial("as kill")),
     (TGKILL, "tgkill", signal::tgkill, [Int, Int, Signal], Partial("as kill")),
 }

@@ -1,0 +1,92 @@
+//! Running a cage's signal handlers.
+//!
+//! Handlers run when the cage leaves the kernel: after a syscall, the
+//! import calls each deliverable handler through the module's function
+//! table, on the cage's own stack, before returning to the program. A
+//! syscall interrupted by a handler with SA_RESTART is made again (except
+//! the calls Linux never restarts); otherwise it returns EINTR.
+
+use crate::CageState;
+use lind_abi::{flags::*, nr};
+use lind_kernel::cage::SigAction;
+use wasmtime::{bail, error::Context as _, Caller, Result, Val};
+
+/// `siginfo_t` is 128 bytes on wasm32.
+const SIGINFO_SIZE: i32 = 128;
+/// SI_USER: sent by kill(2).
+const SI_USER: i32 = 0;
+
+/// Linux returns EINTR from these whatever SA_RESTART says.
+pub fn restartable(syscall: u32) -> bool {
+    !matches!(
+        syscall,
+        nr::PAUSE
+            | nr::RT_SIGSUSPEND
+            | nr::NANOSLEEP
+            | nr::CLOCK_NANOSLEEP
+            | nr::POLL
+            | nr::PPOLL
+            | nr::SELECT
+            | nr::PSELECT6
+            | nr::EPOLL_WAIT
+            | nr::EPOLL_PWAIT
+            | nr::RT_SIGTIMEDWAIT
+    )
+}
+
+/// Runs every handler that is due. Returns whether at least one ran and
+/// all that ran asked for SA_RESTART.
+pub fn deliver(caller: &mut Caller<'_, CageState>) -> Result<bool> {
+    let cage = caller.data().cage.clone();
+    let mut ran = false;
+    let mut restart = true;
+    while let Some((sig, action, restore)) = cage.begin_handler() {
+        ran = true;
+        restart &= action.flags & SA_RESTART != 0;
+        // A handler that longjmps out leaves its mask in place, as natively.
+        run_handler(caller, sig, &action)?;
+        cage.end_handler(restore);
+    }
+    Ok(ran && restart)
+}
+
+fn run_handler(caller: &mut Caller<'_, CageState>, sig: u32, action: &SigAction) -> Result<()> {
+    let table = caller
+        .get_export("__indirect_function_table")
+        .and_then(|e| e.into_table())
+        .context("module has no function table; rebuild it with `lind cc`")?;
+    let func = match table.get(&mut *caller, action.handler as u64) {
+        Some(wasmtime::Ref::Func(Some(f))) => f,
+        _ => bail!(
+            "signal {sig}: handler {:#x} is not a function",
+            action.handler
+        ),
+    };
+    if action.flags & SA_SIGINFO == 0 {
+        let Ok(handler) = func.typed::<i32, ()>(&*caller) else {
+            bail!("signal {sig}: handler is not `void handler(int)`");
+        };
+        return handler.call(&mut *caller, sig as i32);
+    }
+    let Ok(handler) = func.typed::<(i32, i32, i32), ()>(&*caller) else {
+        bail!("signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`");
+    };
+    // siginfo_t goes on the cage's own stack, below its stack pointer.
+    let sp_global = caller
+        .get_export("__stack_pointer")
+        .and_then(|e| e.into_global())
+        .context("module does not export __stack_pointer")?;
+    let Val::I32(sp) = sp_global.get(&mut *caller) else {
+        bail!("__stack_pointer is not an i32");
+    };
+    let info_at = (sp - SIGINFO_SIZE) & !15;
+    let memory = caller.data().memory.context("no memory")?;
+    let mut info = [0u8; SIGINFO_SIZE as usize];
+    info[0..4].copy_from_slice(&(sig as i32).to_le_bytes());
+    info[8..12].copy_from_slice(&SI_USER.to_le_bytes());
+    memory.write(&mut *caller, info_at as u32 as usize, &info)?;
+    sp_global.set(&mut *caller, Val::I32(info_at))?;
+    let r = handler.call(&mut *caller, (sig as i32, info_at, 0));
+    sp_global.set(&mut *caller, Val::I32(sp))?;
+    r
+}
