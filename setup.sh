@@ -6,7 +6,8 @@
 #
 # Steps (one line of output each; logs in build/setup-*.log):
 #   1. apt packages: clang-19, lld-19, llvm-19, libclang-rt-19-dev-wasm32,
-#      binaryen, dpkg-dev, gcc, make (installed only if missing)
+#      binaryen, dpkg-dev, gcc, make, and autoconf, automake and dash for
+#      the dash acceptance tests (installed only if missing)
 #   2. a deb-src entry for Debian's main archive (for `apt-get source musl`)
 #   3. libc/build.sh: fetch + verify musl 1.2.3, build build/sysroot
 #   4. cargo build --release -p lind-cli  (target/release/lind)
@@ -23,7 +24,7 @@ fail() { printf 'setup: FAILED: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # --- 1. apt packages ---------------------------------------------------------
-PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 binaryen dpkg-dev gcc make)
+PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 binaryen dpkg-dev gcc make autoconf automake dash)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
