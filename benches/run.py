@@ -1,24 +1,28 @@
 #!/usr/bin/env python3
-"""Lind benchmarks: the same C programs natively and under lind, one table.
+"""Lind benchmarks: the same C programs natively and under lind, two tables.
 
 Run from anywhere (normally `benches/run.sh` from the repo root, after
-./setup.sh). Builds benches/micro.c and benches/hello.c with gcc -O2 and with
-`lind cc -O2` into build/bench/, runs both sides one after the other (never
-in parallel: the machine is small and shared) in a scratch directory that is
-the native cwd and the cage root, and prints:
+./setup.sh). Builds benches/*.c with gcc -O2 and with `lind cc -O2` into
+build/bench/, runs both sides one after the other (never in parallel: the
+machine is small and shared) in scratch directories that are the native cwd
+and the cage root, and prints:
 
-  benchmark | native | lind | lind/native | target
+  benchmark | native | lind | lind/native | target      (micro.c, proc.c, start-up)
+  asyncify  | without | with | with/without | target    (compute.c, dash)
 
-plus one verdict line per target. Micro-benchmarks are the best of several
-repetitions over --rounds alternating native/lind rounds; start-up is the
-best of several process runs, cold (empty LIND_CACHE_DIR) and warm (module
-compiled and cached by an earlier run).
+plus one verdict line per target. Every number is the best (minimum) of
+several repetitions over --rounds rounds; a round runs each benchmark program
+once on every side, so a burst of load from other tenants spoils one round's
+samples rather than one whole measurement. Start-up is the best of several
+process runs, cold (empty LIND_CACHE_DIR) and warm (module compiled and
+cached by an earlier run).
 
 Exit status: 0 when everything built and ran (missed targets included: this
 is a report), 1 when a build or a run failed, 2 for bad usage.
 """
 
 import argparse
+import fcntl
 import os
 import platform
 import shutil
@@ -31,22 +35,37 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BENCHES = REPO / "benches"
 OUT = REPO / "build" / "bench"
+DASH_SRC = REPO / "build" / "programs" / "dash" / "build" / "src"
+DASH_LOCK = REPO / "build" / "programs" / "dash" / ".lock"
 
-# name, unit shown in the legend, target ratio (lind/native must be <= it)
+MS = 1e6  # ns
+# Targets: ("ratio", x) lind/native time <= x; ("lind", ns) lind time <= ns;
+# ("tput", x) lind/native throughput >= x.
+
+# micro.c items: name, what, targets
 MICRO = [
-    ("null_syscall", "getppid() via syscall(SYS_getppid)", 0.5),
-    ("getpid", "getpid()", None),
-    ("clock_gettime", "clock_gettime(CLOCK_MONOTONIC) (vDSO natively)", None),
-    ("write_devnull_1b", "write(fd, buf, 1) to /dev/null", 1.5),
-    ("pread_1b", "pread of 1 byte from a small file", None),
-    ("open_close", "open(O_RDONLY)+close of a small file", 2.0),
-    ("stat", "stat of a small file", None),
-    ("read_1mib", "pread of a 1 MiB file, per MiB", None),
-    ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", None),
-    ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", None),
-    ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", None),
+    ("null_syscall", "getppid() via syscall(SYS_getppid)", [("ratio", 0.5)]),
+    ("getpid", "getpid()", []),
+    ("clock_gettime", "clock_gettime(CLOCK_MONOTONIC) (vDSO natively)", []),
+    ("write_devnull_1b", "write(fd, buf, 1) to /dev/null", [("ratio", 1.5)]),
+    ("pread_1b", "pread of 1 byte from a small file", []),
+    ("open_close", "open(O_RDONLY)+close of a small file", [("ratio", 2.0)]),
+    ("stat", "stat of a small file", []),
+    ("read_1mib", "pread of a 1 MiB file, per MiB", []),
+    ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", []),
+    ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
+    ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
 ]
-STARTUP_TARGETS = {}  # no targets for start-up: ratios only
+# proc.c items, in the order of the table (proc.c runs them in its own order)
+PROC = [
+    ("fork_exit_wait", "fork + child _exit(0) + waitpid", [("lind", 0.5 * MS), ("ratio", 5.0)]),
+    ("fork_exit_wait_64mib", "the same, 64 MiB heap in use", [("lind", 2 * MS)]),
+    ("fork_exit_wait_64mib_aged", "the same after scattered writes over 4 forks", []),
+    ("exec_small", "fork + execve(./exec-tiny) + waitpid", []),
+    ("pipe_throughput", "MiB/s through a pipe, 64 KiB writes", [("tput", 0.5)]),
+    ("pipeline_3stage_64mib", "64 MiB through gen -> transform -> checksum", []),
+]
+THROUGHPUT = {"pipe_throughput"}  # proc.c prints ns per MiB; shown as MiB/s
 
 
 class Failure(Exception):
@@ -84,19 +103,103 @@ def run(cmd, *, cwd=None, env=None, what):
 
 
 def build(lind, cc):
+    """Builds every benchmark program both ways; returns {name: (native, wasm)}."""
     OUT.mkdir(parents=True, exist_ok=True)
     bins = {}
-    for prog in ("micro", "hello"):
+    for prog in ("micro", "hello", "proc", "exec_tiny", "compute"):
         src = BENCHES / f"{prog}.c"
         native = OUT / f"{prog}-native"
         wasm = OUT / f"{prog}.wasm"
         run([cc, "-O2", "-o", str(native), str(src)], what=f"native build of {src.name}")
         run([lind, "cc", "-O2", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
         bins[prog] = (native, wasm)
+    # compute.c again, without Asyncify: what instrumentation costs.
+    plain = OUT / "compute-noasyncify.wasm"
+    run([lind, "cc", "-O2", "-o", str(plain), str(BENCHES / "compute.c")],
+        env=dict(os.environ, LIND_ASYNCIFY="0"), what="LIND_ASYNCIFY=0 lind cc of compute.c")
+    bins["compute-noasyncify"] = (None, plain)
+    # ... and that build through the `wasm-opt -O1` lind cc runs after
+    # Asyncify: without it, the comparison would credit Binaryen's
+    # optimisations to Asyncify's account.
+    opt = with_wasm_opt(plain, OUT / "compute-noasyncify-O1.wasm")
+    if opt:
+        bins["compute-noasyncify-O1"] = (None, opt)
     return bins
 
 
-def parse_micro(out, side):
+def wasm_opt():
+    return os.environ.get("LIND_WASM_OPT") or shutil.which("wasm-opt")
+
+
+def with_wasm_opt(src, out):
+    """src through `wasm-opt -O1 -g` (lind cc's post-Asyncify pass), or None."""
+    tool = wasm_opt()
+    if not tool:
+        return None
+    run([tool, str(src), "-O1", "-g", "-o", str(out)], what=f"wasm-opt -O1 of {src.name}")
+    return out
+
+
+def link_dash(lind):
+    """Relinks dash's objects (programs/dash/build.sh) with and without
+    Asyncify into build/bench/; returns (with, without, note) or (None, None,
+    why it was skipped). Never fails the run: dash is another work in progress."""
+    if not (DASH_SRC / "Makefile").is_file():
+        return None, None, "not built (programs/dash/build.sh)"
+    out_with, out_without = OUT / "dash.wasm", OUT / "dash-noasyncify.wasm"
+    DASH_LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with open(DASH_LOCK, "w") as lock:
+        # build.sh holds this lock while it builds: wait for it, a while.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return None, None, "skipped: programs/dash/build.sh was busy for 30 s"
+                time.sleep(0.2)
+        # The link line of dash's automake Makefile: $(CC) $(CFLAGS) -o dash
+        # $(dash_OBJECTS) $(dash_LDADD) $(LIBS).
+        probe = ("lindbenchvars:\n\t@echo $(CFLAGS)\n\t@echo $(dash_OBJECTS) $(dash_LDADD)\n"
+                 "\t@echo $(LDFLAGS) $(LIBS)\n")
+        try:
+            p = subprocess.run(["make", "-s", "-f", "Makefile", "-f", "-", "lindbenchvars"],
+                               cwd=DASH_SRC, input=probe, capture_output=True, text=True)
+        except OSError as e:
+            return None, None, f"cannot run make: {e}"
+        lines = p.stdout.splitlines()
+        if p.returncode != 0 or len(lines) < 2:
+            return None, None, "could not read the link line from its Makefile"
+        cflags, objs = lines[0].split(), lines[1].split()
+        extra = lines[2].split() if len(lines) > 2 else []
+        paths = [DASH_SRC / o for o in objs]
+        if not objs or not all(o.is_file() for o in paths):
+            return None, None, "its objects are not all built (programs/dash/build.sh)"
+        newest = max(os.stat(o).st_mtime for o in paths + [Path(shutil.which(lind) or lind)])
+        fresh = all(o.is_file() and os.stat(o).st_mtime > newest for o in (out_with, out_without))
+        if not fresh:
+            for out, env in ((out_with, os.environ), (out_without, dict(os.environ, LIND_ASYNCIFY="0"))):
+                try:
+                    run([lind, "cc"] + cflags + ["-o", str(out)] + objs + extra, cwd=DASH_SRC,
+                        env=env, what="relinking dash")
+                except Failure as e:
+                    return None, None, f"relink failed: {str(e).splitlines()[-1]}"
+    return out_with, out_without, "relinked from build/programs/dash/build/src/*.o"
+
+
+def size_rows(name, plain, instrumented, target):
+    """Asyncify table rows for a module's size: against the LIND_ASYNCIFY=0
+    build as is, and against that build through wasm-opt -O1."""
+    rows = [(f"{name} size", None, os.path.getsize(plain), os.path.getsize(instrumented), "B", target)]
+    opt = with_wasm_opt(plain, plain.with_name(plain.stem + "-O1.wasm"))
+    if opt:
+        rows.append((f"{name} size, both -O1", None, os.path.getsize(opt), os.path.getsize(instrumented),
+                     "B", []))
+    return rows
+
+
+def parse_items(out, names, side):
     got = {}
     for line in out.splitlines():
         parts = line.split()
@@ -105,9 +208,9 @@ def parse_micro(out, side):
                 got[parts[0]] = float(parts[1])
             except ValueError:
                 pass
-    missing = [n for n, _, _ in MICRO if n not in got]
+    missing = [n for n in names if n not in got]
     if missing:
-        raise Failure(f"{side} micro printed no result for {', '.join(missing)}; output was:\n{out}")
+        raise Failure(f"{side} printed no result for {', '.join(missing)}; output was:\n{out}")
     return got
 
 
@@ -130,6 +233,53 @@ def fmt_time(ns):
     if ns < 1e9:
         return f"{ns / 1e6:.2f} ms"
     return f"{ns / 1e9:.2f} s"
+
+
+def fmt_value(v, unit):
+    if unit == "MiB/s":
+        return f"{v:.0f} MiB/s"
+    if unit == "B":
+        return f"{v / 1024:.1f} KiB"
+    return fmt_time(v)
+
+
+def fmt_target(targets):
+    parts = []
+    for kind, x in targets:
+        if kind == "ratio":
+            parts.append(f"<= {x}x")
+        elif kind == "lind":
+            parts.append(f"lind <= {x / MS:g} ms")
+        elif kind == "tput":
+            parts.append(f">= {x}x")
+    return " and ".join(parts) if parts else "-"
+
+
+def verdicts(name, n, l, targets, label="lind/native"):
+    """One line per target: (text, met)."""
+    out = []
+    for kind, x in targets:
+        if kind == "ratio":
+            ok = l / n <= x
+            out.append(f"target {name}: {label} = {l / n:.2f}x, target <= {x}x: {'met' if ok else 'NOT met'}")
+        elif kind == "lind":
+            ok = l <= x
+            out.append(f"target {name}: lind = {fmt_time(l)}, target <= {x / MS:g} ms: {'met' if ok else 'NOT met'}")
+        elif kind == "tput":
+            ok = l / n >= x
+            out.append(f"target {name}: lind/native throughput = {l / n:.2f}x, target >= {x}x: "
+                       f"{'met' if ok else 'NOT met'}")
+    return out
+
+
+def print_table(table, left_cols=1):
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for i, r in enumerate(table):
+        cells = [c.ljust(w) if j < left_cols or j == len(r) - 1 else c.rjust(w)
+                 for j, (c, w) in enumerate(zip(r, widths))]
+        print("| " + " | ".join(cells) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
 
 def machine():
@@ -159,14 +309,19 @@ def git_rev():
         return "unknown"
 
 
+def keep_min(best, got):
+    for k, v in got.items():
+        best[k] = min(v, best.get(k, v))
+
+
 def main():
-    ap = argparse.ArgumentParser(description="Lind vs native benchmarks (one table).")
+    ap = argparse.ArgumentParser(description="Lind vs native benchmarks (one table, and one for Asyncify).")
     ap.add_argument("--rounds", type=int, default=5,
-                    help="rounds, each running native then lind (default 5)")
+                    help="rounds, each running every program on each side once (default 5)")
     ap.add_argument("--ms", type=int, default=50,
-                    help="milliseconds per repetition of each micro-benchmark (default 50)")
+                    help="milliseconds per repetition of each benchmark item (default 50)")
     ap.add_argument("--reps", type=int, default=2,
-                    help="repetitions per micro-benchmark per round (default 2)")
+                    help="repetitions per item per round (default 2)")
     ap.add_argument("--startup-runs", type=int, default=1,
                     help="lind cold and warm start-up runs per round (default 1; native hello runs 4x as many)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
@@ -179,35 +334,57 @@ def main():
     cc = os.environ.get("CC_NATIVE") or shutil.which("gcc") or shutil.which("cc") or "gcc"
     log(f"building with {cc} and {lind} cc into {OUT.relative_to(REPO)}/")
     bins = build(lind, cc)
+    dash_with, dash_without, dash_note = link_dash(lind)
 
     scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=OUT))
     caches = Path(tempfile.mkdtemp(prefix="cache-", dir=OUT))
+    # proc.c execs ./exec-tiny: natively from scratch/native (its cwd), in a
+    # cage from scratch/lind (its root, where the cage's cwd / is).
+    proc_native_dir, proc_lind_dir = scratch / "native", scratch / "lind"
+    for d, exe in ((proc_native_dir, bins["exec_tiny"][0]), (proc_lind_dir, bins["exec_tiny"][1])):
+        d.mkdir()
+        shutil.copy2(exe, d / "exec-tiny")
     env = dict(os.environ)
     env.pop("LIND_LOG", None)  # no tracing output while measuring
     env["LIND_CACHE_DIR"] = str(caches / "shared")
+    micro_names = [n for n, _, _ in MICRO]
+    proc_names = [n for n, _, _ in PROC]
     try:
-        # Every round runs the micro-benchmarks on each side in turn, then a
-        # few start-up samples, so a burst of load from other tenants spoils
-        # one round's samples rather than one whole measurement.
-        micro_native, micro_wasm = bins["micro"]
-        hello_native, hello_wasm = bins["hello"]
         opts = ["-t", str(args.ms), "-r", str(args.reps)]
+        hello_native, hello_wasm = bins["hello"]
         lind_hello = [lind, "run", "--root", str(scratch), str(hello_wasm)]
         expect = "hello, world"
         warm_env = dict(env, LIND_CACHE_DIR=str(caches / "warm"))
         time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect, what="lind hello (priming)")
-        best = {"native": {}, "lind": {}}
+        # (label, cmd, cwd, names, best): one run of each per round
+        def lind_cmd(root, wasm):
+            return [lind, "run", "--root", str(root), str(wasm)]
+        programs = [
+            ("native micro", [str(bins["micro"][0])], scratch, micro_names, "native"),
+            ("lind micro", lind_cmd(scratch, bins["micro"][1]), scratch, micro_names, "lind"),
+            ("native proc", [str(bins["proc"][0])], proc_native_dir, proc_names, "native"),
+            ("lind proc", lind_cmd(proc_lind_dir, bins["proc"][1]), proc_lind_dir, proc_names, "lind"),
+            ("native compute", [str(bins["compute"][0])], scratch, ["coremark_iter"], "compute-native"),
+            ("lind compute", lind_cmd(scratch, bins["compute"][1]), scratch, ["coremark_iter"],
+             "compute-asyncify"),
+            ("lind compute (LIND_ASYNCIFY=0)", lind_cmd(scratch, bins["compute-noasyncify"][1]), scratch,
+             ["coremark_iter"], "compute-plain"),
+        ]
+        if "compute-noasyncify-O1" in bins:
+            programs.append(("lind compute (LIND_ASYNCIFY=0, wasm-opt -O1)",
+                             lind_cmd(scratch, bins["compute-noasyncify-O1"][1]), scratch,
+                             ["coremark_iter"], "compute-plain-O1"))
+        n_compute = sum(1 for *_, side in programs if side.startswith("compute-") and side != "compute-native")
+        best = {side: {} for *_, side in programs}
         native_runs, cold_runs, warm_runs = [], [], []
         for r in range(args.rounds):
             log(f"round {r + 1}/{args.rounds}")
-            for side in ("native", "lind"):
-                if side == "native":
-                    cmd = [str(micro_native)] + opts
-                else:
-                    cmd = [lind, "run", "--root", str(scratch), str(micro_wasm)] + opts
-                got = parse_micro(run(cmd, cwd=scratch, env=env, what=f"{side} micro"), side)
-                for k, v in got.items():
-                    best[side][k] = min(v, best[side].get(k, v))
+            # The two compute builds swap places every round: neither always
+            # runs right after the native one.
+            k = len(programs) - n_compute
+            order = programs if r % 2 == 0 else programs[:k] + programs[k:][::-1]
+            for label, cmd, cwd, names, side in order:
+                keep_min(best[side], parse_items(run(cmd + opts, cwd=cwd, env=env, what=label), names, label))
             for _ in range(4 * args.startup_runs):
                 native_runs.append(time_process([str(hello_native)], cwd=scratch, env=env,
                                                 expect=expect, what="native hello"))
@@ -217,8 +394,6 @@ def main():
                                               what="lind hello (cold)"))
                 warm_runs.append(time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect,
                                               what="lind hello (warm)"))
-    except Failure:
-        raise
     finally:
         shutil.rmtree(caches, ignore_errors=True)
         if args.keep:
@@ -226,48 +401,80 @@ def main():
         else:
             shutil.rmtree(scratch, ignore_errors=True)
 
-    # --- report ------------------------------------------------------------
-    rows = []  # (name, native_ns, lind_ns, target)
-    for name, _, target in MICRO:
-        rows.append((name, best["native"][name], best["lind"][name], target))
+    # --- report: lind vs native ----------------------------------------------
+    rows = []  # (name, native, lind, unit, targets)
+    for name, _, targets in MICRO:
+        rows.append((name, best["native"][name], best["lind"][name], "ns", targets))
+    for name, _, targets in PROC:
+        n, l = best["native"][name], best["lind"][name]
+        if name in THROUGHPUT:  # ns per MiB -> MiB/s
+            rows.append((name, 1e9 / n, 1e9 / l, "MiB/s", targets))
+        else:
+            rows.append((name, n, l, "ns", targets))
     native_start = min(native_runs)
-    rows.append(("startup_cold", native_start, min(cold_runs), None))
-    rows.append(("startup_warm", native_start, min(warm_runs), None))
+    rows.append(("startup_cold", native_start, min(cold_runs), "ns", []))
+    rows.append(("startup_warm", native_start, min(warm_runs), "ns", []))
 
     ncpu, cpu, kernel = machine()
     print(f"machine: {ncpu} CPUs, {cpu}, Linux {kernel}")
     real = os.path.realpath(lind)
     print(f"lind:    {lind}{' -> ' + real if real != lind else ''} (repo {git_rev()}); native: {Path(cc).name} -O2")
-    print(f"method:  micro = best of {args.rounds} rounds x {args.reps} reps x ~{args.ms} ms, "
+    print(f"method:  best of {args.rounds} rounds x {args.reps} reps x ~{args.ms} ms per item, "
           f"sides run one after the other; start-up = best of {len(cold_runs)} cold / "
           f"{len(warm_runs)} warm lind and {len(native_runs)} native process runs")
     print()
     table = [("benchmark", "native", "lind", "lind/native", "target")]
-    for name, n, l, target in rows:
-        table.append((name, fmt_time(n), fmt_time(l), f"{l / n:.2f}x",
-                      f"<= {target}x" if target is not None else "-"))
-    widths = [max(len(r[i]) for r in table) for i in range(5)]
-    for i, r in enumerate(table):
-        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:4], widths[1:4])] + [r[4].ljust(widths[4])]
-        print("| " + " | ".join(cells) + " |")
-        if i == 0:
-            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for name, n, l, unit, targets in rows:
+        table.append((name, fmt_value(n, unit), fmt_value(l, unit), f"{l / n:.2f}x", fmt_target(targets)))
+    print_table(table)
     print()
     print("per operation, except: *_1mib per MiB; malloc_free per malloc+free pair; "
+          "pipe_throughput in MiB/s (its lind/native is a throughput ratio: higher is better); "
+          "fork_*/exec_small per fork+wait; pipeline_3stage_64mib per 64 MiB; "
           "startup_* per process (`lind run hello.wasm` vs ./hello; cold = empty LIND_CACHE_DIR, "
           "warm = compiled module cached)")
+
+    # --- report: what Asyncify costs -----------------------------------------
+    t_native = best["compute-native"]["coremark_iter"]
+    t_with = best["compute-asyncify"]["coremark_iter"]
+    t_without = best["compute-plain"]["coremark_iter"]
+    # (name, native, without, with, unit, targets)
+    arows = size_rows("compute.wasm", bins["compute-noasyncify"][1], bins["compute"][1], [("ratio", 1.3)])
+    arows.append(("compute run time", t_native, t_without, t_with, "ns", [("ratio", 1.1)]))
+    if "compute-plain-O1" in best:
+        arows.append(("compute run time, both -O1", t_native, best["compute-plain-O1"]["coremark_iter"],
+                      t_with, "ns", []))
+    if dash_with:
+        arows += size_rows("dash.wasm", dash_without, dash_with, [("ratio", 1.3)])
     print()
-    for name, n, l, target in rows:
-        if target is None:
-            continue
-        ratio = l / n
-        verdict = "met" if ratio <= target else "NOT met"
-        print(f"target {name}: lind/native = {ratio:.2f}x, target <= {target}x: {verdict}")
+    atable = [("asyncify", "native", "lind, LIND_ASYNCIFY=0", "lind (Asyncify)", "with/without", "target")]
+    for name, n, wo, w, unit, targets in arows:
+        atable.append((name, fmt_value(n, unit) if n is not None else "-", fmt_value(wo, unit),
+                       fmt_value(w, unit), f"{w / wo:.2f}x", fmt_target(targets)))
+    print_table(atable)
+    print()
+    print(f"compute run time per CoreMark-like iteration (compute.c; it can fork, but its hot path "
+          f"cannot); wasm/native = {t_without / t_native:.2f}x without Asyncify. Sizes are the whole "
+          f"module (code, data, names). \"both -O1\": the LIND_ASYNCIFY=0 build also through the "
+          f"wasm-opt -O1 that lind cc runs after Asyncify (so Binaryen's own optimisations are not "
+          f"counted against Asyncify). dash: {dash_note}"
+          + ("; without Asyncify it cannot run (setjmp needs it), so only its size is compared."
+             if dash_with else "."))
+    print()
+    lines = []
+    for name, n, l, unit, targets in rows:
+        lines += verdicts(name, n, l, targets)
+    for name, n, wo, w, unit, targets in arows:
+        lines += verdicts(f"asyncify {name}", wo, w, targets, label="with/without")
+    print("\n".join(lines))
 
     with open(OUT / "results.tsv", "w") as f:
-        f.write("benchmark\tnative_ns\tlind_ns\tratio\ttarget\n")
-        for name, n, l, target in rows:
-            f.write(f"{name}\t{n:.2f}\t{l:.2f}\t{l / n:.4f}\t{target if target is not None else ''}\n")
+        f.write("benchmark\tnative\tlind\tunit\tratio\ttarget\n")
+        for name, n, l, unit, targets in rows:
+            f.write(f"{name}\t{n:.2f}\t{l:.2f}\t{unit}\t{l / n:.4f}\t{fmt_target(targets)}\n")
+        for name, n, wo, w, unit, targets in arows:
+            f.write(f"asyncify {name}\t{wo:.2f}\t{w:.2f}\t{unit}\t{w / wo:.4f}\t{fmt_target(targets)}"
+                    f"\t(native column: without Asyncify; lind column: with)\n")
     log(f"done in {time.perf_counter() - t_start:.1f} s; raw numbers in {(OUT / 'results.tsv').relative_to(REPO)}")
 
 
