@@ -162,6 +162,8 @@ pub struct Cage {
     /// Set once the cage must stop; checked without a lock on every
     /// syscall return and at the runtime's interruption points.
     exiting: std::sync::atomic::AtomicBool,
+    /// ITIMER_REAL (alarm, setitimer); not inherited by fork.
+    pub real_timer: crate::itimer::RealTimer,
     /// CPU time used, recorded when the cage exits.
     pub cpu_used: Mutex<std::time::Duration>,
     /// CPU time of waited-for children (and theirs), for RUSAGE_CHILDREN.
@@ -195,6 +197,7 @@ impl Cage {
             exit: Mutex::new(None),
             waiting_on: Mutex::new(None),
             exiting: std::sync::atomic::AtomicBool::new(false),
+            real_timer: Default::default(),
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(ProgramArgs { argv, envp }),
@@ -231,6 +234,7 @@ impl Cage {
             exit: Mutex::new(None),
             waiting_on: Mutex::new(None),
             exiting: std::sync::atomic::AtomicBool::new(false),
+            real_timer: Default::default(),
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(self.args.lock().clone()),

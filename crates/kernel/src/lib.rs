@@ -10,6 +10,7 @@ pub mod cage;
 pub mod fdtable;
 pub mod file;
 pub mod host;
+pub mod itimer;
 pub mod kernel;
 pub mod memory;
 pub mod mm;

@@ -127,6 +127,15 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
     let Some(asyncify) = caller.data().asyncify.clone() else {
         return failed(caller, &why, Errno::ENOSYS);
     };
+    if caller.data().handler_depth > 0 {
+        // Inside a signal handler the stack holds host frames Asyncify
+        // cannot unwind: fork fails, and setjmp saves nothing (a later
+        // longjmp to it ends the cage with a message).
+        return match why {
+            Unwind::Setjmp(_) => Ok(0),
+            _ => failed(caller, &why, Errno::ENOSYS),
+        };
+    }
     let at = match buffer(caller) {
         Ok(at) => at,
         Err(_) => return failed(caller, &why, Errno::ENOMEM),

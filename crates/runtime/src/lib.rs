@@ -27,6 +27,12 @@ pub struct CageState {
     kernel: Arc<Kernel>,
     cage: Arc<Cage>,
     memory: Option<Memory>,
+    /// The function table and stack pointer, for running signal handlers.
+    table: Option<wasmtime::Table>,
+    stack_pointer: Option<wasmtime::Global>,
+    /// How many signal handlers are running (nested in host frames, which
+    /// Asyncify cannot unwind through).
+    handler_depth: u32,
     /// The module's Asyncify exports, if `lind cc` instrumented it.
     asyncify: Option<fork::Asyncify>,
     /// Why the guest's stack is being unwound (fork, setjmp, longjmp).
@@ -226,6 +232,9 @@ impl Runtime {
                 cage,
                 memory: None,
                 asyncify: None,
+                table: None,
+                stack_pointer: None,
+                handler_depth: 0,
                 pending: None,
                 jumps: Default::default(),
                 rewind_value: None,
@@ -234,15 +243,27 @@ impl Runtime {
             },
         );
         store.set_epoch_deadline(1);
-        store.epoch_deadline_callback(|ctx| match ctx.data().cage.exit_requested() {
-            Some(status) => Err(wasmtime::Error::new(CageExit(status))),
-            None => Ok(wasmtime::UpdateDeadline::Continue(1)),
+        store.epoch_deadline_callback(|mut ctx| {
+            if let Some(status) = ctx.data().cage.exit_requested() {
+                return Err(wasmtime::Error::new(CageExit(status)));
+            }
+            // A cage computing without syscalls still gets its handlers,
+            // within one epoch tick.
+            if ctx.data().cage.handler_pending() {
+                // wasmtime sets this callback aside while it runs, so the
+                // handler must not reach a deadline meanwhile.
+                ctx.set_epoch_deadline(1 << 40);
+                signal::deliver(&mut ctx)?;
+            }
+            Ok(wasmtime::UpdateDeadline::Continue(1))
         });
         let instance = self.linker.instantiate(&mut store, module)?;
         let memory = instance
             .get_memory(&mut store, "memory")
             .context("module does not export its memory; rebuild it with `lind cc`")?;
         store.data_mut().memory = Some(memory);
+        store.data_mut().table = instance.get_table(&mut store, "__indirect_function_table");
+        store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
         Ok((store, instance))
     }

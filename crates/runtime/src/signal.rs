@@ -2,14 +2,17 @@
 //!
 //! Handlers run when the cage leaves the kernel: after a syscall, the
 //! import calls each deliverable handler through the module's function
-//! table, on the cage's own stack, before returning to the program. A
+//! table, on the cage's own stack, before returning to the program. A cage
+//! that computes without syscalls runs them from wasmtime's epoch callback
+//! within one tick (fork from such a handler is refused; longjmp out of it
+//! works, since longjmp abandons the stack rather than unwinding it). A
 //! syscall interrupted by a handler with SA_RESTART is made again (except
 //! the calls Linux never restarts); otherwise it returns EINTR.
 
 use crate::CageState;
 use lind_abi::{flags::*, nr};
 use lind_kernel::cage::SigAction;
-use wasmtime::{bail, error::Context as _, Caller, Result, Val};
+use wasmtime::{bail, error::Context as _, AsContextMut, Result, Val};
 
 /// `siginfo_t` is 128 bytes on wasm32.
 const SIGINFO_SIZE: i32 = 128;
@@ -36,25 +39,38 @@ pub fn restartable(syscall: u32) -> bool {
 
 /// Runs every handler that is due. Returns whether at least one ran and
 /// all that ran asked for SA_RESTART.
-pub fn deliver(caller: &mut Caller<'_, CageState>) -> Result<bool> {
-    let cage = caller.data().cage.clone();
+pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool> {
+    let cage = caller.as_context_mut().data().cage.clone();
     let mut ran = false;
     let mut restart = true;
     while let Some((sig, action, restore)) = cage.begin_handler() {
         ran = true;
         restart &= action.flags & SA_RESTART != 0;
         // A handler that longjmps out leaves its mask in place, as natively.
-        run_handler(caller, sig, &action)?;
+        caller.as_context_mut().data_mut().handler_depth += 1;
+        let r = run_handler(caller, sig, &action);
+        caller.as_context_mut().data_mut().handler_depth -= 1;
+        r?;
         cage.end_handler(restore);
     }
     Ok(ran && restart)
 }
 
-fn run_handler(caller: &mut Caller<'_, CageState>, sig: u32, action: &SigAction) -> Result<()> {
-    let table = caller
-        .get_export("__indirect_function_table")
-        .and_then(|e| e.into_table())
+fn run_handler(
+    caller: &mut impl AsContextMut<Data = CageState>,
+    sig: u32,
+    action: &SigAction,
+) -> Result<()> {
+    let state = caller.as_context_mut();
+    let table = state
+        .data()
+        .table
         .context("module has no function table; rebuild it with `lind cc`")?;
+    let sp_global = state
+        .data()
+        .stack_pointer
+        .context("module does not export __stack_pointer")?;
+    let memory = state.data().memory.context("no memory")?;
     let func = match table.get(&mut *caller, action.handler as u64) {
         Some(wasmtime::Ref::Func(Some(f))) => f,
         _ => bail!(
@@ -72,15 +88,10 @@ fn run_handler(caller: &mut Caller<'_, CageState>, sig: u32, action: &SigAction)
         bail!("signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`");
     };
     // siginfo_t goes on the cage's own stack, below its stack pointer.
-    let sp_global = caller
-        .get_export("__stack_pointer")
-        .and_then(|e| e.into_global())
-        .context("module does not export __stack_pointer")?;
     let Val::I32(sp) = sp_global.get(&mut *caller) else {
         bail!("__stack_pointer is not an i32");
     };
     let info_at = (sp - SIGINFO_SIZE) & !15;
-    let memory = caller.data().memory.context("no memory")?;
     let mut info = [0u8; SIGINFO_SIZE as usize];
     info[0..4].copy_from_slice(&(sig as i32).to_le_bytes());
     info[8..12].copy_from_slice(&SI_USER.to_le_bytes());

@@ -131,8 +131,11 @@ syscall_table! {
     (CLOCK_GETRES, "clock_getres", time::clock_getres, [Int, Ptr], Full),
     (GETTIMEOFDAY, "gettimeofday", time::gettimeofday, [Ptr, Ptr], Full),
     (TIME, "time", time::time, [Ptr], Full),
-    (NANOSLEEP, "nanosleep", time::nanosleep, [Ptr, Ptr], Partial("not interrupted by signals yet")),
-    (CLOCK_NANOSLEEP, "clock_nanosleep", time::clock_nanosleep, [Int, Hex, Ptr, Ptr], Partial("not interrupted by signals yet")),
+    (NANOSLEEP, "nanosleep", time::nanosleep, [Ptr, Ptr], Partial("EINTR does not report the time left")),
+    (ALARM, "alarm", time::alarm, [UInt], Full),
+    (GETITIMER, "getitimer", time::getitimer, [Int, Ptr], Partial("ITIMER_REAL only")),
+    (SETITIMER, "setitimer", time::setitimer, [Int, Ptr, Ptr], Partial("ITIMER_REAL only")),
+    (CLOCK_NANOSLEEP, "clock_nanosleep", time::clock_nanosleep, [Int, Hex, Ptr, Ptr], Partial("EINTR does not report the time left")),
     // Process identity and limits.
     (GETPID, "getpid", process::getpid, [], Full),
     (GETPPID, "getppid", process::getppid, [], Full),

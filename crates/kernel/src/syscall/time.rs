@@ -102,3 +102,68 @@ pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     sleep_for(ctx, d)?;
     Ok(0)
 }
+
+const ITIMER_REAL: i32 = 0;
+
+fn timeval_duration(b: &[u8]) -> KResult<Duration> {
+    let sec = i64::from_le_bytes(b[0..8].try_into().map_err(|_| Errno::EFAULT)?);
+    let usec = i64::from_le_bytes(b[8..16].try_into().map_err(|_| Errno::EFAULT)?);
+    if sec < 0 || !(0..1_000_000).contains(&usec) {
+        return Err(Errno::EINVAL);
+    }
+    Ok(Duration::new(sec as u64, usec as u32 * 1000))
+}
+
+/// `struct itimerval` on wasm32: interval then value, each an i64 pair.
+fn itimerval_bytes(left: Duration, interval: Duration) -> [u8; 32] {
+    let tv = |d: Duration| Timeval {
+        sec: d.as_secs() as i64,
+        usec: d.subsec_micros() as i64,
+    };
+    let mut b = [0u8; 32];
+    b[0..16].copy_from_slice(&tv(interval).to_bytes());
+    b[16..32].copy_from_slice(&tv(left).to_bytes());
+    b
+}
+
+pub fn getitimer(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.int(0) != ITIMER_REAL {
+        return Err(Errno::EINVAL);
+    }
+    let (left, interval) = ctx.cage.real_timer.get();
+    ctx.mem.write(a.ptr(1), &itimerval_bytes(left, interval))?;
+    Ok(0)
+}
+
+pub fn setitimer(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.int(0) != ITIMER_REAL {
+        return Err(Errno::EINVAL);
+    }
+    let (value, interval) = if a.ptr(1) != 0 {
+        let b = ctx.mem.read_vec(a.ptr(1), 32)?;
+        (timeval_duration(&b[16..32])?, timeval_duration(&b[0..16])?)
+    } else {
+        (Duration::ZERO, Duration::ZERO)
+    };
+    let (left, old_interval) = ctx.cage.real_timer.set(ctx.cage, value, interval);
+    if a.ptr(2) != 0 {
+        ctx.mem
+            .write(a.ptr(2), &itimerval_bytes(left, old_interval))?;
+    }
+    Ok(0)
+}
+
+/// alarm(2): seconds left on the previous alarm, rounded as Linux does.
+pub fn alarm(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (left, _) = ctx.cage.real_timer.set(
+        ctx.cage,
+        Duration::from_secs(a.uint(0) as u64),
+        Duration::ZERO,
+    );
+    let secs = left.as_secs() + u64::from(left.subsec_micros() >= 500_000);
+    Ok(if left.is_zero() {
+        0
+    } else {
+        secs.max(1) as i64
+    })
+}
