@@ -23,6 +23,10 @@ use std::sync::{Arc, OnceLock};
 use wasmtime::{LinearMemory, MemoryCreator, MemoryType};
 
 const PAGE: usize = 4096;
+/// More ranges than this and a fork consolidates the memory into one file
+/// even while children still share the old ones (the host allows 65530
+/// mappings per process, for all cages together).
+const MAX_SPANS: usize = 256;
 
 /// What backs one range of a cage's memory.
 #[derive(Clone)]
@@ -43,6 +47,9 @@ struct Span {
 
 struct Backing {
     base: usize,
+    /// Ranges the cage has mapped (its vmmap), set before each freeze:
+    /// only these can hold written pages, so only these are scanned.
+    live: Vec<(usize, usize)>,
     size: usize,
     capacity: usize,
     layout: BTreeMap<usize, Span>,
@@ -147,8 +154,85 @@ impl Backing {
         self.layout.insert(start, Span { len, source });
     }
 
+    /// Puts the whole memory back into one file mapped shared, when no
+    /// other cage still maps any of our frozen files (the usual case: the
+    /// last child exited or exec'd), or when the layout has grown too
+    /// fragmented. Only pages that are not already in the chosen file are
+    /// written to it, so this costs what was written since, and it keeps
+    /// the number of host mappings from growing fork after fork.
+    fn consolidate(&mut self, force: bool) -> Result<(), String> {
+        if self.layout.len() <= 1
+            && matches!(
+                self.layout.values().next().map(|s| &s.source),
+                Some(Source::Shared(_)) | None
+            )
+        {
+            return Ok(());
+        }
+        let mut ours: HashMap<*const OwnedFd, (usize, usize, Arc<OwnedFd>)> = HashMap::new();
+        for sp in self.layout.values() {
+            if let Source::Frozen(fd) | Source::Shared(fd) = &sp.source {
+                let e = ours.entry(Arc::as_ptr(fd)).or_insert((0, 0, fd.clone()));
+                e.0 += 1;
+                e.1 += sp.len;
+            }
+        }
+        // Each span holds one reference, and `ours` one more per file.
+        let exclusive = ours
+            .values()
+            .all(|(spans, _, fd)| Arc::strong_count(fd) == spans + 1);
+        let fragmented = force || self.layout.len() > MAX_SPANS;
+        if !exclusive && !fragmented {
+            return Ok(());
+        }
+        let primary = match ours.values().max_by_key(|(_, bytes, _)| *bytes) {
+            Some((_, _, fd)) if exclusive => fd.clone(),
+            _ => new_memfd(self.size)?,
+        };
+        rustix::fs::ftruncate(&*primary, self.size as u64).map_err(io_err)?;
+        let file = std::fs::File::from(primary.try_clone().map_err(|e| e.to_string())?);
+        let dirty = self.dirty_runs()?;
+        let mut copy: Vec<(usize, usize)> = Vec::new();
+        for (&s, sp) in &self.layout {
+            match &sp.source {
+                // Already in the file, except the pages written since.
+                Source::Frozen(fd) | Source::Shared(fd) if Arc::ptr_eq(fd, &primary) => {}
+                // Anonymous pages never touched are zero, as the file is
+                // there; touched ones are among the dirty runs.
+                Source::Anonymous => {}
+                _ => copy.push((s, sp.len)),
+            }
+        }
+        // Written pages, wherever they are (a few may be copied twice).
+        copy.extend(dirty);
+        for (s, len) in copy {
+            // SAFETY: the range is mapped, readable memory of this cage,
+            // which is not running; the slice lives only for this call.
+            let bytes = unsafe { std::slice::from_raw_parts((self.base + s) as *const u8, len) };
+            file.write_all_at(bytes, s as u64)
+                .map_err(|e| e.to_string())?;
+        }
+        let shared = Source::Shared(primary);
+        map(self.base, 0, self.size, &shared)?;
+        self.layout.clear();
+        self.layout.insert(
+            0,
+            Span {
+                len: self.size,
+                source: shared,
+            },
+        );
+        Ok(())
+    }
+
     /// Freezes the memory so a child can share it; see the module docs.
     fn freeze(&mut self) -> Result<Layout, String> {
+        self.consolidate(false)?;
+        // Pages written all over the heap would split the child's view
+        // into a mapping per page: copy everything into one file instead.
+        if self.dirty_runs()?.len() + self.layout.len() > MAX_SPANS {
+            self.consolidate(true)?;
+        }
         // 1. The live shared file becomes frozen: remap it private.
         let shared: Vec<(usize, usize, Arc<OwnedFd>)> = self
             .layout
@@ -204,23 +288,30 @@ impl Backing {
     fn dirty_runs(&self) -> Result<Vec<(usize, usize)>, String> {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let pm = pagemap().ok_or("cannot read /proc/self/pagemap")?;
-        for (&s, sp) in &self.layout {
+        for (&span_start, sp) in &self.layout {
             if matches!(sp.source, Source::Shared(_)) {
                 continue;
             }
-            let pages = sp.len / PAGE;
-            let mut entries = vec![0u8; pages * 8];
-            pm.read_exact_at(&mut entries, ((self.base + s) / PAGE * 8) as u64)
-                .map_err(|e| e.to_string())?;
-            for (i, e) in entries.chunks_exact(8).enumerate() {
-                let v = u64::from_le_bytes([e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]]);
-                let resident = v & (3 << 62) != 0;
-                let file_backed = v & (1 << 61) != 0;
-                if resident && !file_backed {
-                    let at = s + i * PAGE;
-                    match runs.last_mut() {
-                        Some((rs, rl)) if *rs + *rl == at => *rl += PAGE,
-                        _ => runs.push((at, PAGE)),
+            let span_end = span_start + sp.len;
+            // Only what the cage has mapped can have been written.
+            for &(live_start, live_end) in &self.live {
+                let (s, end) = (span_start.max(live_start), span_end.min(live_end));
+                if s >= end {
+                    continue;
+                }
+                let mut entries = vec![0u8; (end - s) / PAGE * 8];
+                pm.read_exact_at(&mut entries, ((self.base + s) / PAGE * 8) as u64)
+                    .map_err(|e| e.to_string())?;
+                for (i, e) in entries.chunks_exact(8).enumerate() {
+                    let v = u64::from_le_bytes([e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]]);
+                    let resident = v & (3 << 62) != 0;
+                    let file_backed = v & (1 << 61) != 0;
+                    if resident && !file_backed {
+                        let at = s + i * PAGE;
+                        match runs.last_mut() {
+                            Some((rs, rl)) if *rs + *rl == at => *rl += PAGE,
+                            _ => runs.push((at, PAGE)),
+                        }
                     }
                 }
             }
@@ -286,6 +377,7 @@ unsafe impl MemoryCreator for CowMemoryCreator {
         let fd = new_memfd(minimum)?;
         let mut backing = Backing {
             base,
+            live: vec![(0, usize::MAX)],
             size: minimum,
             capacity,
             layout: BTreeMap::new(),
@@ -369,8 +461,13 @@ fn backing_of(base: *const u8) -> Option<Arc<Mutex<Backing>>> {
 }
 
 /// Freezes the memory at `base` for a fork; `None` if it is not ours.
-pub fn freeze(base: *const u8) -> Option<Result<Layout, String>> {
-    backing_of(base).map(|b| b.lock().freeze())
+/// `live` lists the ranges the cage has mapped, in address order.
+pub fn freeze(base: *const u8, live: Vec<(usize, usize)>) -> Option<Result<Layout, String>> {
+    backing_of(base).map(|b| {
+        let mut b = b.lock();
+        b.live = live;
+        b.freeze()
+    })
 }
 
 /// Makes the fresh memory at `base` share a parent's frozen layout.

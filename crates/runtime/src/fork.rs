@@ -289,7 +289,17 @@ fn is_zero(bytes: &[u8]) -> bool {
 impl Snapshot {
     fn take(store: &mut Store<CageState>) -> Result<Snapshot> {
         let memory = store.data().memory.context("no memory")?;
-        let layout = match crate::cow::freeze(memory.data_ptr(&*store)) {
+        let live = {
+            let mm = store.data().cage.mm.lock();
+            let mut live = vec![(0, page_align_up(mm.brk).unwrap_or(mm.brk) as usize)];
+            live.extend(
+                mm.regions
+                    .iter()
+                    .map(|(&s, r)| (s as usize, (s + r.len) as usize)),
+            );
+            live
+        };
+        let layout = match crate::cow::freeze(memory.data_ptr(&*store), live) {
             Some(Ok(layout)) => Some(layout),
             Some(Err(e)) => {
                 tracing::warn!("copy-on-write fork unavailable ({e}); copying memory");
