@@ -157,11 +157,13 @@ impl Kernel {
     /// `Ok(None)` if none has exited and `nohang`, ECHILD if there is no
     /// such child at all. Blocks otherwise (the table lock is released
     /// while waiting).
+    /// With `keep` (waitid's WNOWAIT) the child stays a zombie.
     pub fn wait_child(
         &self,
         parent: &Cage,
         which: WaitFor,
         nohang: bool,
+        keep: bool,
     ) -> KResult<Option<(i32, ExitStatus)>> {
         let mut procs = self.procs.lock();
         loop {
@@ -182,6 +184,14 @@ impl Kernel {
                 return Err(Errno::ECHILD);
             }
             if let Some(&pid) = children.iter().find(|c| procs.zombies.contains_key(c)) {
+                if keep {
+                    let status = procs
+                        .zombies
+                        .get(&pid)
+                        .copied()
+                        .unwrap_or(ExitStatus::Exited(0));
+                    return Ok(Some((pid, status)));
+                }
                 let status = procs.zombies.remove(&pid).unwrap_or(ExitStatus::Exited(0));
                 procs.parent.remove(&pid);
                 drop(procs);

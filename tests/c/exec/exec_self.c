@@ -31,6 +31,11 @@ int main(int argc, char **argv)
     SHOW("exec without x permission", execl("./notexec.txt", "x", (char *)0));
     chmod("notexec.txt", 0755);
     SHOW("exec of a text file without #!", execl("./notexec.txt", "x", (char *)0));
+    /* A Wasm module header without Lind's ABI mark (natively: no format). */
+    int wf = open("bare.wasm", O_WRONLY | O_CREAT, 0755);
+    write(wf, "\0asm\1\0\0\0", 8);
+    close(wf);
+    SHOW("exec of a module not built by lind cc", execl("./bare.wasm", "bare", (char *)0));
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {

@@ -166,6 +166,7 @@ syscall_table! {
     (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
     (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Partial("AT_EMPTY_PATH not supported")),
     (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported; rusage zero")),
+    (WAITID, "waitid", process::waitid, [Int, Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported")),
     (GETRUSAGE, "getrusage", process::getrusage, [Int, Ptr], Partial("user CPU time only; counters zero")),
     (TIMES, "times", process::times, [Ptr], Partial("user CPU time only")),
     (SETPGID, "setpgid", process::setpgid, [Int, Int], Full),
