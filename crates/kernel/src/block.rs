@@ -28,7 +28,8 @@ pub fn enter(cage: Arc<Cage>) {
     CURRENT.with(|c| *c.borrow_mut() = Some(cage));
 }
 
-fn current() -> Option<Arc<Cage>> {
+/// The cage this thread runs, if any (what `/proc/self` names).
+pub fn current() -> Option<Arc<Cage>> {
     CURRENT.with(|c| c.borrow().clone())
 }
 

@@ -244,9 +244,14 @@ impl Cage {
     /// What exec keeps and drops, once the new program is known to load:
     /// close-on-exec descriptors close, caught signals go back to SIG_DFL
     /// (ignored ones stay ignored, the mask stays), the arguments change.
-    pub fn commit_exec(&self, argv: Vec<Vec<u8>>, envp: Vec<Vec<u8>>) {
+    /// Returns the closed descriptors, for [`crate::Kernel::close_entries`]
+    /// (which also drops the record locks closing them releases).
+    pub fn commit_exec(
+        &self,
+        argv: Vec<Vec<u8>>,
+        envp: Vec<Vec<u8>>,
+    ) -> Vec<crate::fdtable::FdEntry> {
         let closed = self.fds.lock().take_cloexec();
-        drop(closed);
         {
             let mut s = self.signals.lock();
             for a in s.actions.iter_mut() {
@@ -256,6 +261,7 @@ impl Cage {
             }
         }
         *self.args.lock() = ProgramArgs { argv, envp };
+        closed
     }
 
     pub fn cred(&self) -> Cred {

@@ -78,6 +78,12 @@ pub trait FileLike: Send + Sync {
     fn bytes_available(&self) -> KResult<u64> {
         Err(Errno::ENOTTY)
     }
+    /// The file's identity for record locks and `flock` (see
+    /// [`crate::lock`]): the same for every open of one file. Defaults to
+    /// `(st_dev, st_ino)`.
+    fn lock_key(&self) -> Option<crate::lock::FileKey> {
+        self.stat().ok().map(|st| (st.dev, st.ino))
+    }
 }
 
 /// An open-file description.
@@ -91,6 +97,9 @@ pub struct OpenFile {
     /// Absolute guest path it was opened by, if any: used for `*at` calls
     /// relative to a directory fd, `fchdir` and tracing.
     pub path: Option<Vec<u8>>,
+    /// This description's `flock` identity, made by its first `flock`;
+    /// dropping it (with the description) releases its locks.
+    pub flock_owner: std::sync::OnceLock<crate::lock::FlockOwner>,
 }
 
 impl OpenFile {
@@ -101,11 +110,17 @@ impl OpenFile {
             offset: Mutex::new(0),
             dir_snapshot: Mutex::new(None),
             path,
+            flock_owner: std::sync::OnceLock::new(),
         })
     }
 
     pub fn status(&self) -> u32 {
         self.status.load(Ordering::Relaxed)
+    }
+
+    /// The file offset (`SEEK_CUR`'s base), without moving it.
+    pub fn offset(&self) -> u64 {
+        *self.offset.lock()
     }
 
     /// F_SETFL: only the changeable status flags move.

@@ -46,6 +46,8 @@ pub struct Kernel {
     procs: Mutex<ProcTable>,
     /// Signalled whenever a cage exits, for `wait`.
     child_exited: Arc<Condvar>,
+    /// Record locks and `flock` locks of every cage.
+    pub locks: Arc<crate::lock::Locks>,
 }
 
 /// Parent/child links and zombies.
@@ -70,15 +72,20 @@ pub const INIT_PID: i32 = 1;
 
 impl Kernel {
     pub fn new(vfs: Vfs, host: Arc<dyn Host>, config: KernelConfig) -> Arc<Self> {
-        Arc::new(Kernel {
-            vfs,
-            host,
-            config,
-            cages: Mutex::new(HashMap::new()),
-            next_pid: AtomicI32::new(1),
-            enosys_seen: Mutex::new(HashSet::new()),
-            procs: Mutex::new(ProcTable::default()),
-            child_exited: Arc::new(Condvar::new()),
+        Arc::new_cyclic(|me| {
+            // File systems that show kernel state (/proc) keep a handle.
+            vfs.attach_kernel(me);
+            Kernel {
+                vfs,
+                host,
+                config,
+                cages: Mutex::new(HashMap::new()),
+                next_pid: AtomicI32::new(1),
+                enosys_seen: Mutex::new(HashSet::new()),
+                procs: Mutex::new(ProcTable::default()),
+                child_exited: Arc::new(Condvar::new()),
+                locks: crate::lock::Locks::new(),
+            }
         })
     }
 
@@ -134,6 +141,7 @@ impl Kernel {
         *cage.cpu_used.lock() = self.host.thread_cpu_time();
         let old_fds = std::mem::take(&mut *cage.fds.lock());
         drop(old_fds);
+        self.locks.release_pid(cage.pid);
         let parent = {
             let mut procs = self.procs.lock();
             let mut orphans = Vec::new();
@@ -206,6 +214,27 @@ impl Kernel {
             }
             crate::block::wait(&self.child_exited, &mut procs)?;
         }
+    }
+
+    /// What closing one of `pid`'s descriptors for `file` does besides
+    /// dropping it: the process's record locks on that file go, whichever
+    /// descriptor they were taken through (POSIX). Every path that closes
+    /// a descriptor (close, dup2 over it, close-on-exec) calls this.
+    pub fn fd_closed(&self, pid: i32, file: &OpenFile) {
+        if self.locks.holds_any(pid) {
+            if let Some(key) = file.file.lock_key() {
+                self.locks.release_file(key, pid);
+            }
+        }
+    }
+
+    /// Closes descriptors already taken out of `cage`'s table (see
+    /// [`Kernel::fd_closed`]).
+    pub fn close_entries(&self, cage: &Cage, entries: Vec<FdEntry>) {
+        for e in &entries {
+            self.fd_closed(cage.pid, &e.file);
+        }
+        drop(entries);
     }
 
     /// Forgets a forked child that never ran (the runtime could not start

@@ -12,6 +12,7 @@ pub mod file;
 pub mod host;
 pub mod itimer;
 pub mod kernel;
+pub mod lock;
 pub mod memory;
 pub mod mm;
 pub mod pipe;

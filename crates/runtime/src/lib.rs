@@ -498,7 +498,8 @@ fn finish(
             });
             match loaded {
                 Ok(module) => {
-                    cage.commit_exec(image.argv, image.envp);
+                    let closed = cage.commit_exec(image.argv, image.envp);
+                    caller.data().kernel.clone().close_entries(cage, closed);
                     Err(wasmtime::Error::new(CageExec(module)))
                 }
                 Err(e) => {

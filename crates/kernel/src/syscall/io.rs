@@ -205,7 +205,7 @@ pub fn lseek(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn close(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let entry = ctx.cage.fds.lock().remove(a.int(0))?;
     // The description (and maybe the file) is released here, outside the lock.
-    drop(entry);
+    ctx.kernel.close_entries(ctx.cage, vec![entry]);
     Ok(0)
 }
 
@@ -235,7 +235,8 @@ fn dup_onto(ctx: &mut Ctx, old: i32, new: i32, cloexec: bool) -> KResult<i64> {
         let file = fds.get(old)?;
         fds.insert_at(new, FdEntry { file, cloexec }, limit)?
     };
-    drop(replaced);
+    ctx.kernel
+        .close_entries(ctx.cage, replaced.into_iter().collect());
     Ok(new as i64)
 }
 
@@ -255,11 +256,6 @@ pub fn dup3(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     dup_onto(ctx, old, new, flags & O_CLOEXEC != 0)
 }
-
-/// Byte offset of `l_type` in wasm32 `struct flock` (short l_type, short
-/// l_whence, off_t l_start, off_t l_len, pid_t l_pid).
-const FLOCK_TYPE: u64 = 0;
-const F_UNLCK: u32 = 2;
 
 pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let fd = a.int(0);
@@ -289,21 +285,7 @@ pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             file(ctx, fd)?.set_status(a.uint(2));
             Ok(0)
         }
-        F_SETLK | F_SETLKW => {
-            // With one cage there is nobody to conflict with; record-lock
-            // sharing between cages comes with fork.
-            file(ctx, fd)?;
-            ctx.mem.read_vec(a.ptr(2), 2)?;
-            Ok(0)
-        }
-        F_GETLK => {
-            file(ctx, fd)?;
-            let addr = a.ptr(2);
-            ctx.mem.read_vec(addr, 2)?;
-            ctx.mem
-                .write(addr + FLOCK_TYPE, &(F_UNLCK as u16).to_le_bytes())?;
-            Ok(0)
-        }
+        F_GETLK | F_SETLK | F_SETLKW => super::lock::fcntl_lock(ctx, fd, cmd, a.ptr(2)),
         F_GETOWN => {
             file(ctx, fd)?;
             Ok(0)

@@ -8,6 +8,7 @@
 pub mod exec;
 pub mod fs;
 pub mod io;
+pub mod lock;
 pub mod mem;
 pub mod pipe;
 pub mod process;

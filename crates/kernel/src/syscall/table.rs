@@ -1,7 +1,7 @@
 //! The one syscall table. A row: number, name, handler, argument kinds (for
 //! `--trace`) and how complete the support is (for `lind syscalls`).
 
-use super::{exec, fs, io, mem, pipe, process, signal, time, Args, Ctx};
+use super::{exec, fs, io, lock, mem, pipe, process, signal, time, Args, Ctx};
 use crate::KResult;
 use lind_abi::nr;
 use std::sync::OnceLock;
@@ -73,7 +73,8 @@ syscall_table! {
     (DUP, "dup", io::dup, [Fd], Full),
     (DUP2, "dup2", io::dup2, [Fd, Fd], Full),
     (DUP3, "dup3", io::dup3, [Fd, Fd, OpenFlags], Full),
-    (FCNTL, "fcntl", io::fcntl, [Fd, Int, Hex], Partial("F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL; locks come with the processes work")),
+    (FCNTL, "fcntl", io::fcntl, [Fd, Int, Hex], Partial("F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL, F_GETLK/SETLK/SETLKW (between cages; not seen by host processes); F_OFD_* locks are EINVAL")),
+    (FLOCK, "flock", lock::flock, [Fd, Hex], Partial("between cages; not seen by host processes")),
     (IOCTL, "ioctl", io::ioctl, [Fd, Hex, Hex], Partial("TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX; others ENOTTY")),
     (FSYNC, "fsync", io::fsync, [Fd], Full),
     (FDATASYNC, "fdatasync", io::fsync, [Fd], Full),

@@ -4,8 +4,10 @@
 //! zeros, writes ENOSPC), `random` and `urandom` (the host's randomness) and,
 //! when the runtime says stdin is a terminal, `tty` (the host terminal).
 //! Each is S_IFCHR with Linux's device number. The devices ignore offsets
-//! like Linux's, so `lseek` on them succeeds. Not here yet: `/dev/fd`,
-//! `/dev/std{in,out,err}` (they need `/proc/self/fd`), `/dev/shm`, ptys.
+//! like Linux's, so `lseek` on them succeeds. `fd`, `stdin`, `stdout` and
+//! `stderr` are symlinks into `/proc/self/fd`, as on Linux: this file
+//! system answers EACCES for anything that must follow them, and the VFS
+//! walks them (see `syscall::fs::retry`). Not here yet: `/dev/shm`, ptys.
 
 use super::{makedev, now, permitted, FileSystem};
 use crate::{
@@ -161,10 +163,34 @@ impl FileLike for DevDir {
     }
 }
 
+/// Symlinks in `/dev`: (name, target).
+const LINKS: [(&[u8], &[u8]); 4] = [
+    (b"fd", b"/proc/self/fd"),
+    (b"stderr", b"/proc/self/fd/2"),
+    (b"stdin", b"/proc/self/fd/0"),
+    (b"stdout", b"/proc/self/fd/1"),
+];
+
 /// The `/dev` file system. Read-only: names cannot be added or removed.
 pub struct DevFs {
     nodes: Vec<Node>,
     dir: Arc<DevDir>,
+    /// `lstat` of each of [`LINKS`], in order.
+    link_stats: Vec<Stat>,
+}
+
+/// Where `path` meets one of [`LINKS`]: its index, and whether the path
+/// goes on past it.
+fn link_at(path: &[u8]) -> Option<(usize, bool)> {
+    LINKS.iter().enumerate().find_map(|(i, (name, _))| {
+        if path == *name {
+            Some((i, false))
+        } else if path.starts_with(name) && path.get(name.len()) == Some(&b'/') {
+            Some((i, true))
+        } else {
+            None
+        }
+    })
 }
 
 impl DevFs {
@@ -230,7 +256,35 @@ impl DevFs {
             kind: DT_CHR,
             name: n.name.to_vec(),
         }));
+        let first_link_ino = 2 + nodes.len() as u64;
+        let link_stats: Vec<Stat> = LINKS
+            .iter()
+            .enumerate()
+            .map(|(i, (_, target))| Stat {
+                dev: DEV,
+                ino: first_link_ino + i as u64,
+                nlink: 1,
+                mode: S_IFLNK | 0o777,
+                size: target.len() as i64,
+                blksize: 4096,
+                atime: t,
+                mtime: t,
+                ctime: t,
+                ..Stat::default()
+            })
+            .collect();
+        entries.extend(
+            LINKS
+                .iter()
+                .zip(&link_stats)
+                .map(|((name, _), st)| DirEntry {
+                    ino: st.ino,
+                    kind: DT_LNK,
+                    name: name.to_vec(),
+                }),
+        );
         DevFs {
+            link_stats,
             nodes,
             dir: Arc::new(DevDir {
                 st: dir_st,
@@ -270,6 +324,16 @@ impl FileSystem for DevFs {
             }
             return Ok(self.dir.clone());
         }
+        if let Some((_, deeper)) = link_at(path) {
+            if !deeper && flags & (O_CREAT | O_EXCL) == O_CREAT | O_EXCL {
+                return Err(Errno::EEXIST);
+            }
+            if !deeper && flags & O_NOFOLLOW != 0 {
+                return Err(Errno::ELOOP);
+            }
+            // The VFS follows the link into /proc.
+            return Err(Errno::EACCES);
+        }
         let node = match self.node(path) {
             Err(Errno::ENOENT) if flags & O_CREAT != 0 => return Err(Errno::EACCES),
             r => r?,
@@ -295,9 +359,14 @@ impl FileSystem for DevFs {
         Ok(node.file.clone())
     }
 
-    fn stat(&self, path: &[u8], _follow: bool) -> KResult<Stat> {
+    fn stat(&self, path: &[u8], follow: bool) -> KResult<Stat> {
         if path.is_empty() {
             return Ok(self.dir.st);
+        }
+        match link_at(path) {
+            Some((i, false)) if !follow => return Ok(self.link_stats[i]),
+            Some(_) => return Err(Errno::EACCES),
+            None => {}
         }
         Ok(self.node(path)?.st)
     }
@@ -316,6 +385,9 @@ impl FileSystem for DevFs {
     }
 
     fn readlink(&self, path: &[u8]) -> KResult<Vec<u8>> {
+        if let Some((i, false)) = link_at(path) {
+            return Ok(LINKS[i].1.to_vec());
+        }
         self.stat(path, false)?;
         Err(Errno::EINVAL)
     }

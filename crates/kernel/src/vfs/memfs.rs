@@ -903,6 +903,12 @@ impl FileLike for MemFile {
         Ok(self.node.stat(self.sh.dev))
     }
 
+    /// Tagged so a memfs file never shares a lock key with a host file
+    /// whose (anonymous) device number happens to be the same.
+    fn lock_key(&self) -> Option<crate::lock::FileKey> {
+        Some((self.sh.dev | 1 << 63, self.node.ino))
+    }
+
     fn read_dir(&self) -> KResult<Vec<DirEntry>> {
         let d = self.node.dir()?;
         let g = d.lock();

@@ -16,6 +16,7 @@ use std::sync::Arc;
 pub mod devfs;
 pub mod hostfs;
 pub mod memfs;
+pub mod procfs;
 
 /// Longest path a syscall accepts, including the NUL (Linux's PATH_MAX).
 pub const PATH_MAX: usize = 4096;
@@ -84,6 +85,15 @@ pub trait FileSystem: Send + Sync {
     fn truncate(&self, _path: &[u8], _len: u64) -> KResult<()> {
         Err(Errno::EROFS)
     }
+    /// Called once when the kernel that owns the mount table is made, for
+    /// file systems that show its state (`/proc`).
+    fn attach_kernel(&self, _kernel: &std::sync::Weak<crate::Kernel>) {}
+    /// Whether the symlink at `path` is one this file system resolves
+    /// itself, with no path to follow (a `/proc/<pid>/fd/N` link to a
+    /// pipe): [`Vfs::physical`] stops there instead of reading it.
+    fn is_magic_link(&self, _path: &[u8]) -> bool {
+        false
+    }
 }
 
 /// One entry of the mount table.
@@ -113,6 +123,14 @@ impl Vfs {
         self.mounts.retain(|m| m.at != at);
         self.mounts.push(Mount { at, fs });
         self.mounts.sort_by_key(|m| std::cmp::Reverse(m.at.len()));
+    }
+
+    /// Hands the kernel to every mounted file system
+    /// ([`FileSystem::attach_kernel`]).
+    pub fn attach_kernel(&self, kernel: &std::sync::Weak<crate::Kernel>) {
+        for m in &self.mounts {
+            m.fs.attach_kernel(kernel);
+        }
     }
 
     /// Finds the file system holding absolute normalized path `abs` and the
@@ -178,7 +196,8 @@ impl Vfs {
                 Err(e) => return Err(e),
             };
             match st.mode & S_IFMT {
-                S_IFLNK => {
+                // A magic link is left to its file system: a leaf, like a file.
+                S_IFLNK if !m.fs.is_magic_link(&rel) => {
                     hops += 1;
                     if hops > MAX_SYMLINKS {
                         return Err(Errno::ELOOP);
@@ -306,7 +325,7 @@ pub fn now(host: &dyn crate::host::Host) -> lind_abi::layout::Timespec {
 
 /// The tree a `lind run` cage sees: the host directory `root` at `/` (see
 /// [`hostfs`]), an in-memory `/tmp` (mode 01777), `/dev` (with `/dev/tty`
-/// when `stdin_is_tty`), then each `(guest path, host dir, read_only)` of
+/// when `stdin_is_tty`), `/proc` (see [`procfs`]), then each `(guest path, host dir, read_only)` of
 /// `mounts` over them (a later mount at the same path wins).
 pub fn standard_vfs(
     root: cap_std::fs::Dir,
@@ -321,6 +340,7 @@ pub fn standard_vfs(
         Arc::new(memfs::MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/tmp")),
     );
     vfs.mount(b"/dev", Arc::new(devfs::DevFs::new(host, stdin_is_tty)));
+    vfs.mount(b"/proc", Arc::new(procfs::ProcFs::new()));
     for (at, dir, ro) in mounts {
         vfs.mount(&at, Arc::new(hostfs::HostFs::new(dir, ro)));
     }
