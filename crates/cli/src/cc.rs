@@ -67,6 +67,36 @@ pub fn main(args: Vec<OsString>) -> Result<i32> {
     build(&inv, &tools)
 }
 
+/// The preprocessor command that matches `lind cc`'s compiles (for `CPP`
+/// in `lind env`: `lind cc` itself refuses `-E`).
+pub fn preprocessor() -> Result<String> {
+    let sysroot = find_sysroot()?;
+    let resource = resource_dir()?;
+    let mut words: Vec<String> = vec![tool(CLANG, "LIND_CLANG").to_string_lossy().into_owned()];
+    words.extend(TARGET_FLAGS.iter().map(|f| f.to_string()));
+    words.push("-nostdinc".into());
+    words.push(format!("-isystem {}", sysroot.join("include").display()));
+    words.push(format!("-isystem {}", resource.join("include").display()));
+    words.push("-D__lind__=1".into());
+    words.push("-E".into());
+    Ok(words.join(" "))
+}
+
+/// The archiver and index tools `lind ar` and `lind ranlib` run (LLVM's
+/// understand wasm objects' symbol tables; GNU ar does not).
+pub fn archiver(ranlib: bool) -> OsString {
+    if ranlib {
+        tool("llvm-ranlib-19", "LIND_RANLIB")
+    } else {
+        tool("llvm-ar-19", "LIND_AR")
+    }
+}
+
+/// Runs `lind ar`/`lind ranlib` with the given arguments.
+pub fn run_archiver(ranlib: bool, args: Vec<OsString>) -> Result<i32> {
+    run_status(Command::new(archiver(ranlib)).args(args))
+}
+
 /// Where the sysroot is: `$LIND_SYSROOT`, else `<exe dir>/../share/lind/sysroot`
 /// (an installed layout), else the checkout's `build/sysroot` (where
 /// `libc/build.sh` puts it), found from the binary's place in `target/` or,

@@ -29,6 +29,21 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<OsString>,
     },
+    /// The archiver for lind objects (LLVM's ar), for `AR=` in Makefiles.
+    #[command(disable_help_flag = true)]
+    Ar {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Index an archive of lind objects (LLVM's ranlib), for `RANLIB=`.
+    #[command(disable_help_flag = true)]
+    Ranlib {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<OsString>,
+    },
+    /// Print the variables to export to cross-build a configure/Makefile
+    /// project for lind (`eval "$(lind env)"`).
+    Env,
     /// Print the syscall support table.
     Syscalls {
         /// As a Markdown table (for the README).
@@ -46,6 +61,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::main(args),
         Command::Cc { args } => cc::main(args),
+        Command::Ar { args } => cc::run_archiver(false, args),
+        Command::Ranlib { args } => cc::run_archiver(true, args),
+        Command::Env => print_env(),
         Command::Syscalls { markdown } => {
             print_syscalls(markdown);
             Ok(0)
@@ -58,6 +76,18 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+fn print_env() -> anyhow::Result<i32> {
+    let me = std::env::current_exe()?;
+    let lind = me.display();
+    println!("export CC=\"{lind} cc\"");
+    println!("export AR=\"{lind} ar\"");
+    println!("export RANLIB=\"{lind} ranlib\"");
+    println!("export CPP=\"{}\"", cc::preprocessor()?);
+    println!("export CC_FOR_BUILD=cc");
+    println!("# then: ./configure --host=wasm32-unknown-linux-musl && make");
+    Ok(0)
 }
 
 fn print_syscalls(markdown: bool) {

@@ -24,9 +24,10 @@ pub struct RunArgs {
     /// Mount a host directory into the cage: HOST:GUEST or HOST:GUEST:ro (repeatable).
     #[arg(long = "mount", value_name = "HOST:GUEST[:ro]")]
     mounts: Vec<String>,
-    /// Print every syscall (strace-like) on stderr.
-    #[arg(long)]
-    trace: bool,
+    /// Print every syscall (strace-like) on stderr, or only those listed
+    /// (`--trace=open,read,fork`), for every cage with its pid.
+    #[arg(long, value_name = "SYSCALLS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
+    trace: Option<String>,
     /// Most cages alive at once; fork fails with EAGAIN beyond it.
     #[arg(long, value_name = "N", default_value_t = 512)]
     max_procs: usize,
@@ -109,7 +110,14 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         vfs,
         host,
         KernelConfig {
-            trace: args.trace,
+            trace: args.trace.is_some(),
+            trace_only: args
+                .trace
+                .iter()
+                .flat_map(|list| list.split(','))
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect(),
             max_procs: args.max_procs.max(1),
             ..KernelConfig::default()
         },

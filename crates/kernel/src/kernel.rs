@@ -19,6 +19,8 @@ use std::sync::Arc;
 pub struct KernelConfig {
     /// Print an strace-like line for every syscall on stderr.
     pub trace: bool,
+    /// With `trace`, only these syscalls (by name); empty means all.
+    pub trace_only: Vec<String>,
     pub hostname: String,
     /// Most cages alive at once in this run (`lind run --max-procs`): fork
     /// fails with EAGAIN beyond it, so a fork bomb cannot exhaust the host.
@@ -29,6 +31,7 @@ impl Default for KernelConfig {
     fn default() -> Self {
         KernelConfig {
             trace: false,
+            trace_only: Vec::new(),
             hostname: "lind".into(),
             max_procs: 512,
         }

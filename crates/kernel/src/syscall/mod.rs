@@ -96,10 +96,8 @@ impl Args {
 pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
     let args = Args(raw);
     let def = lookup(nr);
-    let traced = ctx
-        .kernel
-        .config
-        .trace
+    let config = &ctx.kernel.config;
+    let traced = (config.trace && trace::selected(config, nr, def))
         .then(|| trace::format_call(ctx, nr, def, &args));
     let result: KResult<i64> = match def {
         Some(def) => (def.handler)(ctx, &args),

@@ -52,6 +52,18 @@ fn open_flags(f: u32) -> String {
     parts.join("|")
 }
 
+/// Whether `--trace=LIST` asked for this call (an empty list means all).
+pub fn selected(config: &crate::KernelConfig, nr: u64, def: Option<&SyscallDef>) -> bool {
+    if config.trace_only.is_empty() {
+        return true;
+    }
+    let name = def
+        .map(|d| d.name)
+        .or_else(|| super::table::linux_name(nr))
+        .unwrap_or("");
+    config.trace_only.iter().any(|n| n == name)
+}
+
 /// Renders `name(arg, …)` before the call runs (so input strings are shown
 /// as the guest passed them).
 pub fn format_call(ctx: &Ctx, nr: u64, def: Option<&SyscallDef>, args: &Args) -> String {
