@@ -378,6 +378,12 @@ pub const LIND_SETJMP: u32 = 1025;
 /// `lind_longjmp(env, value)`: the runtime resumes the stack saved for
 /// `env`, whose `lind_setjmp` then returns `value` (1 if 0).
 pub const LIND_LONGJMP: u32 = 1026;
+/// `lind_unwind_refused(nr, a1)`: the libc asks for call `nr` (fork, vfork,
+/// clone or `lind_setjmp(a1)`) where the stack holds frames Asyncify did
+/// not instrument (a qsort comparator, say). fork fails with ENOSYS; setjmp
+/// returns 0 and saves nothing, so a later longjmp to it ends the cage with
+/// a message instead of resuming a stale stack.
+pub const LIND_UNWIND_REFUSED: u32 = 1027;
 
 /// Names of every Linux syscall number, for tracing and the ENOSYS log.
 pub const NAMES: &[(u32, &str)] = &[

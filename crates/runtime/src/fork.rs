@@ -132,7 +132,10 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
         // cannot unwind: fork fails, and setjmp saves nothing (a later
         // longjmp to it ends the cage with a message).
         return match why {
-            Unwind::Setjmp(_) => Ok(0),
+            Unwind::Setjmp(env) => {
+                caller.data_mut().jumps.remove(&env);
+                Ok(0)
+            }
             _ => failed(caller, &why, Errno::ENOSYS),
         };
     }
@@ -144,6 +147,29 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
     asyncify.start_unwind.call(&mut *caller, at as i32)?;
     caller.data_mut().pending = Some(why);
     Ok(0)
+}
+
+/// The libc asked for an unwinding call (`nr`: fork, vfork, clone or
+/// setjmp of `env`) from inside a callback whose callers Asyncify did not
+/// instrument (see libc's lind_unwinding.c). setjmp saves nothing and
+/// forgets any older stack for `env`; the others fail with ENOSYS.
+pub fn refuse_unwind(caller: &mut wasmtime::Caller<'_, CageState>, nr: i64, env: i64) -> i64 {
+    if nr == i64::from(lind_abi::nr::LIND_SETJMP) {
+        caller.data_mut().jumps.remove(&(env as u32));
+        return 0;
+    }
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        let call = lind_abi::nr::NAMES
+            .iter()
+            .find(|(n, _)| i64::from(*n) == nr)
+            .map_or("an unwinding call", |(_, name)| name);
+        eprintln!(
+            "lind: [{}] {call} inside a qsort comparator is not supported: ENOSYS",
+            caller.data().cage.pid
+        );
+    });
+    -(Errno::ENOSYS as i64)
 }
 
 /// The stack is unwound: act on why, and return what the interrupted call

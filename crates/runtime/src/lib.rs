@@ -447,6 +447,7 @@ fn syscall_import(
         lind_abi::nr::LIND_LONGJMP => {
             return Err(wasmtime::Error::new(CageLongjmp(a1 as u32, a2 as i32)))
         }
+        lind_abi::nr::LIND_UNWIND_REFUSED => return Ok(fork::refuse_unwind(&mut caller, a1, a2)),
         _ => {}
     }
     let state = caller.data();

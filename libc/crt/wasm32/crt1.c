@@ -8,9 +8,14 @@
  * (32-bit words, pointers absolute) and returns argc. The block lives in
  * _start's frame on the wasm shadow stack, which is never popped.
  *
- * Constructors (__wasm_call_ctors) run from _init, which musl's
- * __libc_start_main calls after it has set up the thread pointer, TLS and
- * the environment, the same point where ELF constructors run.
+ * Start-up does what musl's __libc_start_main does, but calls its two
+ * stages directly: __init_libc (thread pointer, TLS, environment), then
+ * __libc_start_init, which runs _init (__wasm_call_ctors) and the init
+ * array, the same point where ELF constructors run. musl reaches its second
+ * stage and main through function pointers of type (i32, i32, i32) -> i32,
+ * the type of every FILE read/write callback; Asyncify instrumentation
+ * follows indirect calls by type, so those two table entries (which lead to
+ * main and so to fork) made every stdio call site look like it could fork.
  *
  * main: clang renames `int main(int, char **)` to __main_argc_argv and
  * gives `int main(void)` the alias __main_void. This file calls
@@ -23,11 +28,11 @@
 #include <features.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "libc.h"
 #include "syscall.h"
 
 extern void __wasm_call_ctors(void);
-int __libc_start_main(int (*)(int, char **, char **), int, char **,
-	void (*)(), void (*)(), void (*)());
+_Noreturn void exit(int);
 int __main_void(void);
 
 hidden int __lind_argc;
@@ -39,15 +44,6 @@ void _init(void)
 	__wasm_call_ctors();
 }
 
-/* musl calls main through a pointer of type int (*)(int, char **, char **),
- * and wasm checks call_indirect signatures: this has exactly that type. */
-static int start_main(int argc, char **argv, char **envp)
-{
-	(void)envp;
-	__lind_argc = argc;
-	__lind_argv = argv;
-	return __main_void();
-}
 
 static _Noreturn void startup_failed(void)
 {
@@ -68,7 +64,10 @@ void _start(void)
 	                                0, 0, 0, 0);
 	if (argc < 0 || (size_t)argc != *(size_t *)buf)
 		startup_failed();
-	__libc_start_main(start_main, argc, (char **)(buf + sizeof(size_t)),
-	                  0, 0, 0);
-	for (;;) __lind_syscall(SYS_exit_group, 127, 0, 0, 0, 0, 0);
+	char **argv = (char **)(buf + sizeof(size_t));
+	__lind_argc = argc;
+	__lind_argv = argv;
+	__init_libc(argv + argc + 1, argv[0]);
+	__libc_start_init();
+	exit(__main_void());
 }

@@ -8,9 +8,17 @@
 #include <setjmp.h>
 #include "syscall.h"
 
+extern hidden int __lind_unwind_refused;
+
 int setjmp(jmp_buf env)
 {
-	return __lind_syscall_unwinding(SYS_lind_setjmp, (long)env, 0, 0, 0, 0, 0);
+	/* A longjmp out of a region that refuses unwinding (see
+	 * lind_unwinding.c) comes back here: leave the region too. This local
+	 * is part of the saved stack, so it holds the value of setjmp time. */
+	int refused = __lind_unwind_refused;
+	int r = __lind_syscall_unwinding(SYS_lind_setjmp, (long)env, 0, 0, 0, 0, 0);
+	__lind_unwind_refused = refused;
+	return r;
 }
 
 weak_alias(setjmp, _setjmp);
