@@ -227,3 +227,30 @@ pub const AT_EGID: u32 = 14;
 pub const AT_SECURE: u32 = 23;
 pub const AT_RANDOM: u32 = 25;
 pub const AT_EXECFN: u32 = 31;
+
+// siginfo si_code values.
+pub const SI_USER: i32 = 0;
+pub const SI_KERNEL: i32 = 0x80;
+pub const SI_QUEUE: i32 = -1;
+pub const SI_TIMER: i32 = -2;
+pub const SI_TKILL: i32 = -6;
+pub const CLD_EXITED: i32 = 1;
+pub const CLD_KILLED: i32 = 2;
+pub const CLD_DUMPED: i32 = 3;
+pub const CLD_STOPPED: i32 = 5;
+pub const CLD_CONTINUED: i32 = 6;
+/// First real-time signal the kernel queues (musl reserves 32 and 33).
+pub const SIGRTMIN_KERNEL: u32 = 32;
+/// Signals of one cage queued at once beyond the standard ones
+/// (RLIMIT_SIGPENDING's role): sigqueue fails with EAGAIN past it.
+pub const SIGQUEUE_MAX: usize = 1024;
+
+// sigevent notify kinds for timer_create.
+pub const SIGEV_SIGNAL: u32 = 0;
+pub const SIGEV_NONE: u32 = 1;
+pub const SIGEV_THREAD: u32 = 2;
+pub const SIGEV_THREAD_ID: u32 = 4;
+/// sigaltstack flags.
+pub const SS_ONSTACK: u32 = 1;
+pub const SS_DISABLE: u32 = 2;
+pub const MINSIGSTKSZ: u32 = 2048;

@@ -171,6 +171,37 @@ pub mod ksigaction {
     pub const SIZE: usize = 20;
 }
 
+/// `siginfo_t` on wasm32 (128 bytes): three ints, then a union whose first
+/// words are (pid, uid) for kill and SIGCHLD, (timer id, overrun) for
+/// timers, then the sigval or the child's status.
+pub mod siginfo {
+    pub const SIGNO: usize = 0;
+    pub const ERRNO: usize = 4;
+    pub const CODE: usize = 8;
+    pub const PID: usize = 12;
+    pub const UID: usize = 16;
+    pub const STATUS: usize = 20;
+    pub const SIZE: usize = 128;
+}
+
+/// `struct sigevent` on wasm32: sigval (4), signo (4), notify (4), then the
+/// thread id (SIGEV_THREAD_ID) or function and attributes; 64 bytes.
+pub mod sigevent {
+    pub const VALUE: usize = 0;
+    pub const SIGNO: usize = 4;
+    pub const NOTIFY: usize = 8;
+    pub const TID: usize = 12;
+    pub const SIZE: usize = 64;
+}
+
+/// `stack_t` on wasm32: ss_sp, ss_flags, ss_size.
+pub mod stack_t {
+    pub const SP: usize = 0;
+    pub const FLAGS: usize = 4;
+    pub const SIZE_FIELD: usize = 8;
+    pub const SIZE: usize = 12;
+}
+
 /// `struct flock` on wasm32: `short l_type; short l_whence;` (4 bytes
 /// padding) `off_t l_start; off_t l_len; pid_t l_pid;` (4 bytes padding).
 pub mod flock {

@@ -1,5 +1,8 @@
 //! A cage: one isolated process.
 
+pub use crate::signal::{
+    default_action, DefaultAction, SigAction, SigInfo, SignalState, UNBLOCKABLE,
+};
 use crate::{fdtable::FdTable, mm::MemMap};
 use lind_abi::flags::*;
 use parking_lot::Mutex;
@@ -71,63 +74,6 @@ impl ExitStatus {
     }
 }
 
-/// What a signal does when it arrives, as set by `rt_sigaction`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct SigAction {
-    pub handler: u32,
-    pub flags: u32,
-    pub restorer: u32,
-    pub mask: u64,
-}
-
-/// Signal dispositions and mask. Delivery comes with the signals issue;
-/// for now the state is recorded faithfully.
-#[derive(Clone, Debug)]
-pub struct SignalState {
-    pub actions: [SigAction; NSIG as usize],
-    pub mask: u64,
-    pub pending: u64,
-    /// The mask `rt_sigsuspend` replaced, restored after the handler that
-    /// ends the suspension.
-    pub suspend_mask: Option<u64>,
-}
-
-impl Default for SignalState {
-    fn default() -> Self {
-        SignalState {
-            actions: [SigAction::default(); NSIG as usize],
-            mask: 0,
-            pending: 0,
-            suspend_mask: None,
-        }
-    }
-}
-
-/// What a signal does when its disposition is SIG_DFL.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DefaultAction {
-    Terminate,
-    /// Terminate and (on Linux) dump core.
-    Core,
-    Ignore,
-    Stop,
-    Continue,
-}
-
-pub fn default_action(sig: u32) -> DefaultAction {
-    match sig {
-        SIGQUIT | SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGXCPU | SIGXFSZ
-        | SIGSYS => DefaultAction::Core,
-        SIGCHLD | SIGURG | SIGWINCH => DefaultAction::Ignore,
-        SIGCONT => DefaultAction::Continue,
-        SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU => DefaultAction::Stop,
-        _ => DefaultAction::Terminate,
-    }
-}
-
-/// Signals that can never be caught, blocked or ignored.
-pub const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
-
 /// Resource limits, (soft, hard) per RLIMIT_*.
 pub type Rlimits = [(u64, u64); RLIM_NLIMITS as usize];
 
@@ -162,8 +108,14 @@ pub struct Cage {
     /// Set once the cage must stop; checked without a lock on every
     /// syscall return and at the runtime's interruption points.
     exiting: std::sync::atomic::AtomicBool,
+    /// The stop signal that stopped the cage, while it is stopped.
+    pub stopped: Mutex<Option<u32>>,
+    /// Notified when SIGCONT (or SIGKILL) ends a stop.
+    pub resumed: std::sync::Arc<parking_lot::Condvar>,
+    /// POSIX timers (timer_create), by id.
+    pub timers: Mutex<Vec<Option<std::sync::Arc<crate::itimer::Timer>>>>,
     /// ITIMER_REAL (alarm, setitimer); not inherited by fork.
-    pub real_timer: crate::itimer::RealTimer,
+    pub real_timer: std::sync::Arc<crate::itimer::Timer>,
     /// CPU time used, recorded when the cage exits.
     pub cpu_used: Mutex<std::time::Duration>,
     /// CPU time of waited-for children (and theirs), for RUSAGE_CHILDREN.
@@ -197,7 +149,10 @@ impl Cage {
             exit: Mutex::new(None),
             waiting_on: Mutex::new(None),
             exiting: std::sync::atomic::AtomicBool::new(false),
-            real_timer: Default::default(),
+            stopped: Mutex::new(None),
+            resumed: Default::default(),
+            timers: Mutex::new(Vec::new()),
+            real_timer: crate::itimer::Timer::alarm(),
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(ProgramArgs { argv, envp }),
@@ -214,8 +169,8 @@ impl Cage {
             SignalState {
                 actions: s.actions,
                 mask: s.mask,
-                pending: 0,
-                suspend_mask: None,
+                altstack: s.altstack,
+                ..SignalState::default()
             }
         };
         Cage {
@@ -234,7 +189,10 @@ impl Cage {
             exit: Mutex::new(None),
             waiting_on: Mutex::new(None),
             exiting: std::sync::atomic::AtomicBool::new(false),
-            real_timer: Default::default(),
+            stopped: Mutex::new(None),
+            resumed: Default::default(),
+            timers: Mutex::new(Vec::new()),
+            real_timer: crate::itimer::Timer::alarm(),
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(self.args.lock().clone()),
@@ -252,6 +210,13 @@ impl Cage {
         envp: Vec<Vec<u8>>,
     ) -> Vec<crate::fdtable::FdEntry> {
         let closed = self.fds.lock().take_cloexec();
+        // POSIX timers do not survive exec; ITIMER_REAL does.
+        for timer in std::mem::take(&mut *self.timers.lock())
+            .into_iter()
+            .flatten()
+        {
+            timer.disarm();
+        }
         {
             let mut s = self.signals.lock();
             for a in s.actions.iter_mut() {
@@ -298,117 +263,16 @@ impl Cage {
         *self.exit.lock()
     }
 
-    /// Whether a blocking call must stop now (the cage is ending; signal
-    /// handlers will add to this).
+    /// Whether a blocking call must stop now: the cage is ending, a
+    /// handler must run, or the cage must stop.
     pub fn interrupted(&self) -> bool {
-        self.exiting.load(Ordering::Acquire) || self.handler_pending()
+        self.exiting.load(Ordering::Acquire) || self.handler_pending() || self.stop_pending()
     }
 
     /// Wakes the cage if it is blocked in the kernel.
-    fn wake(&self) {
+    pub(crate) fn wake(&self) {
         if let Some(cv) = self.waiting_on.lock().as_ref() {
             cv.notify_all();
-        }
-    }
-
-    /// Queues a signal. Until handlers can run, a signal whose disposition
-    /// is SIG_DFL with a terminating action ends the cage when unblocked;
-    /// ignored ones are dropped; caught ones stay pending.
-    pub fn post_signal(&self, sig: u32) {
-        if self.exit_requested().is_some() {
-            return; // a zombie, or about to be one
-        }
-        let mut s = self.signals.lock();
-        let action = s.actions[sig as usize];
-        if action.handler == SIG_IGN && sig != SIGKILL {
-            return;
-        }
-        if action.handler == SIG_DFL
-            && matches!(
-                default_action(sig),
-                DefaultAction::Ignore | DefaultAction::Continue
-            )
-        {
-            return;
-        }
-        s.pending |= 1 << (sig - 1);
-        let wake = s.mask & (1 << (sig - 1)) == 0;
-        drop(s);
-        self.check_pending();
-        if wake {
-            // A caught signal interrupts a blocking call; its handler runs
-            // when the call returns to the runtime.
-            self.wake();
-        }
-    }
-
-    /// Whether an unblocked signal with a handler is pending.
-    pub fn handler_pending(&self) -> bool {
-        let s = self.signals.lock();
-        let ready = s.pending & !s.mask;
-        ready != 0
-            && (1..NSIG).any(|sig| {
-                ready & (1 << (sig - 1)) != 0 && s.actions[sig as usize].handler > SIG_IGN
-            })
-    }
-
-    /// Takes the next signal whose handler must run now, applying what
-    /// entering the handler does: the pending bit clears, the mask gains the
-    /// action's mask and the signal itself (unless SA_NODEFER), and
-    /// SA_RESETHAND restores SIG_DFL. Returns the signal, its action and the
-    /// mask to restore when the handler returns.
-    pub fn begin_handler(&self) -> Option<(u32, SigAction, u64)> {
-        let mut s = self.signals.lock();
-        let ready = s.pending & !s.mask;
-        let sig = (1..NSIG).find(|&sig| {
-            ready & (1 << (sig - 1)) != 0 && s.actions[sig as usize].handler > SIG_IGN
-        })?;
-        let action = s.actions[sig as usize];
-        let bit = 1u64 << (sig - 1);
-        s.pending &= !bit;
-        // After sigsuspend, the mask to return to is the one it replaced.
-        let restore = s.suspend_mask.take().unwrap_or(s.mask);
-        s.mask |= action.mask
-            | if action.flags & SA_NODEFER == 0 {
-                bit
-            } else {
-                0
-            };
-        s.mask &= !UNBLOCKABLE;
-        if action.flags & SA_RESETHAND != 0 {
-            s.actions[sig as usize] = SigAction::default();
-        }
-        Some((sig, action, restore))
-    }
-
-    /// The handler returned: its mask is replaced by the saved one.
-    pub fn end_handler(&self, restore: u64) {
-        self.signals.lock().mask = restore & !UNBLOCKABLE;
-        self.check_pending();
-    }
-
-    /// Acts on pending, unblocked signals whose default action ends the
-    /// cage. Called whenever the pending set or the mask changes.
-    pub fn check_pending(&self) {
-        let s = self.signals.lock();
-        let deliverable = s.pending & (!s.mask | UNBLOCKABLE);
-        if deliverable == 0 {
-            return;
-        }
-        for sig in 1..NSIG {
-            if deliverable & (1 << (sig - 1)) == 0
-                || s.actions[sig as usize].handler != SIG_DFL && sig != SIGKILL
-            {
-                continue;
-            }
-            let core = match default_action(sig) {
-                DefaultAction::Terminate => false,
-                DefaultAction::Core => true,
-                _ => continue,
-            };
-            drop(s);
-            self.request_exit(ExitStatus::Signaled { signal: sig, core });
-            return;
         }
     }
 }

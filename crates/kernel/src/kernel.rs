@@ -1,6 +1,7 @@
 //! The kernel object: what all cages of one `lind run` share.
 
 use crate::cage::ExitStatus;
+use crate::signal::SigInfo;
 use crate::{
     cage::{Cage, Cred},
     fdtable::FdEntry,
@@ -60,6 +61,53 @@ struct ProcTable {
     parent: HashMap<i32, i32>,
     /// Exited but not yet waited for.
     zombies: HashMap<i32, ExitStatus>,
+    /// The latest stop or continue of a live child, until waited for.
+    changes: HashMap<i32, ChildEvent>,
+}
+
+/// What `wait` reports about a child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChildEvent {
+    Exited(ExitStatus),
+    /// Stopped by this signal (WUNTRACED).
+    Stopped(u32),
+    /// Continued by SIGCONT (WCONTINUED).
+    Continued,
+}
+
+impl ChildEvent {
+    /// The `wstatus` word `wait4` stores, as Linux encodes it.
+    pub fn wait_status(self) -> u32 {
+        match self {
+            ChildEvent::Exited(status) => status.wait_status(),
+            ChildEvent::Stopped(sig) => (sig << 8) | 0x7f,
+            ChildEvent::Continued => 0xffff,
+        }
+    }
+
+    /// si_code and si_status of the SIGCHLD (or waitid) siginfo.
+    pub fn code_and_status(self) -> (i32, i32) {
+        match self {
+            ChildEvent::Exited(ExitStatus::Exited(c)) => (CLD_EXITED, c as i32),
+            ChildEvent::Exited(ExitStatus::Signaled { signal, core }) => {
+                (if core { CLD_DUMPED } else { CLD_KILLED }, signal as i32)
+            }
+            ChildEvent::Stopped(sig) => (CLD_STOPPED, sig as i32),
+            ChildEvent::Continued => (CLD_CONTINUED, SIGCONT as i32),
+        }
+    }
+}
+
+/// Which child state changes a `wait` call reports, and how.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WaitOptions {
+    pub exited: bool,
+    /// WUNTRACED / WSTOPPED.
+    pub stopped: bool,
+    pub continued: bool,
+    pub nohang: bool,
+    /// WNOWAIT: leave the child waitable.
+    pub keep: bool,
 }
 
 /// Which children a `wait` call accepts.
@@ -68,6 +116,14 @@ pub enum WaitFor {
     Any,
     Pid(i32),
     Group(i32),
+}
+
+/// The SIGCHLD siginfo for `event` of `child`.
+fn child_info(child: &Cage, event: ChildEvent) -> SigInfo {
+    let (code, status) = event.code_and_status();
+    let mut info = SigInfo::sent(SIGCHLD, code, child.pid, child.cred.lock().uid);
+    info.value = status;
+    info
 }
 
 /// The pid that adopts orphans.
@@ -144,6 +200,13 @@ impl Kernel {
         *cage.cpu_used.lock() = self.host.thread_cpu_time();
         let old_fds = std::mem::take(&mut *cage.fds.lock());
         drop(old_fds);
+        cage.real_timer.disarm();
+        for timer in std::mem::take(&mut *cage.timers.lock())
+            .into_iter()
+            .flatten()
+        {
+            timer.disarm();
+        }
         self.locks.release_pid(cage.pid);
         let parent = {
             let mut procs = self.procs.lock();
@@ -156,26 +219,60 @@ impl Kernel {
                 child.ppid.store(INIT_PID, Ordering::Relaxed);
             }
             procs.zombies.insert(cage.pid, status);
+            procs.changes.remove(&cage.pid);
             procs.parent.get(&cage.pid).copied()
         };
-        self.child_exited.notify_all();
+        // SIGCHLD is pending before a waiting parent wakes, as on Linux: its
+        // handler then runs as the wait returns, in order with other reports.
         if let Some(parent) = parent.and_then(|p| self.cage(p)) {
-            parent.post_signal(SIGCHLD);
+            let _ = parent.post(child_info(cage, ChildEvent::Exited(status)));
         }
+        self.child_exited.notify_all();
     }
 
-    /// Reaps a child that matches `which`: `Ok(Some((pid, status)))`,
-    /// `Ok(None)` if none has exited and `nohang`, ECHILD if there is no
-    /// such child at all. Blocks otherwise (the table lock is released
-    /// while waiting).
-    /// With `keep` (waitid's WNOWAIT) the child stays a zombie.
+    /// Where a cage acts on a due stop signal, on its own thread (the
+    /// runtime calls it when the cage leaves the kernel): it stops, its
+    /// parent is told (wait with WUNTRACED, SIGCHLD unless SA_NOCLDSTOP),
+    /// and it sleeps until SIGCONT or SIGKILL; a continue is reported the
+    /// same way. Returns whether the cage stopped.
+    pub fn stop_point(&self, cage: &Cage) -> bool {
+        let Some(sig) = cage.take_stop() else {
+            return false;
+        };
+        self.report_change(cage, ChildEvent::Stopped(sig));
+        cage.wait_while_stopped();
+        if cage.exit_requested().is_none() {
+            self.report_change(cage, ChildEvent::Continued);
+        }
+        true
+    }
+
+    fn report_change(&self, cage: &Cage, event: ChildEvent) {
+        let parent = {
+            let mut procs = self.procs.lock();
+            procs.changes.insert(cage.pid, event);
+            procs.parent.get(&cage.pid).copied()
+        };
+        if let Some(parent) = parent.and_then(|p| self.cage(p)) {
+            let quiet = parent.signals.lock().actions[SIGCHLD as usize].flags & SA_NOCLDSTOP != 0;
+            if !quiet {
+                let _ = parent.post(child_info(cage, event));
+            }
+        }
+        self.child_exited.notify_all();
+    }
+
+    /// Reports a state change of a child that matches `which`, as `how`
+    /// asks: `Ok(Some((pid, event)))`, `Ok(None)` if there is none yet and
+    /// `how.nohang`, ECHILD if there is no such child at all. Blocks
+    /// otherwise (the table lock is released while waiting). An exit reaps
+    /// the child unless `how.keep`.
     pub fn wait_child(
         &self,
         parent: &Cage,
         which: WaitFor,
-        nohang: bool,
-        keep: bool,
-    ) -> KResult<Option<(i32, ExitStatus)>> {
+        how: WaitOptions,
+    ) -> KResult<Option<(i32, ChildEvent)>> {
         let mut procs = self.procs.lock();
         loop {
             let matches = |pid: i32| match which {
@@ -194,14 +291,28 @@ impl Kernel {
             if children.is_empty() {
                 return Err(Errno::ECHILD);
             }
-            if let Some(&pid) = children.iter().find(|c| procs.zombies.contains_key(c)) {
-                if keep {
+            let change = children.iter().find_map(|c| match procs.changes.get(c) {
+                Some(e @ ChildEvent::Stopped(_)) if how.stopped => Some((*c, *e)),
+                Some(e @ ChildEvent::Continued) if how.continued => Some((*c, *e)),
+                _ => None,
+            });
+            let exited = children
+                .iter()
+                .find(|c| how.exited && procs.zombies.contains_key(c));
+            if let (Some((pid, event)), None) = (change, exited) {
+                if !how.keep {
+                    procs.changes.remove(&pid);
+                }
+                return Ok(Some((pid, event)));
+            }
+            if let Some(&pid) = exited {
+                if how.keep {
                     let status = procs
                         .zombies
                         .get(&pid)
                         .copied()
                         .unwrap_or(ExitStatus::Exited(0));
-                    return Ok(Some((pid, status)));
+                    return Ok(Some((pid, ChildEvent::Exited(status))));
                 }
                 let status = procs.zombies.remove(&pid).unwrap_or(ExitStatus::Exited(0));
                 procs.parent.remove(&pid);
@@ -210,9 +321,9 @@ impl Kernel {
                     let spent = *child.cpu_used.lock() + *child.children_cpu.lock();
                     *parent.children_cpu.lock() += spent;
                 }
-                return Ok(Some((pid, status)));
+                return Ok(Some((pid, ChildEvent::Exited(status))));
             }
-            if nohang {
+            if how.nohang {
                 return Ok(None);
             }
             crate::block::wait(&self.child_exited, &mut procs)?;

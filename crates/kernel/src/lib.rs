@@ -16,6 +16,7 @@ pub mod lock;
 pub mod memory;
 pub mod mm;
 pub mod pipe;
+pub mod signal;
 pub mod stdio;
 pub mod syscall;
 #[cfg(any(test, feature = "testing"))]

@@ -247,9 +247,16 @@ impl Runtime {
             if let Some(status) = ctx.data().cage.exit_requested() {
                 return Err(wasmtime::Error::new(CageExit(status)));
             }
-            // A cage computing without syscalls still gets its handlers,
-            // within one epoch tick.
-            if ctx.data().cage.handler_pending() {
+            // A cage computing without syscalls still stops and gets its
+            // handlers, within one epoch tick.
+            let cage = ctx.data().cage.clone();
+            if cage.stop_pending() {
+                ctx.data().kernel.stop_point(&cage);
+                if let Some(status) = cage.exit_requested() {
+                    return Err(wasmtime::Error::new(CageExit(status)));
+                }
+            }
+            if cage.handler_pending() {
                 // wasmtime sets this callback aside while it runs, so the
                 // handler must not reach a deadline meanwhile.
                 ctx.set_epoch_deadline(1 << 40);
@@ -466,15 +473,21 @@ fn syscall_import(
             syscall::Outcome::Return(v) => v,
             other => return finish(&mut caller, &cage, other),
         };
-        // Handlers run on the way back to the program.
+        // A due stop happens here, on the way back to the program (a call
+        // it interrupted is made again, as Linux restarts it when no
+        // handler ran); then handlers run.
+        let stopped = kernel.stop_point(&cage);
+        if let Some(status) = cage.exit_requested() {
+            return Err(wasmtime::Error::new(CageExit(status)));
+        }
+        let interrupted = value == -(lind_abi::Errno::EINTR as i64);
         if cage.handler_pending() {
             let restart = signal::deliver(&mut caller)?;
-            if value == -(lind_abi::Errno::EINTR as i64)
-                && restart
-                && signal::restartable(nr as u32)
-            {
+            if interrupted && restart && signal::restartable(nr as u32) {
                 continue;
             }
+        } else if interrupted && stopped {
+            continue;
         }
         return Ok(value);
     }

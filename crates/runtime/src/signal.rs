@@ -11,13 +11,11 @@
 
 use crate::CageState;
 use lind_abi::{flags::*, nr};
-use lind_kernel::cage::SigAction;
+use lind_kernel::cage::{SigAction, SigInfo};
 use wasmtime::{bail, error::Context as _, AsContextMut, Result, Val};
 
 /// `siginfo_t` is 128 bytes on wasm32.
-const SIGINFO_SIZE: i32 = 128;
-/// SI_USER: sent by kill(2).
-const SI_USER: i32 = 0;
+const SIGINFO_SIZE: i32 = lind_abi::layout::siginfo::SIZE as i32;
 
 /// Linux returns EINTR from these whatever SA_RESTART says.
 pub fn restartable(syscall: u32) -> bool {
@@ -43,13 +41,27 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool>
     let cage = caller.as_context_mut().data().cage.clone();
     let mut ran = false;
     let mut restart = true;
-    while let Some((sig, action, restore)) = cage.begin_handler() {
+    while let Some((info, action, restore)) = cage.begin_handler() {
         ran = true;
         restart &= action.flags & SA_RESTART != 0;
+        // SA_ONSTACK moves to the alternate stack unless already on it.
+        let altstack = {
+            let mut s = cage.signals.lock();
+            match s.altstack {
+                Some(stack) if action.flags & SA_ONSTACK != 0 && !s.on_altstack => {
+                    s.on_altstack = true;
+                    Some(stack)
+                }
+                _ => None,
+            }
+        };
         // A handler that longjmps out leaves its mask in place, as natively.
         caller.as_context_mut().data_mut().handler_depth += 1;
-        let r = run_handler(caller, sig, &action);
+        let r = run_handler(caller, &info, &action, altstack);
         caller.as_context_mut().data_mut().handler_depth -= 1;
+        if altstack.is_some() {
+            cage.signals.lock().on_altstack = false;
+        }
         r?;
         cage.end_handler(restore);
     }
@@ -58,9 +70,11 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool>
 
 fn run_handler(
     caller: &mut impl AsContextMut<Data = CageState>,
-    sig: u32,
+    info: &SigInfo,
     action: &SigAction,
+    altstack: Option<(u32, u32)>,
 ) -> Result<()> {
+    let sig = info.signo;
     let state = caller.as_context_mut();
     let table = state
         .data()
@@ -78,26 +92,32 @@ fn run_handler(
             action.handler
         ),
     };
-    if action.flags & SA_SIGINFO == 0 {
-        let Ok(handler) = func.typed::<i32, ()>(&*caller) else {
-            bail!("signal {sig}: handler is not `void handler(int)`");
-        };
-        return handler.call(&mut *caller, sig as i32);
-    }
-    let Ok(handler) = func.typed::<(i32, i32, i32), ()>(&*caller) else {
-        bail!("signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`");
-    };
-    // siginfo_t goes on the cage's own stack, below its stack pointer.
     let Val::I32(sp) = sp_global.get(&mut *caller) else {
         bail!("__stack_pointer is not an i32");
     };
-    let info_at = (sp - SIGINFO_SIZE) & !15;
-    let mut info = [0u8; SIGINFO_SIZE as usize];
-    info[0..4].copy_from_slice(&(sig as i32).to_le_bytes());
-    info[8..12].copy_from_slice(&SI_USER.to_le_bytes());
-    memory.write(&mut *caller, info_at as u32 as usize, &info)?;
-    sp_global.set(&mut *caller, Val::I32(info_at))?;
-    let r = handler.call(&mut *caller, (sig as i32, info_at, 0));
+    // The handler's frames (and siginfo) go below the stack pointer, or at
+    // the top of the alternate stack.
+    let top = match altstack {
+        Some((base, size)) => (base.wrapping_add(size) & !15) as i32,
+        None => sp,
+    };
+    let r = if action.flags & SA_SIGINFO == 0 {
+        let Ok(handler) = func.typed::<i32, ()>(&*caller) else {
+            bail!("signal {sig}: handler is not `void handler(int)`");
+        };
+        sp_global.set(&mut *caller, Val::I32(top))?;
+        handler.call(&mut *caller, sig as i32)
+    } else {
+        let Ok(handler) = func.typed::<(i32, i32, i32), ()>(&*caller) else {
+            bail!(
+                "signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`"
+            );
+        };
+        let info_at = (top - SIGINFO_SIZE) & !15;
+        memory.write(&mut *caller, info_at as u32 as usize, &info.encode())?;
+        sp_global.set(&mut *caller, Val::I32(info_at))?;
+        handler.call(&mut *caller, (sig as i32, info_at, 0))
+    };
     sp_global.set(&mut *caller, Val::I32(sp))?;
     r
 }

@@ -1,7 +1,13 @@
 //! Process identity, start-up, exit, system information and limits.
 
 use super::{Args, Ctx};
-use crate::{cage::ExitStatus, kernel::WaitFor, memory::GuestMemoryExt, KResult};
+use crate::{
+    cage::ExitStatus,
+    kernel::{WaitFor, WaitOptions},
+    memory::GuestMemoryExt,
+    signal::SigInfo,
+    KResult,
+};
 use lind_abi::{
     flags::*,
     layout::{rlimit, sysinfo as si, utsname},
@@ -314,14 +320,18 @@ pub fn wait4(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         p if p < -1 => WaitFor::Group(-p),
         p => WaitFor::Pid(p),
     };
-    match ctx
-        .kernel
-        .wait_child(ctx.cage, which, options & WNOHANG != 0, false)?
-    {
+    let how = WaitOptions {
+        exited: true,
+        stopped: options & WUNTRACED != 0,
+        continued: options & WCONTINUED != 0,
+        nohang: options & WNOHANG != 0,
+        keep: false,
+    };
+    match ctx.kernel.wait_child(ctx.cage, which, how)? {
         None => Ok(0),
-        Some((child, status)) => {
+        Some((child, event)) => {
             if status_ptr != 0 {
-                ctx.mem.write_u32(status_ptr, status.wait_status())?;
+                ctx.mem.write_u32(status_ptr, event.wait_status())?;
             }
             if rusage != 0 {
                 ctx.mem.write(rusage, &[0u8; RUSAGE_SIZE])?;
@@ -420,9 +430,6 @@ const P_PID: u32 = 1;
 const P_PGID: u32 = 2;
 const WEXITED: u32 = 4;
 const WNOWAIT: u32 = 0x0100_0000;
-const CLD_EXITED: i32 = 1;
-const CLD_KILLED: i32 = 2;
-const CLD_DUMPED: i32 = 3;
 
 /// waitid(2): like wait4, reporting through a siginfo_t (si_signo SIGCHLD,
 /// si_code, si_pid, si_uid, si_status); WNOWAIT leaves the child waitable.
@@ -443,39 +450,27 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }),
         _ => return Err(Errno::EINVAL),
     };
-    if options & WEXITED == 0 {
-        // Only stop/continue reports were asked for, which lind has not yet.
-        if options & WNOHANG != 0 {
-            if info != 0 {
-                ctx.mem.write(info, &[0u8; 128])?;
-            }
-            return Ok(0);
-        }
-        return Err(Errno::ECHILD);
-    }
-    let found = ctx.kernel.wait_child(
-        ctx.cage,
-        which,
-        options & WNOHANG != 0,
-        options & WNOWAIT != 0,
-    )?;
+    let how = WaitOptions {
+        exited: options & WEXITED != 0,
+        stopped: options & WUNTRACED != 0,
+        continued: options & WCONTINUED != 0,
+        nohang: options & WNOHANG != 0,
+        keep: options & WNOWAIT != 0,
+    };
+    let found = ctx.kernel.wait_child(ctx.cage, which, how)?;
     if info == 0 {
         return Ok(0);
     }
-    let mut si = [0u8; 128];
-    if let Some((pid, status)) = found {
-        let (code, value) = match status {
-            ExitStatus::Exited(c) => (CLD_EXITED, c as i32),
-            ExitStatus::Signaled { signal, core } => {
-                (if core { CLD_DUMPED } else { CLD_KILLED }, signal as i32)
-            }
-        };
-        si[0..4].copy_from_slice(&(SIGCHLD as i32).to_le_bytes());
-        si[8..12].copy_from_slice(&code.to_le_bytes());
-        si[12..16].copy_from_slice(&pid.to_le_bytes());
-        si[16..20].copy_from_slice(&ctx.cage.cred.lock().uid.to_le_bytes());
-        si[20..24].copy_from_slice(&value.to_le_bytes());
-    }
+    // Nothing to report (WNOHANG): an all-zero siginfo, as Linux leaves it.
+    let si = match found {
+        Some((pid, event)) => {
+            let (code, status) = event.code_and_status();
+            let mut i = SigInfo::sent(SIGCHLD, code, pid, ctx.cage.cred.lock().uid);
+            i.value = status;
+            i.encode()
+        }
+        None => [0u8; lind_abi::layout::siginfo::SIZE],
+    };
     ctx.mem.write(info, &si)?;
     Ok(0)
 }

@@ -1,14 +1,21 @@
-//! Signal state. Dispositions and the mask are recorded exactly; delivery
-//! arrives with the signals work.
+//! Signal syscalls: dispositions, masks, sending (kill, sigqueue), waiting
+//! (sigsuspend, sigtimedwait) and the alternate stack. The state and its
+//! rules live in `crate::signal`; handlers run in the runtime.
 
 use super::{Args, Ctx};
 use crate::{
     cage::{SigAction, UNBLOCKABLE},
     memory::GuestMemoryExt,
-    KResult,
+    signal::SigInfo,
+    Cage, KResult,
 };
-use lind_abi::{flags::*, layout::ksigaction as ks, Errno};
+use lind_abi::{
+    flags::*,
+    layout::{ksigaction as ks, siginfo, stack_t},
+    Errno,
+};
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 /// The kernel's sigset is 8 bytes; musl passes `_NSIG/8`.
 const SIGSET_SIZE: usize = 8;
@@ -43,6 +50,8 @@ pub fn rt_sigaction(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
         old
     };
+    // A pending signal whose action becomes "ignore" is thrown away.
+    ctx.cage.check_pending();
     if a.ptr(2) != 0 {
         let mut b = [0u8; ks::SIZE];
         b[ks::HANDLER..ks::HANDLER + 4].copy_from_slice(&old.handler.to_le_bytes());
@@ -91,16 +100,23 @@ fn valid_signal(sig: i32) -> KResult<u32> {
     Ok(sig as u32)
 }
 
-/// Sends `sig` to cage `pid` (signal 0 only probes that it exists).
-fn send(ctx: &Ctx, pid: i32, sig: u32) -> KResult<i64> {
-    let target = if pid == ctx.cage.pid {
-        Some(ctx.cage.clone())
-    } else {
-        ctx.kernel.cage(pid)
-    };
-    let target = target.ok_or(Errno::ESRCH)?;
-    if sig != 0 {
-        target.post_signal(sig);
+fn find(ctx: &Ctx, pid: i32) -> KResult<Arc<Cage>> {
+    if pid == ctx.cage.pid {
+        return Ok(ctx.cage.clone());
+    }
+    ctx.kernel.cage(pid).ok_or(Errno::ESRCH)
+}
+
+/// What a signal sent by the calling cage carries.
+fn from_caller(ctx: &Ctx, sig: u32, code: i32) -> SigInfo {
+    SigInfo::sent(sig, code, ctx.cage.pid, ctx.cage.cred.lock().uid)
+}
+
+/// Sends `info` to cage `pid` (signal 0 only probes that it exists).
+fn send(ctx: &Ctx, pid: i32, info: SigInfo) -> KResult<i64> {
+    let target = find(ctx, pid)?;
+    if info.signo != 0 {
+        target.post(info)?;
     }
     Ok(0)
 }
@@ -111,7 +127,7 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let sig = valid_signal(a.int(1))?;
     let pid = a.int(0);
     if pid > 0 {
-        return send(ctx, pid, sig);
+        return send(ctx, pid, from_caller(ctx, sig, SI_USER));
     }
     let me = ctx.cage.pid;
     let targets: Vec<_> = match pid {
@@ -141,12 +157,13 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(Errno::ESRCH);
     }
     if sig != 0 {
+        let info = from_caller(ctx, sig, SI_USER);
         // The caller last, so the others are signalled even if it dies.
         for t in targets.iter().filter(|t| t.pid != me) {
-            t.post_signal(sig);
+            let _ = t.post(info);
         }
         if targets.iter().any(|t| t.pid == me) {
-            ctx.cage.post_signal(sig);
+            let _ = ctx.cage.post(info);
         }
     }
     Ok(0)
@@ -157,7 +174,7 @@ pub fn tkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if a.int(0) <= 0 {
         return Err(Errno::EINVAL);
     }
-    send(ctx, a.int(0), sig)
+    send(ctx, a.int(0), from_caller(ctx, sig, SI_TKILL))
 }
 
 pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -168,7 +185,92 @@ pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if a.int(0) != a.int(1) {
         return Err(Errno::ESRCH);
     }
-    send(ctx, a.int(1), sig)
+    send(ctx, a.int(1), from_caller(ctx, sig, SI_TKILL))
+}
+
+/// The siginfo a sigqueue-style call passes. A process may not pose as
+/// the kernel or kill(2) when signalling another one (EPERM), as Linux.
+fn queued_info(ctx: &Ctx, target: i32, sig: u32, addr: u64) -> KResult<SigInfo> {
+    let b = ctx.mem.read_vec(addr, siginfo::SIZE)?;
+    let b: &[u8; siginfo::SIZE] = b.as_slice().try_into().map_err(|_| Errno::EFAULT)?;
+    let mut info = SigInfo::decode(b);
+    if (info.code >= 0 || info.code == SI_TKILL) && target != ctx.cage.pid {
+        return Err(Errno::EPERM);
+    }
+    info.signo = sig;
+    Ok(info)
+}
+
+/// rt_sigqueueinfo(pid, sig, info): what sigqueue(3) uses.
+pub fn rt_sigqueueinfo(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (pid, sig) = (a.int(0), valid_signal(a.int(1))?);
+    let info = queued_info(ctx, pid, sig, a.ptr(2))?;
+    send(ctx, pid, info)
+}
+
+/// rt_tgsigqueueinfo(tgid, tid, sig, info): one thread per cage for now,
+/// so the thread must be the process.
+pub fn rt_tgsigqueueinfo(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (tgid, tid, sig) = (a.int(0), a.int(1), valid_signal(a.int(2))?);
+    if tgid <= 0 || tid <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if tgid != tid {
+        return Err(Errno::ESRCH);
+    }
+    let info = queued_info(ctx, tid, sig, a.ptr(3))?;
+    send(ctx, tid, info)
+}
+
+/// rt_sigtimedwait(set, info, timeout, sigsetsize): takes a pending signal
+/// in `set` (normally blocked ones), waiting up to `timeout` (EAGAIN)
+/// unless a handled signal outside `set` interrupts (EINTR).
+pub fn rt_sigtimedwait(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.size(3) != SIGSET_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let set = ctx.mem.read_u64(a.ptr(0))? & !UNBLOCKABLE;
+    let deadline = match a.ptr(2) {
+        0 => None,
+        t => {
+            let ts = super::time::read_timespec(ctx, t)?;
+            Some(
+                std::time::Instant::now() + std::time::Duration::new(ts.sec as u64, ts.nsec as u32),
+            )
+        }
+    };
+    let cage = ctx.cage.clone();
+    cage.signals.lock().awaited = set;
+    let taken = wait_for_signal(&cage, set, deadline);
+    cage.signals.lock().awaited = 0;
+    // Signals that arrived for the wait but were not taken act now.
+    cage.check_pending();
+    let info = taken?;
+    if a.ptr(1) != 0 {
+        ctx.mem.write(a.ptr(1), &info.encode())?;
+    }
+    Ok(info.signo as i64)
+}
+
+fn wait_for_signal(
+    cage: &Arc<Cage>,
+    set: u64,
+    deadline: Option<std::time::Instant>,
+) -> KResult<SigInfo> {
+    let lock = parking_lot::Mutex::new(());
+    let cv = Arc::new(parking_lot::Condvar::new());
+    loop {
+        if let Some(info) = cage.take_signal(set) {
+            return Ok(info);
+        }
+        let mut guard = lock.lock();
+        match crate::block::wait_until(&cv, &mut guard, deadline) {
+            Ok(true) => return cage.take_signal(set).ok_or(Errno::EAGAIN),
+            Ok(false) => {}
+            // A signal in the set may be what interrupted the wait.
+            Err(e) => return cage.take_signal(set).ok_or(e),
+        }
+    }
 }
 
 pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -182,21 +284,55 @@ pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
-/// pause(2): sleeps until a signal must be handled (today: until the cage
-/// is killed; handlers come with signal delivery).
+/// pause(2): sleeps until a signal must be handled or the cage ends.
 pub fn pause(_ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     loop {
         crate::block::sleep(std::time::Duration::from_secs(3600))?;
     }
 }
 
-/// sigaltstack(2): accepted and reported as "no alternate stack"; handlers
-/// run on the cage's own stack.
+/// SS_AUTODISARM: accepted (Linux 4.7+); lind does not disarm.
+const SS_AUTODISARM: u32 = 1 << 31;
+
+/// sigaltstack(2): the stack that SA_ONSTACK handlers run on (the runtime
+/// moves the wasm stack pointer there). EPERM while running on it.
 pub fn sigaltstack(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (current, on_it) = {
+        let s = ctx.cage.signals.lock();
+        (s.altstack, s.on_altstack)
+    };
+    if a.ptr(0) != 0 {
+        let b = ctx.mem.read_vec(a.ptr(0), stack_t::SIZE)?;
+        let word = |o: usize| u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+        let (sp, flags, size) = (
+            word(stack_t::SP),
+            word(stack_t::FLAGS),
+            word(stack_t::SIZE_FIELD),
+        );
+        if on_it {
+            return Err(Errno::EPERM);
+        }
+        let new = match flags & !SS_AUTODISARM {
+            SS_DISABLE => None,
+            0 | SS_ONSTACK if size < MINSIGSTKSZ => return Err(Errno::ENOMEM),
+            0 | SS_ONSTACK => Some((sp, size)),
+            _ => return Err(Errno::EINVAL),
+        };
+        ctx.cage.signals.lock().altstack = new;
+    }
     if a.ptr(1) != 0 {
-        // stack_t on wasm32: ss_sp, ss_flags, ss_size; SS_DISABLE = 2.
-        let mut b = [0u8; 12];
-        b[4..8].copy_from_slice(&2u32.to_le_bytes());
+        let (sp, size) = current.unwrap_or((0, 0));
+        let flags = if on_it {
+            SS_ONSTACK
+        } else if current.is_none() {
+            SS_DISABLE
+        } else {
+            0
+        };
+        let mut b = [0u8; stack_t::SIZE];
+        b[stack_t::SP..stack_t::SP + 4].copy_from_slice(&sp.to_le_bytes());
+        b[stack_t::FLAGS..stack_t::FLAGS + 4].copy_from_slice(&flags.to_le_bytes());
+        b[stack_t::SIZE_FIELD..stack_t::SIZE_FIELD + 4].copy_from_slice(&size.to_le_bytes());
         ctx.mem.write(a.ptr(1), &b)?;
     }
     Ok(0)

@@ -9,14 +9,14 @@ use lind_abi::{
 };
 use std::time::Duration;
 
-fn to_ts(d: Duration) -> Timespec {
+pub(super) fn to_ts(d: Duration) -> Timespec {
     Timespec {
         sec: d.as_secs() as i64,
         nsec: d.subsec_nanos() as i64,
     }
 }
 
-fn clock_now(ctx: &Ctx, clock: i32) -> KResult<Duration> {
+pub(super) fn clock_now(ctx: &Ctx, clock: i32) -> KResult<Duration> {
     let host = &ctx.kernel.host;
     match clock as u32 {
         CLOCK_REALTIME | CLOCK_REALTIME_COARSE => Ok(host.realtime()),
@@ -28,7 +28,7 @@ fn clock_now(ctx: &Ctx, clock: i32) -> KResult<Duration> {
     }
 }
 
-fn read_timespec(ctx: &Ctx, addr: u64) -> KResult<Timespec> {
+pub(super) fn read_timespec(ctx: &Ctx, addr: u64) -> KResult<Timespec> {
     let b = ctx.mem.read_vec(addr, Timespec::SIZE)?;
     let ts = Timespec::from_bytes(b.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
     if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {
@@ -166,4 +166,120 @@ pub fn alarm(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     } else {
         secs.max(1) as i64
     })
+}
+
+/// `struct itimerspec`: interval, then value, each a timespec.
+fn itimerspec_bytes(left: Duration, interval: Duration) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    b[0..16].copy_from_slice(&to_ts(interval).to_bytes());
+    b[16..32].copy_from_slice(&to_ts(left).to_bytes());
+    b
+}
+
+fn timer(ctx: &Ctx, id: i32) -> KResult<std::sync::Arc<crate::itimer::Timer>> {
+    let timers = ctx.cage.timers.lock();
+    usize::try_from(id)
+        .ok()
+        .and_then(|i| timers.get(i).cloned().flatten())
+        .ok_or(Errno::EINVAL)
+}
+
+/// Most POSIX timers one cage may have (Linux bounds them by
+/// RLIMIT_SIGPENDING); timer_create fails with EAGAIN beyond.
+const MAX_TIMERS: usize = 1024;
+
+/// timer_create(clock, sigevent, id): SIGEV_SIGNAL and SIGEV_NONE on the
+/// real-time and monotonic clocks. SIGEV_THREAD_ID needs threads (EINVAL).
+pub fn timer_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    use lind_abi::layout::sigevent as sev;
+    let clock = a.int(0) as u32;
+    if !matches!(clock, CLOCK_REALTIME | CLOCK_MONOTONIC | CLOCK_BOOTTIME) {
+        return Err(Errno::EINVAL);
+    }
+    let id = {
+        let timers = ctx.cage.timers.lock();
+        timers
+            .iter()
+            .position(Option::is_none)
+            .unwrap_or(timers.len())
+    };
+    let signal = if a.ptr(1) == 0 {
+        Some((SIGALRM, id as i32))
+    } else {
+        // musl passes the kernel's 16-byte sigevent head.
+        let b = ctx.mem.read_vec(a.ptr(1), 16)?;
+        let word = |o: usize| i32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+        match word(sev::NOTIFY) as u32 {
+            SIGEV_NONE => None,
+            SIGEV_SIGNAL => {
+                let signo = word(sev::SIGNO);
+                if signo <= 0 || signo as u32 >= NSIG {
+                    return Err(Errno::EINVAL);
+                }
+                Some((signo as u32, word(sev::VALUE)))
+            }
+            _ => return Err(Errno::EINVAL),
+        }
+    };
+    if id >= MAX_TIMERS {
+        return Err(Errno::EAGAIN);
+    }
+    let info = signal.map(|(signo, value)| crate::signal::SigInfo {
+        signo,
+        code: SI_TIMER,
+        pid: id as i32,
+        uid: 0,
+        value,
+    });
+    ctx.mem.write_u32(a.ptr(2), id as u32)?;
+    let mut timers = ctx.cage.timers.lock();
+    if id == timers.len() {
+        timers.push(None);
+    }
+    timers[id] = Some(crate::itimer::Timer::new(info, clock));
+    Ok(0)
+}
+
+/// timer_settime(id, flags, new, old): TIMER_ABSTIME is against the
+/// clock the timer was made on (realtime or monotonic), read once: a
+/// later change of the realtime clock does not move the expiry.
+pub fn timer_settime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let t = timer(ctx, a.int(0))?;
+    let b = ctx.mem.read_vec(a.ptr(2), 32)?;
+    let ts = |o: usize| {
+        let ts = Timespec::from_bytes(b[o..o + 16].try_into().map_err(|_| Errno::EFAULT)?);
+        if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {
+            return Err(Errno::EINVAL);
+        }
+        Ok(Duration::new(ts.sec as u64, ts.nsec as u32))
+    };
+    let (interval, mut value) = (ts(0)?, ts(16)?);
+    if a.uint(1) & TIMER_ABSTIME != 0 && !value.is_zero() {
+        // An absolute time already past fires at once.
+        let now = clock_now(ctx, t.clock as i32)?;
+        value = value.saturating_sub(now).max(Duration::from_nanos(1));
+    }
+    let (left, old_interval) = t.set(ctx.cage, value, interval);
+    if a.ptr(3) != 0 {
+        ctx.mem
+            .write(a.ptr(3), &itimerspec_bytes(left, old_interval))?;
+    }
+    Ok(0)
+}
+
+pub fn timer_gettime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (left, interval) = timer(ctx, a.int(0))?.get();
+    ctx.mem.write(a.ptr(1), &itimerspec_bytes(left, interval))?;
+    Ok(0)
+}
+
+pub fn timer_getoverrun(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    Ok(timer(ctx, a.int(0))?.overrun() as i64)
+}
+
+pub fn timer_delete(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let t = timer(ctx, a.int(0))?;
+    t.disarm();
+    ctx.cage.timers.lock()[a.int(0) as usize] = None;
+    Ok(0)
 }

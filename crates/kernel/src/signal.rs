@@ -1,0 +1,444 @@
+//! A cage's signals: dispositions, the mask, what is pending (with the
+//! siginfo each signal carries), and stopping and continuing.
+//!
+//! Handlers run in the runtime when the cage leaves the kernel; this module
+//! decides which signal is due and what taking it changes. Default actions
+//! that end the cage act at once ([`Cage::check_pending`]); a stop acts on
+//! the cage's own thread ([`crate::Kernel::stop_point`]), as Linux stops a
+//! task when it next handles its signals.
+
+use crate::{Cage, KResult};
+use lind_abi::{flags::*, layout::siginfo as si, Errno};
+
+/// What a signal does when it arrives, as set by `rt_sigaction`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SigAction {
+    pub handler: u32,
+    pub flags: u32,
+    pub restorer: u32,
+    pub mask: u64,
+}
+
+/// The part of a `siginfo_t` the kernel fills. `pid`/`uid` are the timer
+/// id and overrun count for SI_TIMER; `value` is the sigval, or the child's
+/// status for SIGCHLD.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SigInfo {
+    pub signo: u32,
+    pub code: i32,
+    pub pid: i32,
+    pub uid: u32,
+    pub value: i32,
+}
+
+impl SigInfo {
+    /// A signal the kernel itself raises (SIGPIPE, SIGALRM, ...).
+    pub fn kernel(signo: u32) -> Self {
+        SigInfo {
+            signo,
+            code: SI_KERNEL,
+            ..Default::default()
+        }
+    }
+
+    /// A signal sent by a process (`code` SI_USER, SI_TKILL or SI_QUEUE).
+    pub fn sent(signo: u32, code: i32, pid: i32, uid: u32) -> Self {
+        SigInfo {
+            signo,
+            code,
+            pid,
+            uid,
+            value: 0,
+        }
+    }
+
+    pub fn encode(&self) -> [u8; si::SIZE] {
+        let mut b = [0u8; si::SIZE];
+        b[si::SIGNO..si::SIGNO + 4].copy_from_slice(&self.signo.to_le_bytes());
+        b[si::CODE..si::CODE + 4].copy_from_slice(&self.code.to_le_bytes());
+        b[si::PID..si::PID + 4].copy_from_slice(&self.pid.to_le_bytes());
+        b[si::UID..si::UID + 4].copy_from_slice(&self.uid.to_le_bytes());
+        b[si::STATUS..si::STATUS + 4].copy_from_slice(&self.value.to_le_bytes());
+        b
+    }
+
+    pub fn decode(b: &[u8; si::SIZE]) -> Self {
+        let word = |o: usize| i32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
+        SigInfo {
+            signo: word(si::SIGNO) as u32,
+            code: word(si::CODE),
+            pid: word(si::PID),
+            uid: word(si::UID) as u32,
+            value: word(si::STATUS),
+        }
+    }
+}
+
+/// Dispositions, mask, and pending signals with their siginfo.
+#[derive(Clone, Debug)]
+pub struct SignalState {
+    pub actions: [SigAction; NSIG as usize],
+    pub mask: u64,
+    /// One bit per pending signal; `queue` holds their siginfo.
+    pub pending: u64,
+    /// Oldest first: one entry per pending standard signal, every queued
+    /// instance of a real-time one.
+    pub queue: Vec<SigInfo>,
+    /// The mask `rt_sigsuspend` replaced, restored after the handler that
+    /// ends the suspension.
+    pub suspend_mask: Option<u64>,
+    /// Signals an `rt_sigtimedwait` waits for: posting one wakes the cage
+    /// even though it is blocked.
+    pub awaited: u64,
+    /// The alternate signal stack (base, size), if one is set.
+    pub altstack: Option<(u32, u32)>,
+    /// A handler is running on the alternate stack.
+    pub on_altstack: bool,
+}
+
+impl Default for SignalState {
+    fn default() -> Self {
+        SignalState {
+            actions: [SigAction::default(); NSIG as usize],
+            mask: 0,
+            pending: 0,
+            queue: Vec::new(),
+            suspend_mask: None,
+            awaited: 0,
+            altstack: None,
+            on_altstack: false,
+        }
+    }
+}
+
+impl SignalState {
+    /// Takes the oldest siginfo of `sig`; its bit clears when none is left.
+    fn dequeue(&mut self, sig: u32) -> SigInfo {
+        let info = match self.queue.iter().position(|i| i.signo == sig) {
+            Some(at) => self.queue.remove(at),
+            None => SigInfo::kernel(sig),
+        };
+        if !self.queue.iter().any(|i| i.signo == sig) {
+            self.pending &= !bit(sig);
+        }
+        info
+    }
+
+    /// Forgets every pending instance of the signals in `set`.
+    pub fn discard(&mut self, set: u64) {
+        self.pending &= !set;
+        self.queue.retain(|i| set & bit(i.signo) == 0);
+    }
+
+    /// Whether `sig` arriving now would be thrown away: ignored, explicitly
+    /// or by default, and not blocked (a blocked signal stays pending, as
+    /// its disposition may change before it is unblocked).
+    fn discards(&self, sig: u32) -> bool {
+        if self.mask & bit(sig) != 0 || sig == SIGKILL {
+            return false;
+        }
+        ignored(&self.actions[sig as usize], sig)
+    }
+
+    /// The lowest pending, unblocked signal that `want` accepts.
+    fn next_deliverable(&self, want: impl Fn(u32, &SigAction) -> bool) -> Option<u32> {
+        let ready = self.pending & (!self.mask | UNBLOCKABLE);
+        (1..NSIG).find(|&sig| ready & bit(sig) != 0 && want(sig, &self.actions[sig as usize]))
+    }
+}
+
+pub fn bit(sig: u32) -> u64 {
+    1 << (sig - 1)
+}
+
+/// Whether a signal with this action is thrown away when delivered.
+fn ignored(action: &SigAction, sig: u32) -> bool {
+    action.handler == SIG_IGN
+        || action.handler == SIG_DFL
+            && matches!(
+                default_action(sig),
+                DefaultAction::Ignore | DefaultAction::Continue
+            )
+}
+
+/// What a signal does when its disposition is SIG_DFL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultAction {
+    Terminate,
+    /// Terminate and (on Linux) dump core.
+    Core,
+    Ignore,
+    Stop,
+    Continue,
+}
+
+pub fn default_action(sig: u32) -> DefaultAction {
+    match sig {
+        SIGQUIT | SIGILL | SIGTRAP | SIGABRT | SIGBUS | SIGFPE | SIGSEGV | SIGXCPU | SIGXFSZ
+        | SIGSYS => DefaultAction::Core,
+        SIGCHLD | SIGURG | SIGWINCH => DefaultAction::Ignore,
+        SIGCONT => DefaultAction::Continue,
+        SIGSTOP | SIGTSTP | SIGTTIN | SIGTTOU => DefaultAction::Stop,
+        _ => DefaultAction::Terminate,
+    }
+}
+
+/// Signals that can never be caught, blocked or ignored.
+pub const UNBLOCKABLE: u64 = (1 << (SIGKILL - 1)) | (1 << (SIGSTOP - 1));
+
+/// The four stop signals.
+const STOP_SIGNALS: u64 =
+    (1 << (SIGSTOP - 1)) | (1 << (SIGTSTP - 1)) | (1 << (SIGTTIN - 1)) | (1 << (SIGTTOU - 1));
+
+impl Cage {
+    /// Queues a signal raised by the kernel itself.
+    pub fn post_signal(&self, sig: u32) {
+        let _ = self.post(SigInfo::kernel(sig));
+    }
+
+    /// Generates a signal for this cage. EAGAIN when too many real-time
+    /// signals are already queued. SIGCONT continues a stopped cage
+    /// whatever its disposition; a stop signal cancels a pending SIGCONT
+    /// and vice versa.
+    pub fn post(&self, info: SigInfo) -> KResult<()> {
+        let sig = info.signo;
+        if self.exit_requested().is_some() {
+            return Ok(()); // a zombie, or about to be one
+        }
+        if sig == SIGCONT {
+            self.resume();
+        }
+        let mut s = self.signals.lock();
+        if sig == SIGCONT {
+            s.discard(STOP_SIGNALS);
+        } else if STOP_SIGNALS & bit(sig) != 0 {
+            s.discard(bit(SIGCONT));
+        }
+        let awaited = s.awaited & bit(sig) != 0;
+        if s.discards(sig) && !awaited {
+            return Ok(());
+        }
+        if sig >= SIGRTMIN_KERNEL {
+            if s.queue.len() >= SIGQUEUE_MAX {
+                return Err(Errno::EAGAIN);
+            }
+            s.queue.push(info);
+        } else if s.pending & bit(sig) == 0 {
+            s.queue.push(info);
+        }
+        s.pending |= bit(sig);
+        let wake = awaited || (s.mask & bit(sig) == 0) || UNBLOCKABLE & bit(sig) != 0;
+        drop(s);
+        self.check_pending();
+        if wake {
+            // A blocking call returns (EINTR, or the signal sigtimedwait
+            // waits for); a handler runs when the call returns to the runtime.
+            self.wake();
+        }
+        Ok(())
+    }
+
+    /// Whether an unblocked signal with a handler is pending.
+    pub fn handler_pending(&self) -> bool {
+        self.signals
+            .lock()
+            .next_deliverable(|_, a| a.handler > SIG_IGN)
+            .is_some()
+    }
+
+    /// Whether a stop signal with the default action is due.
+    pub fn stop_pending(&self) -> bool {
+        let s = self.signals.lock();
+        s.pending & STOP_SIGNALS != 0
+            && s.next_deliverable(|sig, a| STOP_SIGNALS & bit(sig) != 0 && a.handler == SIG_DFL)
+                .is_some()
+    }
+
+    /// Takes the next signal whose handler must run now, applying what
+    /// entering the handler does: the mask gains the action's mask and the
+    /// signal itself (unless SA_NODEFER), and SA_RESETHAND restores
+    /// SIG_DFL. Returns its siginfo, its action and the mask to restore
+    /// when the handler returns.
+    pub fn begin_handler(&self) -> Option<(SigInfo, SigAction, u64)> {
+        let mut s = self.signals.lock();
+        let sig = s.next_deliverable(|_, a| a.handler > SIG_IGN)?;
+        let action = s.actions[sig as usize];
+        let info = s.dequeue(sig);
+        // After sigsuspend, the mask to return to is the one it replaced.
+        let restore = s.suspend_mask.take().unwrap_or(s.mask);
+        s.mask |= action.mask
+            | if action.flags & SA_NODEFER == 0 {
+                bit(sig)
+            } else {
+                0
+            };
+        s.mask &= !UNBLOCKABLE;
+        if action.flags & SA_RESETHAND != 0 {
+            s.actions[sig as usize] = SigAction::default();
+        }
+        Some((info, action, restore))
+    }
+
+    /// The handler returned: its mask is replaced by the saved one.
+    pub fn end_handler(&self, restore: u64) {
+        self.signals.lock().mask = restore & !UNBLOCKABLE;
+        self.check_pending();
+    }
+
+    /// Takes a pending signal in `set`, blocked or not (sigtimedwait).
+    pub fn take_signal(&self, set: u64) -> Option<SigInfo> {
+        let mut s = self.signals.lock();
+        let ready = s.pending & set;
+        let sig = (1..NSIG).find(|&sig| ready & bit(sig) != 0)?;
+        Some(s.dequeue(sig))
+    }
+
+    /// Acts on pending, unblocked signals with default or ignore actions:
+    /// those that end the cage end it, ignored ones are thrown away. Called
+    /// whenever the pending set, the mask or a disposition changes.
+    pub fn check_pending(&self) {
+        let mut s = self.signals.lock();
+        let deliverable = s.pending & (!s.mask | UNBLOCKABLE) & !s.awaited;
+        if deliverable == 0 {
+            return;
+        }
+        for sig in 1..NSIG {
+            if deliverable & bit(sig) == 0 {
+                continue;
+            }
+            let action = s.actions[sig as usize];
+            if sig != SIGKILL && ignored(&action, sig) {
+                s.discard(bit(sig));
+                continue;
+            }
+            if action.handler != SIG_DFL && sig != SIGKILL {
+                continue;
+            }
+            let core = match default_action(sig) {
+                DefaultAction::Terminate => false,
+                DefaultAction::Core => true,
+                _ => continue,
+            };
+            drop(s);
+            self.request_exit(crate::cage::ExitStatus::Signaled { signal: sig, core });
+            return;
+        }
+    }
+
+    /// Takes a due stop signal and marks the cage stopped by it.
+    pub fn take_stop(&self) -> Option<u32> {
+        let mut s = self.signals.lock();
+        let sig =
+            s.next_deliverable(|sig, a| STOP_SIGNALS & bit(sig) != 0 && a.handler == SIG_DFL)?;
+        s.dequeue(sig);
+        drop(s);
+        *self.stopped.lock() = Some(sig);
+        Some(sig)
+    }
+
+    /// Blocks the cage's thread while it is stopped (until SIGCONT, or
+    /// until it must exit).
+    pub fn wait_while_stopped(&self) {
+        let mut stopped = self.stopped.lock();
+        *self.waiting_on.lock() = Some(self.resumed.clone());
+        while stopped.is_some() && self.exit_requested().is_none() {
+            self.resumed
+                .wait_for(&mut stopped, std::time::Duration::from_millis(100));
+        }
+        *self.waiting_on.lock() = None;
+        *stopped = None;
+    }
+
+    /// SIGCONT: ends a stop.
+    fn resume(&self) {
+        if self.stopped.lock().take().is_some() {
+            self.resumed.notify_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cage::Cred;
+
+    fn cage() -> Cage {
+        Cage::new(7, 1, Cred::new(0, 0), vec![], vec![])
+    }
+
+    #[test]
+    fn standard_signals_coalesce_and_realtime_ones_queue() {
+        let c = cage();
+        c.signals.lock().mask = bit(SIGUSR1) | bit(40);
+        for v in 0..3 {
+            c.post(SigInfo::sent(SIGUSR1, SI_USER, 5, 0)).unwrap();
+            let mut info = SigInfo::sent(40, SI_QUEUE, 5, 0);
+            info.value = v;
+            c.post(info).unwrap();
+        }
+        assert_eq!(c.signals.lock().queue.len(), 4);
+        assert_eq!(c.take_signal(bit(40)).map(|i| i.value), Some(0));
+        assert_eq!(c.take_signal(bit(40)).map(|i| i.value), Some(1));
+        assert_eq!(c.take_signal(bit(40)).map(|i| i.value), Some(2));
+        assert_eq!(c.take_signal(bit(40)), None);
+        assert_eq!(c.take_signal(bit(SIGUSR1)).map(|i| i.pid), Some(5));
+        assert_eq!(c.take_signal(bit(SIGUSR1)), None);
+    }
+
+    #[test]
+    fn realtime_queue_is_bounded() {
+        let c = cage();
+        c.signals.lock().mask = bit(45);
+        for _ in 0..SIGQUEUE_MAX {
+            c.post(SigInfo::kernel(45)).unwrap();
+        }
+        assert_eq!(c.post(SigInfo::kernel(45)), Err(Errno::EAGAIN));
+    }
+
+    #[test]
+    fn ignored_signals_are_dropped_unless_blocked() {
+        let c = cage();
+        c.post(SigInfo::kernel(SIGCHLD)).unwrap();
+        assert_eq!(c.signals.lock().pending, 0);
+        c.signals.lock().mask = bit(SIGCHLD);
+        c.post(SigInfo::kernel(SIGCHLD)).unwrap();
+        assert_eq!(c.signals.lock().pending, bit(SIGCHLD));
+        // Unblocked with SIG_DFL: thrown away.
+        c.signals.lock().mask = 0;
+        c.check_pending();
+        assert_eq!(c.signals.lock().pending, 0);
+    }
+
+    #[test]
+    fn stop_and_continue_cancel_each_other() {
+        let c = cage();
+        c.post(SigInfo::kernel(SIGTSTP)).unwrap();
+        assert!(c.stop_pending());
+        c.post(SigInfo::kernel(SIGCONT)).unwrap();
+        assert!(!c.stop_pending());
+        c.post(SigInfo::kernel(SIGSTOP)).unwrap();
+        assert_eq!(c.take_stop(), Some(SIGSTOP));
+        assert_eq!(*c.stopped.lock(), Some(SIGSTOP));
+        c.post(SigInfo::kernel(SIGCONT)).unwrap();
+        assert_eq!(*c.stopped.lock(), None);
+        c.wait_while_stopped(); // returns at once
+    }
+
+    #[test]
+    fn caught_stop_signal_is_not_a_stop() {
+        let c = cage();
+        c.signals.lock().actions[SIGTSTP as usize].handler = 40;
+        c.post(SigInfo::kernel(SIGTSTP)).unwrap();
+        assert!(!c.stop_pending());
+        assert!(c.handler_pending());
+        let (info, _, _) = c.begin_handler().unwrap();
+        assert_eq!(info.signo, SIGTSTP);
+    }
+
+    #[test]
+    fn siginfo_round_trips() {
+        let mut i = SigInfo::sent(SIGCHLD, CLD_EXITED, 42, 1000);
+        i.value = 3;
+        assert_eq!(SigInfo::decode(&i.encode()), i);
+    }
+}
