@@ -123,6 +123,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         },
     );
     let cage = kernel.spawn_init(argv, envp, Cred::from_host(), host_stdio());
+    lind_runtime::forward_host_signals(&kernel).context("cannot watch the host's signals")?;
     // The cage runs on a thread with room for deep wasm recursion. Like a
     // pipeline reading its output, lind run ends when the last cage does
     // (orphans included), with the first cage's status.

@@ -33,6 +33,10 @@ pub enum TimeSpec {
 pub trait FileLike: Send + Sync {
     /// Positioned files (regular files, block devices) take offsets;
     /// streams (pipes, ttys, sockets, character devices) ignore them.
+    /// A terminal: job-control ioctls (TIOCGPGRP, TIOCSPGRP) apply.
+    fn is_terminal(&self) -> bool {
+        false
+    }
     fn seekable(&self) -> bool {
         false
     }

@@ -52,6 +52,9 @@ pub struct Kernel {
     child_exited: Arc<Condvar>,
     /// Record locks and `flock` locks of every cage.
     pub locks: Arc<crate::lock::Locks>,
+    /// The terminal's foreground process group (tcsetpgrp): where a
+    /// Ctrl-C at `lind run`'s terminal goes.
+    pub foreground: AtomicI32,
 }
 
 /// Parent/child links and zombies.
@@ -144,6 +147,7 @@ impl Kernel {
                 procs: Mutex::new(ProcTable::default()),
                 child_exited: Arc::new(Condvar::new()),
                 locks: crate::lock::Locks::new(),
+                foreground: AtomicI32::new(INIT_PID),
             }
         })
     }
@@ -375,6 +379,16 @@ impl Kernel {
             }
             self.child_exited
                 .wait_for(&mut procs, std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// A signal from outside every cage (the host terminal, or a kill of
+    /// `lind run` itself) to the process group `pgrp`, or to every cage.
+    pub fn signal_from_host(&self, sig: u32, pgrp: Option<i32>) {
+        for cage in self.all_cages() {
+            if pgrp.is_none_or(|g| cage.pgid.load(Ordering::Relaxed) == g) {
+                let _ = cage.post(SigInfo::kernel(sig));
+            }
         }
     }
 

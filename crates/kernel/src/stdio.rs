@@ -36,7 +36,7 @@ impl HostStream {
         }
     }
 
-    fn is_terminal(&self) -> bool {
+    fn host_is_terminal(&self) -> bool {
         match self.which {
             Stream::Stdin => std::io::stdin().is_terminal(),
             Stream::Stdout => std::io::stdout().is_terminal(),
@@ -63,6 +63,10 @@ fn default_termios() -> [u8; lind_abi::layout::termios::KERNEL_SIZE] {
 }
 
 impl FileLike for HostStream {
+    fn is_terminal(&self) -> bool {
+        self.host_is_terminal()
+    }
+
     fn read(&self, buf: &mut [u8], _status: u32) -> KResult<usize> {
         self.with_fd(|fd| rustix::io::read(fd, buf)).map_err(errno)
     }
@@ -101,7 +105,7 @@ impl FileLike for HostStream {
     }
 
     fn ioctl(&self, req: u32, arg: u64, mem: &mut dyn GuestMemory) -> KResult<i64> {
-        if !self.is_terminal() {
+        if !self.host_is_terminal() {
             return Err(Errno::ENOTTY);
         }
         match req {
@@ -123,10 +127,6 @@ impl FileLike for HostStream {
                     b[i * 2..i * 2 + 2].copy_from_slice(&v.to_le_bytes());
                 }
                 mem.write(arg, &b)?;
-                Ok(0)
-            }
-            TIOCGPGRP => {
-                mem.write(arg, &1i32.to_le_bytes())?;
                 Ok(0)
             }
             _ => Err(Errno::ENOTTY),

@@ -7,9 +7,12 @@
 mod cache;
 mod cow;
 mod fork;
+mod host_signals;
 mod memory;
 mod signal;
 mod trap;
+
+pub use host_signals::forward_to as forward_host_signals;
 
 use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
 use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};

@@ -8,7 +8,7 @@ use crate::{
     KResult,
 };
 use lind_abi::{flags::*, layout::iovec, Errno};
-use std::sync::Arc;
+use std::sync::{atomic::Ordering, Arc};
 
 /// Largest single host-side transfer; longer calls loop over chunks.
 const CHUNK: usize = 1 << 20;
@@ -315,6 +315,31 @@ pub fn ioctl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             } else {
                 st & !O_NONBLOCK
             });
+            Ok(0)
+        }
+        TIOCGPGRP | TIOCSPGRP => {
+            let f = file(ctx, fd)?;
+            if !f.file.is_terminal() {
+                return Err(Errno::ENOTTY);
+            }
+            if req == TIOCGPGRP {
+                let pgrp = ctx.kernel.foreground.load(Ordering::Relaxed);
+                ctx.mem.write(arg, &pgrp.to_le_bytes())?;
+                return Ok(0);
+            }
+            let pgrp = ctx.mem.read_u32(arg)? as i32;
+            if pgrp <= 0 {
+                return Err(Errno::EINVAL);
+            }
+            // The group must exist in the caller's session.
+            let session = ctx.cage.sid.load(Ordering::Relaxed);
+            let exists = ctx.kernel.all_cages().iter().any(|c| {
+                c.pgid.load(Ordering::Relaxed) == pgrp && c.sid.load(Ordering::Relaxed) == session
+            });
+            if !exists {
+                return Err(Errno::EPERM);
+            }
+            ctx.kernel.foreground.store(pgrp, Ordering::Relaxed);
             Ok(0)
         }
         FIONREAD => {

@@ -104,6 +104,9 @@ impl FileLike for Tty {
     fn ioctl(&self, req: u32, arg: u64, mem: &mut dyn GuestMemory) -> KResult<i64> {
         self.inner.ioctl(req, arg, mem)
     }
+    fn is_terminal(&self) -> bool {
+        self.inner.is_terminal()
+    }
     fn bytes_available(&self) -> KResult<u64> {
         self.inner.bytes_available()
     }
