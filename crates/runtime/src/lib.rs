@@ -323,6 +323,17 @@ impl Runtime {
                     if let Some(exec) = err.downcast_ref::<CageExec>() {
                         return Drive::Exec(exec.0.clone());
                     }
+                    // A trap is a fault signal the program may catch; its
+                    // handler can longjmp out (or exit). If there is none,
+                    // or it returns, the cage dies of the fault.
+                    let err = if err.downcast_ref::<wasmtime::Trap>().is_some() {
+                        match signal::deliver_fault(store, trap::classify(&err).signal) {
+                            Ok(()) => err,
+                            Err(e) => e,
+                        }
+                    } else {
+                        err
+                    };
                     if let Some(&CageLongjmp(env, value)) = err.downcast_ref::<CageLongjmp>() {
                         match fork::longjmp(store, env, value) {
                             Ok(v) => {

@@ -68,6 +68,33 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool>
     Ok(ran && restart)
 }
 
+/// A trap, as the fault signal `sig`: runs the cage's handler for it if it
+/// has one and has not blocked it (Linux would kill the cage otherwise).
+/// Returns Ok when the cage must die of the fault (no handler, or it
+/// returned: the faulting instruction cannot be resumed), or the error
+/// the handler left by (longjmp, exit, another trap).
+pub fn deliver_fault(store: &mut impl AsContextMut<Data = CageState>, sig: u32) -> Result<()> {
+    let cage = store.as_context_mut().data().cage.clone();
+    let catchable = {
+        let s = cage.signals.lock();
+        s.actions[sig as usize].handler > SIG_IGN && s.mask & (1 << (sig - 1)) == 0
+    };
+    if !catchable {
+        return Ok(());
+    }
+    // Code 1 is the first of each fault signal's codes (SEGV_MAPERR,
+    // ILL_ILLOPC, FPE_INTDIV, BUS_ADRALN); the address is not known.
+    let info = SigInfo {
+        code: 1,
+        ..SigInfo::kernel(sig)
+    };
+    if cage.post(info).is_err() {
+        return Ok(());
+    }
+    deliver(store)?;
+    Ok(())
+}
+
 fn run_handler(
     caller: &mut impl AsContextMut<Data = CageState>,
     info: &SigInfo,
