@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,27 @@ static void malloc_setup(void)
 			die("malloc");
 }
 
+static volatile sig_atomic_t signals_seen;
+
+static void count_signal(int sig)
+{
+	(void)sig;
+	signals_seen++;
+}
+
+// kill(getpid()) with a handler: the signal is delivered before kill
+// returns, natively and in lind.
+static void b_signal_roundtrip(int64_t n)
+{
+	pid_t self = getpid();
+	signal(SIGUSR1, count_signal);
+	signals_seen = 0;
+	for (int64_t i = 0; i < n; i++)
+		kill(self, SIGUSR1);
+	if (signals_seen < n)
+		die("signal_roundtrip: a signal was lost");
+}
+
 struct bench {
 	const char *name;
 	void (*fn)(int64_t n);
@@ -272,6 +294,7 @@ static const struct bench benches[] = {
 	{"memcpy_1mib", b_memcpy_1mib},
 	{"malloc_free", b_malloc_free},
 	{"fnv_1mib", b_fnv_1mib},
+	{"signal_roundtrip", b_signal_roundtrip},
 };
 #define NBENCH (sizeof benches / sizeof benches[0])
 

@@ -55,6 +55,7 @@ MICRO = [
     ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", []),
     ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
     ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
+    ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
 ]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
