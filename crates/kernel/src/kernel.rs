@@ -51,6 +51,8 @@ pub struct Kernel {
     child_exited: Arc<Condvar>,
     /// Record locks and `flock` locks of every cage.
     pub locks: Arc<crate::lock::Locks>,
+    /// Names bound by AF_UNIX sockets.
+    pub unix: Arc<crate::unix::Names>,
 }
 
 /// Parent/child links and zombies.
@@ -88,6 +90,7 @@ impl Kernel {
                 procs: Mutex::new(ProcTable::default()),
                 child_exited: Arc::new(Condvar::new()),
                 locks: crate::lock::Locks::new(),
+                unix: Default::default(),
             }
         })
     }
