@@ -639,17 +639,18 @@ impl Socket for UnixSocket {
             };
             return Ok(());
         }
-        let my_addr = {
+        // Linux looks at the listener's backlog before at our own state.
+        let my_state = || -> KResult<Vec<u8>> {
             let st = self.st.lock();
             match st.conn {
-                Conn::Connected { .. } => return Err(Errno::EISCONN),
-                Conn::Listening { .. } => return Err(Errno::EINVAL),
-                Conn::Idle => {}
+                Conn::Connected { .. } => Err(Errno::EISCONN),
+                Conn::Listening { .. } => Err(Errno::EINVAL),
+                Conn::Idle => Ok(st
+                    .name
+                    .as_ref()
+                    .map(|n| n.addr.clone())
+                    .unwrap_or_else(unnamed)),
             }
-            st.name
-                .as_ref()
-                .map(|n| n.addr.clone())
-                .unwrap_or_else(unnamed)
         };
         // The server's end, waiting in the listener's backlog.
         let server = Self::make(self.ty);
@@ -666,6 +667,7 @@ impl Socket for UnixSocket {
                     return Err(Errno::ECONNREFUSED);
                 };
                 if pending.len() <= *backlog {
+                    let my_addr = my_state()?;
                     listener_cred = *cred;
                     let mut sst = server.st.lock();
                     sst.name = lst.name.clone();
