@@ -254,6 +254,10 @@ pub fn epoll_ctl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         let t = ctx.cage.fds.lock();
         (t.get(epfd)?, t.get(fd)?)
     };
+    // Linux's order: a target without poll, then the epoll itself.
+    if file.file.poll(None).is_none() {
+        return Err(Errno::EPERM);
+    }
     let ep = epf.file.as_epoll().ok_or(Errno::EINVAL)?;
     if ev.events & EPOLLEXCLUSIVE != 0 && op == EPOLL_CTL_ADD {
         let allowed = EPOLLIN
