@@ -429,6 +429,53 @@ impl UnixSocket {
         Ok(out)
     }
 
+    /// read(2) on a stream: straight from the queue into `buf`, without
+    /// the intermediate copy of [`Socket::recv`]. Descriptors passed with
+    /// the bytes are closed, as read(2) has no way to receive them.
+    fn read_stream(&self, buf: &mut [u8], nonblock: bool) -> KResult<usize> {
+        if !matches!(self.st.lock().conn, Conn::Connected { .. }) {
+            return Err(Errno::EINVAL);
+        }
+        let rx = &self.rx;
+        let mut dropped = Vec::new();
+        let mut st = rx.st.lock();
+        while st.segs.is_empty() {
+            if st.shut {
+                return Ok(0);
+            }
+            if nonblock {
+                return Err(Errno::EAGAIN);
+            }
+            rx.readable.wait(&mut st)?;
+        }
+        let mut n = 0;
+        while n < buf.len() {
+            let Some(seg) = st.segs.front_mut() else {
+                break;
+            };
+            let had_rights = !seg.rights.is_empty();
+            if had_rights && n > 0 {
+                break;
+            }
+            let k = (seg.data.len() - seg.off).min(buf.len() - n);
+            buf[n..n + k].copy_from_slice(&seg.data[seg.off..seg.off + k]);
+            seg.off += k;
+            n += k;
+            dropped.append(&mut seg.rights);
+            if seg.off == seg.data.len() {
+                st.segs.pop_front();
+            }
+            if had_rights {
+                break;
+            }
+        }
+        st.bytes -= n;
+        drop(st);
+        drop(dropped);
+        rx.writable.notify(POLLOUT);
+        Ok(n)
+    }
+
     fn readiness(&self) -> u32 {
         let st = self.st.lock();
         let rx = self.rx.st.lock();
@@ -489,8 +536,10 @@ impl Drop for UnixSocket {
             Conn::Listening { pending, .. } => drop(pending),
             Conn::Idle => {}
         }
-        // Data nobody will read goes (descriptors in flight close).
-        self.rx.st.lock().segs.clear();
+        // Data nobody will read goes (descriptors in flight close, after
+        // the lock is released: closing one may reach this buffer).
+        let unread = std::mem::take(&mut self.rx.st.lock().segs);
+        drop(unread);
         self.rx.shut(true);
         self.events.notify(ALL_EVENTS);
     }
@@ -889,6 +938,9 @@ impl Socket for UnixSocket {
 
 impl FileLike for UnixSocket {
     fn read(&self, buf: &mut [u8], status: u32) -> KResult<usize> {
+        if self.ty == SOCK_STREAM && !buf.is_empty() {
+            return self.read_stream(buf, status & O_NONBLOCK != 0);
+        }
         let r = self.recv(buf.len(), 0, status & O_NONBLOCK != 0)?;
         buf[..r.data.len()].copy_from_slice(&r.data);
         Ok(r.data.len())
@@ -953,5 +1005,99 @@ impl FileLike for UnixSocket {
 
     fn as_socket(&self) -> Option<&dyn Socket> {
         Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{err, TestEnv};
+    use lind_abi::nr;
+
+    fn addr(t: &mut TestEnv, path: &[u8]) -> (u64, u64) {
+        let mut a = unnamed();
+        a.extend_from_slice(path);
+        a.push(0);
+        let len = a.len() as u64;
+        (t.put(&a), len)
+    }
+
+    #[test]
+    fn pair_streams_and_eof_and_epipe() {
+        let (a, b) = UnixSocket::pair(SOCK_STREAM, Ucred::default()).unwrap();
+        assert_eq!(a.write(b"hello", 0), Ok(5));
+        let mut buf = [0u8; 3];
+        assert_eq!(b.read(&mut buf, 0), Ok(3));
+        assert_eq!(&buf, b"hel");
+        assert_eq!(b.bytes_available(), Ok(2));
+        assert_eq!(b.poll(None).unwrap() & POLLIN, POLLIN);
+        drop(a);
+        assert_eq!(b.read(&mut buf, 0), Ok(2));
+        assert_eq!(b.read(&mut buf, 0), Ok(0));
+        assert_eq!(b.write(b"x", 0), Err(Errno::EPIPE));
+        let m = b.poll(None).unwrap();
+        assert_eq!(
+            m & (POLLHUP | POLLRDHUP | POLLIN),
+            POLLHUP | POLLRDHUP | POLLIN
+        );
+    }
+
+    #[test]
+    fn datagrams_keep_boundaries_and_truncate() {
+        let (a, b) = UnixSocket::pair(SOCK_DGRAM, Ucred::default()).unwrap();
+        assert_eq!(a.write(b"one", 0), Ok(3));
+        assert_eq!(a.write(b"", 0), Ok(0));
+        assert_eq!(a.write(b"three", 0), Ok(5));
+        let r = b.recv(10, 0, true).unwrap();
+        assert_eq!(r.data, b"one");
+        assert_eq!(b.recv(10, 0, true).unwrap().data, b"");
+        let r = b.recv(2, MSG_PEEK, true).unwrap();
+        assert_eq!((r.data.as_slice(), r.full_len), (&b"th"[..], 5));
+        assert_eq!(b.recv(2, 0, true).unwrap().full_len, 5);
+        assert_eq!(b.recv(2, 0, true).err(), Some(Errno::EAGAIN));
+    }
+
+    #[test]
+    fn named_listener_through_syscalls() {
+        let mut t = TestEnv::new();
+        let l = t.call(nr::SOCKET, &[AF_UNIX as u64, SOCK_STREAM as u64, 0]);
+        let (a, alen) = addr(&mut t, b"/tmp/s");
+        assert_eq!(t.call(nr::BIND, &[l as u64, a, alen]), 0);
+        assert_eq!(
+            t.call(nr::BIND, &[l as u64, a, alen]),
+            err(Errno::EADDRINUSE)
+        );
+        assert_eq!(t.call(nr::BIND, &[l as u64, a, 1]), err(Errno::EINVAL));
+        let st = t.alloc(144);
+        let p = t.cstr("/tmp/s");
+        assert_eq!(t.call(nr::STAT, &[p, st]), 0);
+        assert_eq!(t.read_u32(st + 24) & S_IFMT, S_IFSOCK);
+        let c = t.call(
+            nr::SOCKET,
+            &[AF_UNIX as u64, (SOCK_STREAM | SOCK_NONBLOCK) as u64, 0],
+        );
+        assert_eq!(
+            t.call(nr::CONNECT, &[c as u64, a, alen]),
+            err(Errno::ECONNREFUSED)
+        );
+        assert_eq!(t.call(nr::LISTEN, &[l as u64, 0]), 0);
+        assert_eq!(t.call(nr::CONNECT, &[c as u64, a, alen]), 0);
+        let s = t.call(nr::ACCEPT4, &[l as u64, 0, 0, SOCK_CLOEXEC as u64]);
+        assert!(s > c);
+        assert_eq!(t.write_fd(c as i32, b"ping"), 4);
+        assert_eq!(t.read_fd(s as i32, 16).unwrap(), b"ping");
+        assert_eq!(t.call(nr::UNLINK, &[p]), 0);
+        let c2 = t.call(nr::SOCKET, &[AF_UNIX as u64, SOCK_STREAM as u64, 0]);
+        assert_eq!(
+            t.call(nr::CONNECT, &[c2 as u64, a, alen]),
+            err(Errno::ENOENT)
+        );
+        // Not sockets, closed descriptors, other families.
+        assert_eq!(t.call(nr::LISTEN, &[0, 1]), err(Errno::ENOTSOCK));
+        assert_eq!(t.call(nr::LISTEN, &[99, 1]), err(Errno::EBADF));
+        assert_eq!(
+            t.call(nr::SOCKET, &[AF_INET as u64, SOCK_STREAM as u64, 0]),
+            err(Errno::EAFNOSUPPORT)
+        );
     }
 }

@@ -82,9 +82,9 @@ int main(void)
     unlink("epoll_file");
     SHOW("add closed fd", add(f, EPOLLIN, 0));
     SHOW("add itself", add(ep, EPOLLIN, 0));
-    SHOW("bad op", epoll_ctl(ep, 99, 0, &(struct epoll_event){0}));
     int q[2];
     pipe(q);
+    SHOW("bad op", epoll_ctl(ep, 99, q[0], &(struct epoll_event){0}));
     SHOW("ctl on non-epoll", epoll_ctl(q[0], EPOLL_CTL_ADD, q[1], &(struct epoll_event){0}));
     close(q[0]);
     close(q[1]);
