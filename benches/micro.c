@@ -26,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -72,6 +74,10 @@ static void write_file(const char *path, const unsigned char *data, size_t len)
 		die("close fixture");
 }
 
+// poll/epoll with one ready descriptor: a pipe holding one byte.
+static int ready_pipe[2] = {-1, -1};
+static int ready_epoll = -1;
+
 static void setup(void)
 {
 	static const char small[] = "lind benchmark: a small file for open/close, stat and pread.\n";
@@ -89,6 +95,11 @@ static void setup(void)
 		die(SMALL_FILE);
 	if ((fd_big = open(BIG_FILE, O_RDONLY)) < 0)
 		die(BIG_FILE);
+	if (pipe(ready_pipe) != 0 || write(ready_pipe[1], "x", 1) != 1)
+		die("pipe");
+	struct epoll_event ev = {.events = EPOLLIN};
+	if ((ready_epoll = epoll_create1(0)) < 0 || epoll_ctl(ready_epoll, EPOLL_CTL_ADD, ready_pipe[0], &ev) != 0)
+		die("epoll");
 }
 
 static void teardown(void)
@@ -96,6 +107,9 @@ static void teardown(void)
 	close(fd_devnull);
 	close(fd_small);
 	close(fd_big);
+	close(ready_epoll);
+	close(ready_pipe[0]);
+	close(ready_pipe[1]);
 	unlink(SMALL_FILE);
 	unlink(BIG_FILE);
 }
@@ -107,6 +121,24 @@ static void b_null_syscall(int64_t n)
 	uint64_t acc = 0;
 	for (int64_t i = 0; i < n; i++)
 		acc += (uint64_t)syscall(SYS_getppid);
+	sink += acc;
+}
+
+static void b_poll_1_ready(int64_t n)
+{
+	uint64_t acc = 0;
+	struct pollfd p = {.fd = ready_pipe[0], .events = POLLIN};
+	for (int64_t i = 0; i < n; i++)
+		acc += (uint64_t)poll(&p, 1, 0) + (uint64_t)p.revents;
+	sink += acc;
+}
+
+static void b_epoll_wait_1_ready(int64_t n)
+{
+	uint64_t acc = 0;
+	struct epoll_event ev;
+	for (int64_t i = 0; i < n; i++)
+		acc += (uint64_t)epoll_wait(ready_epoll, &ev, 1, 0) + ev.events;
 	sink += acc;
 }
 
@@ -295,6 +327,8 @@ static const struct bench benches[] = {
 	{"malloc_free", b_malloc_free},
 	{"fnv_1mib", b_fnv_1mib},
 	{"signal_roundtrip", b_signal_roundtrip},
+	{"poll_1_ready", b_poll_1_ready},
+	{"epoll_wait_1_ready", b_epoll_wait_1_ready},
 };
 #define NBENCH (sizeof benches / sizeof benches[0])
 

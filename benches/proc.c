@@ -26,6 +26,7 @@
 //   pipe_throughput       per MiB through one pipe: the parent writes 64 KiB
 //                         chunks, a forked child reads them (one fork + wait
 //                         per repetition, amortised over >= 50 ms of data).
+//   unix_stream_throughput the same through an AF_UNIX stream socketpair.
 //   pipeline_3stage_64mib three forked stages, generator -> transformer ->
 //                         checksummer, pass 64 MiB through two pipes; the
 //                         checksum comes back through a third and is checked.
@@ -43,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -223,20 +225,19 @@ static void b_exec_small(int64_t n)
 
 static unsigned char chunk_buf[CHUNK];
 
-static void b_pipe_throughput(int64_t n_mib)
+// Streams n_mib MiB from the parent (writing 64 KiB chunks into wfd) to a
+// forked child (reading rfd), which checks the byte count.
+static void stream_throughput(int64_t n_mib, int rfd, int wfd, const char *what)
 {
-	int p[2];
-	if (pipe(p) != 0)
-		die("pipe");
 	pid_t pid = fork();
 	if (pid < 0)
 		die("fork");
 	if (pid == 0) {
-		close(p[1]);
+		close(wfd);
 		static unsigned char rbuf[CHUNK];
 		uint64_t total = 0, acc = 0;
 		ssize_t r;
-		while ((r = read(p[0], rbuf, sizeof rbuf)) != 0) {
+		while ((r = read(rfd, rbuf, sizeof rbuf)) != 0) {
 			if (r < 0) {
 				if (errno == EINTR)
 					continue;
@@ -248,15 +249,31 @@ static void b_pipe_throughput(int64_t n_mib)
 		sink = acc;
 		_exit(total == (uint64_t)n_mib * MIB ? 0 : 3);
 	}
-	close(p[0]);
+	close(rfd);
 	int64_t chunks = n_mib * (MIB / CHUNK);
 	for (int64_t i = 0; i < chunks; i++) {
 		chunk_buf[0] = (unsigned char)i;
-		if (write_full(p[1], chunk_buf, CHUNK) != 0)
-			die("write pipe");
+		if (write_full(wfd, chunk_buf, CHUNK) != 0)
+			die(what);
 	}
-	close(p[1]);
-	reap(pid, 0, "pipe_throughput reader");
+	close(wfd);
+	reap(pid, 0, what);
+}
+
+static void b_pipe_throughput(int64_t n_mib)
+{
+	int p[2];
+	if (pipe(p) != 0)
+		die("pipe");
+	stream_throughput(n_mib, p[0], p[1], "pipe_throughput");
+}
+
+static void b_unix_stream_throughput(int64_t n_mib)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		die("socketpair");
+	stream_throughput(n_mib, sv[0], sv[1], "unix_stream_throughput");
 }
 
 // ---- generator -> transformer -> checksummer -----------------------------------
@@ -389,6 +406,7 @@ static const struct bench benches[] = {
 	{"fork_exit_wait", b_fork_exit_wait, NULL},
 	{"exec_small", b_exec_small, NULL},
 	{"pipe_throughput", b_pipe_throughput, NULL},
+	{"unix_stream_throughput", b_unix_stream_throughput, NULL},
 	{"pipeline_3stage_64mib", b_pipeline_3stage_64mib, pipeline_setup},
 	{"fork_exit_wait_64mib", b_fork_exit_wait_64mib, heap_setup},
 	{"fork_exit_wait_64mib_aged", b_fork_exit_wait_64mib, heap_age},

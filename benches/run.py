@@ -56,6 +56,8 @@ MICRO = [
     ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
     ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
     ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
+    ("poll_1_ready", "poll() of one ready pipe, timeout 0", [("ratio", 2.0)]),
+    ("epoll_wait_1_ready", "epoll_wait() with one ready pipe, timeout 0", [("ratio", 2.0)]),
 ]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
@@ -64,9 +66,10 @@ PROC = [
     ("fork_exit_wait_64mib_aged", "the same after scattered writes over 4 forks", []),
     ("exec_small", "fork + execve(./exec-tiny) + waitpid", []),
     ("pipe_throughput", "MiB/s through a pipe, 64 KiB writes", [("tput", 0.5)]),
+    ("unix_stream_throughput", "MiB/s through an AF_UNIX stream socketpair, 64 KiB writes", [("tput", 1.0)]),
     ("pipeline_3stage_64mib", "64 MiB through gen -> transform -> checksum", []),
 ]
-THROUGHPUT = {"pipe_throughput"}  # proc.c prints ns per MiB; shown as MiB/s
+THROUGHPUT = {"pipe_throughput", "unix_stream_throughput"}  # proc.c prints ns per MiB; shown as MiB/s
 
 
 class Failure(Exception):

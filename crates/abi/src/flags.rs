@@ -254,3 +254,92 @@ pub const SIGEV_THREAD_ID: u32 = 4;
 pub const SS_ONSTACK: u32 = 1;
 pub const SS_DISABLE: u32 = 2;
 pub const MINSIGSTKSZ: u32 = 2048;
+
+// poll(2) events (x86_64 values; POLLRDHUP as epoll's).
+pub const POLLIN: u32 = 0x001;
+pub const POLLPRI: u32 = 0x002;
+pub const POLLOUT: u32 = 0x004;
+pub const POLLERR: u32 = 0x008;
+pub const POLLHUP: u32 = 0x010;
+pub const POLLNVAL: u32 = 0x020;
+pub const POLLRDNORM: u32 = 0x040;
+pub const POLLRDBAND: u32 = 0x080;
+pub const POLLWRNORM: u32 = 0x100;
+pub const POLLWRBAND: u32 = 0x200;
+pub const POLLRDHUP: u32 = 0x2000;
+
+// epoll(7).
+pub const EPOLLIN: u32 = POLLIN;
+pub const EPOLLOUT: u32 = POLLOUT;
+pub const EPOLLERR: u32 = POLLERR;
+pub const EPOLLHUP: u32 = POLLHUP;
+pub const EPOLLRDHUP: u32 = POLLRDHUP;
+pub const EPOLLEXCLUSIVE: u32 = 1 << 28;
+pub const EPOLLWAKEUP: u32 = 1 << 29;
+pub const EPOLLONESHOT: u32 = 1 << 30;
+pub const EPOLLET: u32 = 1 << 31;
+pub const EPOLL_CLOEXEC: u32 = O_CLOEXEC;
+pub const EPOLL_CTL_ADD: u32 = 1;
+pub const EPOLL_CTL_DEL: u32 = 2;
+pub const EPOLL_CTL_MOD: u32 = 3;
+
+// eventfd(2).
+pub const EFD_SEMAPHORE: u32 = 1;
+pub const EFD_CLOEXEC: u32 = O_CLOEXEC;
+pub const EFD_NONBLOCK: u32 = O_NONBLOCK;
+
+// Sockets.
+pub const AF_UNSPEC: u32 = 0;
+pub const AF_UNIX: u32 = 1;
+pub const AF_INET: u32 = 2;
+pub const AF_INET6: u32 = 10;
+pub const AF_NETLINK: u32 = 16;
+pub const SOCK_STREAM: u32 = 1;
+pub const SOCK_DGRAM: u32 = 2;
+pub const SOCK_RAW: u32 = 3;
+pub const SOCK_SEQPACKET: u32 = 5;
+pub const SOCK_TYPE_MASK: u32 = 0xf;
+pub const SOCK_NONBLOCK: u32 = O_NONBLOCK;
+pub const SOCK_CLOEXEC: u32 = O_CLOEXEC;
+pub const SOL_SOCKET: u32 = 1;
+pub const SO_DEBUG: u32 = 1;
+pub const SO_REUSEADDR: u32 = 2;
+pub const SO_TYPE: u32 = 3;
+pub const SO_ERROR: u32 = 4;
+pub const SO_DONTROUTE: u32 = 5;
+pub const SO_BROADCAST: u32 = 6;
+pub const SO_SNDBUF: u32 = 7;
+pub const SO_RCVBUF: u32 = 8;
+pub const SO_KEEPALIVE: u32 = 9;
+pub const SO_OOBINLINE: u32 = 10;
+pub const SO_LINGER: u32 = 13;
+pub const SO_REUSEPORT: u32 = 15;
+pub const SO_PASSCRED: u32 = 16;
+pub const SO_PEERCRED: u32 = 17;
+pub const SO_RCVLOWAT: u32 = 18;
+pub const SO_SNDLOWAT: u32 = 19;
+pub const SO_RCVTIMEO: u32 = 20;
+pub const SO_SNDTIMEO: u32 = 21;
+pub const SO_ACCEPTCONN: u32 = 30;
+pub const SO_SNDBUFFORCE: u32 = 32;
+pub const SO_RCVBUFFORCE: u32 = 33;
+pub const SO_PROTOCOL: u32 = 38;
+pub const SO_DOMAIN: u32 = 39;
+pub const SCM_RIGHTS: u32 = 1;
+pub const SCM_CREDENTIALS: u32 = 2;
+pub const MSG_OOB: u32 = 0x1;
+pub const MSG_PEEK: u32 = 0x2;
+pub const MSG_DONTROUTE: u32 = 0x4;
+pub const MSG_CTRUNC: u32 = 0x8;
+pub const MSG_TRUNC: u32 = 0x20;
+pub const MSG_DONTWAIT: u32 = 0x40;
+pub const MSG_EOR: u32 = 0x80;
+pub const MSG_WAITALL: u32 = 0x100;
+pub const MSG_NOSIGNAL: u32 = 0x4000;
+pub const MSG_MORE: u32 = 0x8000;
+pub const MSG_CMSG_CLOEXEC: u32 = 0x4000_0000;
+pub const SHUT_RD: u32 = 0;
+pub const SHUT_WR: u32 = 1;
+pub const SHUT_RDWR: u32 = 2;
+/// Linux's SOMAXCONN (the cap on a listen backlog).
+pub const SOMAXCONN: u32 = 4096;

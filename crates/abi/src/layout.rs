@@ -212,3 +212,87 @@ pub mod flock {
     pub const PID: usize = 24;
     pub const SIZE: usize = 32;
 }
+
+/// `struct pollfd`: `int fd; short events; short revents;`.
+pub mod pollfd {
+    pub const FD: usize = 0;
+    pub const EVENTS: usize = 4;
+    pub const REVENTS: usize = 6;
+    pub const SIZE: usize = 8;
+}
+
+/// `fd_set`: 1024 bits in 32-bit `long`s (bit `fd % 32` of word `fd / 32`,
+/// which is the same bytes as little-endian 64-bit words).
+pub mod fd_set {
+    pub const SIZE: usize = 128;
+    pub const FD_SETSIZE: usize = 1024;
+}
+
+/// `struct epoll_event` on wasm32: `uint32_t events;` (4 bytes padding)
+/// `epoll_data_t data;` (a union holding a u64, so 8-aligned): 16 bytes.
+/// musl packs it (12 bytes) only `#ifdef __x86_64__`, which wasm32 is not.
+pub mod epoll_event {
+    pub const EVENTS: usize = 0;
+    pub const DATA: usize = 8;
+    pub const SIZE: usize = 16;
+}
+
+/// The sixth argument of pselect6: `{ const sigset_t *ss; size_t ss_len; }`
+/// as musl passes it, two `syscall_arg_t` (64-bit) words.
+pub mod pselect6_sig {
+    pub const SS: usize = 0;
+    pub const LEN: usize = 8;
+    pub const SIZE: usize = 16;
+}
+
+/// `struct sockaddr_un`: `sa_family_t sun_family; char sun_path[108];`.
+pub mod sockaddr_un {
+    pub const FAMILY: usize = 0;
+    pub const PATH: usize = 2;
+    pub const PATH_MAX: usize = 108;
+    pub const SIZE: usize = 110;
+}
+
+/// `struct msghdr` on wasm32 (`long` is 32-bit, so no padding): name,
+/// namelen, iov, iovlen, control, controllen, flags — seven 4-byte words.
+pub mod msghdr {
+    pub const NAME: usize = 0;
+    pub const NAMELEN: usize = 4;
+    pub const IOV: usize = 8;
+    pub const IOVLEN: usize = 12;
+    pub const CONTROL: usize = 16;
+    pub const CONTROLLEN: usize = 20;
+    pub const FLAGS: usize = 24;
+    pub const SIZE: usize = 28;
+}
+
+/// `struct cmsghdr` on wasm32: `socklen_t cmsg_len; int cmsg_level; int
+/// cmsg_type;` then data; `CMSG_ALIGN` rounds to `sizeof(size_t)` = 4.
+pub mod cmsghdr {
+    pub const LEN: usize = 0;
+    pub const LEVEL: usize = 4;
+    pub const TYPE: usize = 8;
+    pub const SIZE: usize = 12;
+    pub const ALIGN: usize = 4;
+    pub const fn align(n: usize) -> usize {
+        (n + ALIGN - 1) & !(ALIGN - 1)
+    }
+    /// `CMSG_SPACE(n)`.
+    pub const fn space(n: usize) -> usize {
+        align(n) + align(SIZE)
+    }
+    /// `CMSG_LEN(n)`.
+    pub const fn len(n: usize) -> usize {
+        align(SIZE) + n
+    }
+}
+
+/// `struct ucred`: pid, uid, gid (12 bytes).
+pub mod ucred {
+    pub const SIZE: usize = 12;
+}
+
+/// `struct linger`: two ints.
+pub mod linger {
+    pub const SIZE: usize = 8;
+}

@@ -78,3 +78,121 @@ pub fn sleep(d: Duration) -> KResult<()> {
     while !wait_until(&cv, &mut guard, Some(deadline))? {}
     Ok(())
 }
+
+/// Something woken when an object's readiness may have changed: a cage
+/// blocked in poll/select ([`Waiter`]) or an epoll interest entry.
+/// `events` says what changed (POLLIN, POLLOUT…), as a hint.
+pub trait Waker: Send + Sync {
+    fn wake(&self, events: u32);
+}
+
+/// Where an object's waiters wait. A call blocked on the object itself (a
+/// pipe read) waits on the condition variable with the object's lock, as
+/// [`wait`] does; poll, select and epoll register a [`Waker`]. `notify`
+/// reaches both, so every kind of waiting shares one wake-up path and one
+/// way of being interrupted by signals.
+pub struct WaitQueue {
+    cv: Arc<Condvar>,
+    wakers: parking_lot::Mutex<Vec<std::sync::Weak<dyn Waker>>>,
+}
+
+impl Default for WaitQueue {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl WaitQueue {
+    pub fn new() -> Self {
+        WaitQueue {
+            cv: Arc::new(Condvar::new()),
+            wakers: parking_lot::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// [`wait`] on this queue.
+    pub fn wait<T>(&self, guard: &mut MutexGuard<'_, T>) -> KResult<()> {
+        wait(&self.cv, guard)
+    }
+
+    /// [`wait_until`] on this queue.
+    pub fn wait_until<T>(
+        &self,
+        guard: &mut MutexGuard<'_, T>,
+        deadline: Option<Instant>,
+    ) -> KResult<bool> {
+        wait_until(&self.cv, guard, deadline)
+    }
+
+    /// Wakes everything waiting: blocked calls and registered wakers
+    /// (dropped wakers are forgotten here).
+    pub fn notify(&self, events: u32) {
+        self.cv.notify_all();
+        let live: Vec<Arc<dyn Waker>> = {
+            let mut w = self.wakers.lock();
+            if w.is_empty() {
+                return;
+            }
+            let mut live = Vec::with_capacity(w.len());
+            w.retain(|x| match x.upgrade() {
+                Some(a) => {
+                    live.push(a);
+                    true
+                }
+                None => false,
+            });
+            live
+        };
+        // Called without the list's lock: a waker may take other locks.
+        for w in live {
+            w.wake(events);
+        }
+    }
+
+    /// Registers `w` (once) until it is dropped.
+    pub fn register(&self, w: &Arc<dyn Waker>) {
+        let weak = Arc::downgrade(w);
+        let mut list = self.wakers.lock();
+        list.retain(|x| x.strong_count() > 0);
+        if !list.iter().any(|x| std::sync::Weak::ptr_eq(x, &weak)) {
+            list.push(weak);
+        }
+    }
+}
+
+/// A cage waiting for any of several objects (poll, select, epoll_wait):
+/// registered with each object's [`WaitQueue`], woken by the first that
+/// changes, interruptible like every other blocking wait.
+pub struct Waiter {
+    fired: parking_lot::Mutex<bool>,
+    cv: Arc<Condvar>,
+}
+
+impl Waiter {
+    pub fn new() -> Arc<Self> {
+        Arc::new(Waiter {
+            fired: parking_lot::Mutex::new(false),
+            cv: Arc::new(Condvar::new()),
+        })
+    }
+
+    /// Blocks until woken since the last call, `deadline` passes (returns
+    /// true) or a signal must be handled (EINTR). Uses no CPU meanwhile.
+    pub fn wait_until(&self, deadline: Option<Instant>) -> KResult<bool> {
+        let mut fired = self.fired.lock();
+        while !*fired {
+            if wait_until(&self.cv, &mut fired, deadline)? {
+                return Ok(true);
+            }
+        }
+        *fired = false;
+        Ok(false)
+    }
+}
+
+impl Waker for Waiter {
+    fn wake(&self, _events: u32) {
+        *self.fired.lock() = true;
+        self.cv.notify_all();
+    }
+}

@@ -88,6 +88,22 @@ pub trait FileLike: Send + Sync {
     fn lock_key(&self) -> Option<crate::lock::FileKey> {
         self.stat().ok().map(|st| (st.dev, st.ino))
     }
+    /// Readiness now (POLLIN, POLLOUT, POLLHUP…); with a `waker`, also
+    /// registers it with the queues that announce changes. `None`: the
+    /// file has no poll method, like regular files and `/dev/null` on
+    /// Linux: always ready for poll/select, EPERM for epoll.
+    fn poll(&self, _waker: Option<&Arc<dyn crate::block::Waker>>) -> Option<u32> {
+        None
+    }
+    /// The socket behind this file, for the socket calls (ENOTSOCK
+    /// otherwise).
+    fn as_socket(&self) -> Option<&dyn crate::socket::Socket> {
+        None
+    }
+    /// The epoll instance behind this file, for epoll_ctl/epoll_wait.
+    fn as_epoll(&self) -> Option<&crate::epoll::Epoll> {
+        None
+    }
 }
 
 /// An open-file description.

@@ -55,6 +55,8 @@ pub struct Kernel {
     /// The terminal's foreground process group (tcsetpgrp): where a
     /// Ctrl-C at `lind run`'s terminal goes.
     pub foreground: AtomicI32,
+    /// Names bound by AF_UNIX sockets.
+    pub unix: Arc<crate::unix::Names>,
 }
 
 /// Parent/child links and zombies.
@@ -148,6 +150,7 @@ impl Kernel {
                 child_exited: Arc::new(Condvar::new()),
                 locks: crate::lock::Locks::new(),
                 foreground: AtomicI32::new(INIT_PID),
+                unix: Default::default(),
             }
         })
     }

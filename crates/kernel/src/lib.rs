@@ -7,6 +7,8 @@
 
 pub mod block;
 pub mod cage;
+pub mod epoll;
+pub mod eventfd;
 pub mod fdtable;
 pub mod file;
 pub mod host;
@@ -16,11 +18,14 @@ pub mod lock;
 pub mod memory;
 pub mod mm;
 pub mod pipe;
+pub mod poll;
 pub mod signal;
+pub mod socket;
 pub mod stdio;
 pub mod syscall;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod unix;
 pub mod vfs;
 
 pub use lind_abi::Errno;

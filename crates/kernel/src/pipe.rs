@@ -1,8 +1,12 @@
 //! Pipes: a bounded byte queue shared by a read end and a write end.
 
-use crate::{file::FileLike, KResult};
+use crate::{
+    block::{WaitQueue, Waker},
+    file::FileLike,
+    KResult,
+};
 use lind_abi::{flags::*, layout::Stat, Errno};
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -21,9 +25,9 @@ struct State {
 pub struct Pipe {
     state: Mutex<State>,
     /// Signalled when data arrives or the last writer leaves.
-    readable: Arc<Condvar>,
+    readable: WaitQueue,
     /// Signalled when space frees up or the last reader leaves.
-    writable: Arc<Condvar>,
+    writable: WaitQueue,
     ino: u64,
 }
 
@@ -38,8 +42,8 @@ impl Pipe {
                 readers: 1,
                 writers: 1,
             }),
-            readable: Arc::new(Condvar::new()),
-            writable: Arc::new(Condvar::new()),
+            readable: WaitQueue::new(),
+            writable: WaitQueue::new(),
             ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
         });
         (
@@ -71,14 +75,14 @@ pub struct PipeWriter {
 impl Drop for PipeReader {
     fn drop(&mut self) {
         self.pipe.state.lock().readers -= 1;
-        self.pipe.writable.notify_all();
+        self.pipe.writable.notify(POLLERR);
     }
 }
 
 impl Drop for PipeWriter {
     fn drop(&mut self) {
         self.pipe.state.lock().writers -= 1;
-        self.pipe.readable.notify_all();
+        self.pipe.readable.notify(POLLHUP);
     }
 }
 
@@ -96,7 +100,7 @@ impl FileLike for PipeReader {
             if status & O_NONBLOCK != 0 {
                 return Err(Errno::EAGAIN);
             }
-            crate::block::wait(&p.readable, &mut st)?;
+            p.readable.wait(&mut st)?;
         }
         let n = buf.len().min(st.buf.len());
         let (a, b) = st.buf.as_slices();
@@ -105,7 +109,7 @@ impl FileLike for PipeReader {
         buf[from_a..n].copy_from_slice(&b[..n - from_a]);
         st.buf.drain(..n);
         drop(st);
-        p.writable.notify_all();
+        p.writable.notify(POLLOUT);
         Ok(n)
     }
 
@@ -115,6 +119,21 @@ impl FileLike for PipeReader {
 
     fn bytes_available(&self) -> KResult<u64> {
         Ok(self.pipe.state.lock().buf.len() as u64)
+    }
+
+    fn poll(&self, waker: Option<&Arc<dyn Waker>>) -> Option<u32> {
+        if let Some(w) = waker {
+            self.pipe.readable.register(w);
+        }
+        let st = self.pipe.state.lock();
+        let mut m = 0;
+        if !st.buf.is_empty() {
+            m |= POLLIN | POLLRDNORM;
+        }
+        if st.writers == 0 {
+            m |= POLLHUP;
+        }
+        Some(m)
     }
 }
 
@@ -145,7 +164,7 @@ impl FileLike for PipeWriter {
                         Err(Errno::EAGAIN)
                     };
                 }
-                if let Err(e) = crate::block::wait(&p.writable, &mut st) {
+                if let Err(e) = p.writable.wait(&mut st) {
                     return if done > 0 { Ok(done) } else { Err(e) };
                 }
                 continue;
@@ -153,13 +172,28 @@ impl FileLike for PipeWriter {
             let n = space.min(left);
             st.buf.extend(&data[done..done + n]);
             done += n;
-            p.readable.notify_all();
+            p.readable.notify(POLLIN);
         }
         Ok(done)
     }
 
     fn stat(&self) -> KResult<Stat> {
         Ok(self.pipe.stat())
+    }
+
+    fn poll(&self, waker: Option<&Arc<dyn Waker>>) -> Option<u32> {
+        if let Some(w) = waker {
+            self.pipe.writable.register(w);
+        }
+        let st = self.pipe.state.lock();
+        let mut m = 0;
+        if PIPE_CAPACITY - st.buf.len() >= PIPE_BUF {
+            m |= POLLOUT | POLLWRNORM;
+        }
+        if st.readers == 0 {
+            m |= POLLERR;
+        }
+        Some(m)
     }
 }
 

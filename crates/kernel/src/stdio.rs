@@ -136,6 +136,119 @@ impl FileLike for HostStream {
     fn bytes_available(&self) -> KResult<u64> {
         Err(Errno::ENOTTY)
     }
+
+    /// The host stream's readiness now; if what a waiter may want is not
+    /// there yet, a watcher thread waits for it on the host (see [`Watch`]).
+    fn poll(&self, waker: Option<&std::sync::Arc<dyn Waker>>) -> Option<u32> {
+        let want = match self.which {
+            Stream::Stdin => PollFlags::IN,
+            _ => PollFlags::OUT,
+        };
+        // Files and /dev/null, /dev/zero, /dev/full have no poll method on
+        // Linux (always ready, EPERM for epoll): say so for them too.
+        let st = self.with_fd(|fd| rustix::fs::fstat(fd)).ok()?;
+        let kind = st.st_mode & S_IFMT;
+        let (major, minor) = (rustix::fs::major(st.st_rdev), rustix::fs::minor(st.st_rdev));
+        if kind == S_IFREG
+            || kind == S_IFDIR
+            || (kind == S_IFCHR && major == 1 && matches!(minor, 3 | 5 | 7))
+        {
+            return None;
+        }
+        let now = self.with_fd(|fd| host_poll(fd, want, Some(&ZERO)));
+        if let (Some(w), true) = (waker, now.is_empty()) {
+            watch(self.which).arm(w, want);
+        }
+        Some(to_mask(now))
+    }
+}
+
+use crate::block::{WaitQueue, Waker};
+use rustix::event::{PollFd, PollFlags, Timespec as HostTimespec};
+
+const ZERO: HostTimespec = HostTimespec {
+    tv_sec: 0,
+    tv_nsec: 0,
+};
+
+fn host_poll(fd: BorrowedFd, want: PollFlags, timeout: Option<&HostTimespec>) -> PollFlags {
+    let mut fds = [PollFd::from_borrowed_fd(fd, want)];
+    match rustix::event::poll(&mut fds, timeout) {
+        Ok(_) => fds[0].revents(),
+        Err(_) => PollFlags::empty(),
+    }
+}
+
+fn to_mask(f: PollFlags) -> u32 {
+    let mut m = 0;
+    if f.contains(PollFlags::IN) {
+        m |= POLLIN | POLLRDNORM;
+    }
+    if f.contains(PollFlags::OUT) {
+        m |= POLLOUT | POLLWRNORM;
+    }
+    if f.contains(PollFlags::HUP) {
+        m |= POLLHUP;
+    }
+    if f.contains(PollFlags::ERR) {
+        m |= POLLERR;
+    }
+    m
+}
+
+/// Waits on the host for one standard stream to become ready while some
+/// cage polls it: one thread per stream, started on first use, asleep
+/// unless armed; it wakes the stream's queue once and disarms, so a stream
+/// that stays ready costs nothing until someone polls it again.
+struct Watch {
+    queue: WaitQueue,
+    armed: parking_lot::Mutex<Option<PollFlags>>,
+    cv: parking_lot::Condvar,
+}
+
+fn watch(which: Stream) -> &'static Watch {
+    static WATCHES: [std::sync::OnceLock<&'static Watch>; 3] = [
+        std::sync::OnceLock::new(),
+        std::sync::OnceLock::new(),
+        std::sync::OnceLock::new(),
+    ];
+    WATCHES[which as usize].get_or_init(|| {
+        let w: &'static Watch = Box::leak(Box::new(Watch {
+            queue: WaitQueue::new(),
+            armed: parking_lot::Mutex::new(None),
+            cv: parking_lot::Condvar::new(),
+        }));
+        let stream = HostStream { which };
+        let _ = std::thread::Builder::new()
+            .name("lind-stdio-watch".into())
+            .spawn(move || loop {
+                let want = {
+                    let mut a = w.armed.lock();
+                    while a.is_none() {
+                        w.cv.wait(&mut a);
+                    }
+                    a.unwrap_or(PollFlags::IN)
+                };
+                let second = HostTimespec {
+                    tv_sec: 1,
+                    tv_nsec: 0,
+                };
+                let got = stream.with_fd(|fd| host_poll(fd, want, Some(&second)));
+                if !got.is_empty() {
+                    *w.armed.lock() = None;
+                    w.queue.notify(to_mask(got));
+                }
+            });
+        w
+    })
+}
+
+impl Watch {
+    fn arm(&self, waker: &std::sync::Arc<dyn Waker>, want: PollFlags) {
+        self.queue.register(waker);
+        *self.armed.lock() = Some(want);
+        self.cv.notify_all();
+    }
 }
 
 /// Open-file descriptions for the host's stdin, stdout and stderr.

@@ -251,6 +251,23 @@ pub fn stat_path(
     Ok(st)
 }
 
+/// Makes a special file (a socket, for `bind`) at `path` relative to the
+/// cwd and returns its `lstat`. EEXIST if the name exists.
+pub fn mknod_path(kernel: &Kernel, cage: &Cage, path: &[u8], mode: u32) -> KResult<Stat> {
+    if trailing_slash(path) {
+        return Err(Errno::ENOENT);
+    }
+    let cred = cage.cred();
+    let (st, _) = at_path(kernel, cage, AT_FDCWD, path, false, |l| {
+        if kernel.vfs.is_mount_point(&l.abs) {
+            return Err(Errno::EEXIST);
+        }
+        l.mount.fs.mknod(&l.rel, mode, &cred)?;
+        l.mount.fs.stat(&l.rel, false)
+    })?;
+    Ok(st)
+}
+
 fn do_open(ctx: &mut Ctx, dirfd: i32, path_addr: u64, flags: u32, mode: u32) -> KResult<i64> {
     let path = path_arg(ctx, path_addr)?;
     let limit = nofile(ctx);

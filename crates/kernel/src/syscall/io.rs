@@ -118,7 +118,7 @@ pub fn pwrite64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 }
 
 /// Reads a guest iovec array as (address, length) pairs.
-fn iovecs(ctx: &Ctx, addr: u64, count: i32) -> KResult<Vec<(u64, usize)>> {
+pub(crate) fn iovecs(ctx: &Ctx, addr: u64, count: i32) -> KResult<Vec<(u64, usize)>> {
     let count = usize::try_from(count).map_err(|_| Errno::EINVAL)?;
     if count > IOV_MAX {
         return Err(Errno::EINVAL);
@@ -211,6 +211,26 @@ pub fn close(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 fn nofile(ctx: &Ctx) -> u64 {
     ctx.cage.rlimit(RLIMIT_NOFILE).0
+}
+
+/// Opens a new description for `file` at the lowest free descriptor
+/// (EMFILE past RLIMIT_NOFILE).
+pub(crate) fn install(
+    ctx: &Ctx,
+    file: Arc<dyn crate::file::FileLike>,
+    status: u32,
+    cloexec: bool,
+) -> KResult<i32> {
+    install_open(ctx, OpenFile::new(file, status, None), cloexec)
+}
+
+/// Installs an existing description (a received SCM_RIGHTS file).
+pub(crate) fn install_open(ctx: &Ctx, file: Arc<OpenFile>, cloexec: bool) -> KResult<i32> {
+    let limit = nofile(ctx);
+    ctx.cage
+        .fds
+        .lock()
+        .insert_lowest(FdEntry { file, cloexec }, 0, limit)
 }
 
 pub fn dup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {

@@ -1,7 +1,7 @@
 //! The one syscall table. A row: number, name, handler, argument kinds (for
 //! `--trace`) and how complete the support is (for `lind syscalls`).
 
-use super::{exec, fs, io, lock, mem, pipe, process, signal, time, Args, Ctx};
+use super::{exec, fs, io, lock, mem, net, pipe, poll, process, signal, time, Args, Ctx};
 use crate::KResult;
 use lind_abi::nr;
 use std::sync::OnceLock;
@@ -174,6 +174,36 @@ syscall_table! {
     (SETSID, "setsid", process::setsid, [], Full),
     (PIPE, "pipe", pipe::pipe, [Ptr], Full),
     (PIPE2, "pipe2", pipe::pipe2, [Ptr, Hex], Full),
+    // Multiplexing.
+    (POLL, "poll", poll::poll, [Ptr, UInt, Int], Full),
+    (PPOLL, "ppoll", poll::ppoll, [Ptr, UInt, Ptr, Ptr, Size], Full),
+    (SELECT, "select", poll::select, [Int, Ptr, Ptr, Ptr, Ptr], Partial("the timeout is not updated with the time left")),
+    (PSELECT6, "pselect6", poll::pselect6, [Int, Ptr, Ptr, Ptr, Ptr, Ptr], Partial("the timeout is not updated with the time left")),
+    (EPOLL_CREATE, "epoll_create", poll::epoll_create, [Int], Full),
+    (EPOLL_CREATE1, "epoll_create1", poll::epoll_create1, [Hex], Full),
+    (EPOLL_CTL, "epoll_ctl", poll::epoll_ctl, [Fd, Int, Fd, Ptr], Partial("EPOLLEXCLUSIVE accepted and ignored (every waiter wakes); nested epoll loops are not detected")),
+    (EPOLL_WAIT, "epoll_wait", poll::epoll_wait, [Fd, Ptr, Int, Int], Full),
+    (EPOLL_PWAIT, "epoll_pwait", poll::epoll_pwait, [Fd, Ptr, Int, Int, Ptr, Size], Full),
+    (EPOLL_PWAIT2, "epoll_pwait2", poll::epoll_pwait2, [Fd, Ptr, Int, Ptr, Ptr, Size], Full),
+    (EVENTFD, "eventfd", poll::eventfd, [UInt], Full),
+    (EVENTFD2, "eventfd2", poll::eventfd2, [UInt, Hex], Full),
+    // Sockets.
+    (SOCKET, "socket", net::socket, [Int, Hex, Int], Partial("AF_UNIX (stream, dgram, seqpacket); other families EAFNOSUPPORT")),
+    (SOCKETPAIR, "socketpair", net::socketpair, [Int, Hex, Int, Ptr], Partial("AF_UNIX")),
+    (BIND, "bind", net::bind, [Fd, Ptr, UInt], Partial("AF_UNIX: paths (socket files in the cage's file system), abstract names, autobind")),
+    (LISTEN, "listen", net::listen, [Fd, Int], Full),
+    (ACCEPT, "accept", net::accept, [Fd, Ptr, Ptr], Full),
+    (ACCEPT4, "accept4", net::accept4, [Fd, Ptr, Ptr, Hex], Full),
+    (CONNECT, "connect", net::connect, [Fd, Ptr, UInt], Full),
+    (GETSOCKNAME, "getsockname", net::getsockname, [Fd, Ptr, Ptr], Full),
+    (GETPEERNAME, "getpeername", net::getpeername, [Fd, Ptr, Ptr], Full),
+    (SENDTO, "sendto", net::sendto, [Fd, InBuf, Size, Hex, Ptr, UInt], Full),
+    (RECVFROM, "recvfrom", net::recvfrom, [Fd, OutBuf, Size, Hex, Ptr, Ptr], Full),
+    (SENDMSG, "sendmsg", net::sendmsg, [Fd, Ptr, Hex], Partial("SCM_RIGHTS and SCM_CREDENTIALS")),
+    (RECVMSG, "recvmsg", net::recvmsg, [Fd, Ptr, Hex], Partial("SCM_RIGHTS and SCM_CREDENTIALS")),
+    (SHUTDOWN, "shutdown", net::shutdown, [Fd, Int], Full),
+    (SETSOCKOPT, "setsockopt", net::setsockopt, [Fd, Int, Int, Ptr, UInt], Partial("SOL_SOCKET; SO_RCVTIMEO/SO_SNDTIMEO/SO_LINGER/SO_KEEPALIVE/SO_REUSEADDR recorded without effect")),
+    (GETSOCKOPT, "getsockopt", net::getsockopt, [Fd, Int, Int, Ptr, Ptr], Partial("SOL_SOCKET: SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED, SO_PASSCRED, SO_SNDBUF/SO_RCVBUF and recorded options")),
     // Signals (state only until delivery lands).
     (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("handlers run when the cage next enters or leaves the kernel; SA_SIGINFO gets si_signo/si_code/si_pid")),
     (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Full),

@@ -393,6 +393,40 @@ impl FileSystem for HostFs {
             .map_err(errno)
     }
 
+    fn mknod(&self, path: &[u8], mode: u32, _cred: &Cred) -> KResult<()> {
+        if mode & S_IFMT != S_IFSOCK {
+            return Err(Errno::EPERM);
+        }
+        if path.is_empty() {
+            return Err(Errno::EEXIST);
+        }
+        self.writable()?;
+        // The parent is opened through cap-std (confined); the node is made
+        // relative to it, and mknodat never follows the last component.
+        let (parent, name) = super::split_last(path);
+        let dir = if parent.is_empty() {
+            self.root.try_clone().map_err(errno)?
+        } else {
+            self.root.open_dir(host_path(parent)).map_err(errno)?
+        };
+        rustix::fs::mknodat(
+            &dir,
+            OsStr::from_bytes(name),
+            rustix::fs::FileType::Socket,
+            rustix::fs::Mode::from_raw_mode(mode & 0o7777),
+            0,
+        )
+        .map_err(rerrno)?;
+        // The host's umask is not the cage's.
+        let _ = rustix::fs::chmodat(
+            &dir,
+            OsStr::from_bytes(name),
+            rustix::fs::Mode::from_raw_mode(mode & 0o7777),
+            AtFlags::empty(),
+        );
+        Ok(())
+    }
+
     fn readlink(&self, path: &[u8]) -> KResult<Vec<u8>> {
         if path.is_empty() {
             return Err(Errno::EINVAL);

@@ -194,6 +194,8 @@ enum Body {
     File(FileBody),
     Dir(Mutex<DirData>),
     Symlink(Vec<u8>),
+    /// A socket (what `bind` makes); its type is in the mode.
+    Special,
 }
 
 struct Inode {
@@ -224,6 +226,7 @@ impl Inode {
             Body::File(_) => DT_REG,
             Body::Dir(_) => DT_DIR,
             Body::Symlink(_) => DT_LNK,
+            Body::Special => DT_SOCK,
         }
     }
 
@@ -232,6 +235,7 @@ impl Inode {
             Body::File(f) => f.data.read().size,
             Body::Dir(_) => BLKSIZE as u64,
             Body::Symlink(t) => t.len() as u64,
+            Body::Special => 0,
         }
     }
 
@@ -573,6 +577,8 @@ impl FileSystem for MemFs {
         let path_only = flags & O_PATH != 0;
         match &node.body {
             Body::Symlink(_) if !path_only => return Err(Errno::ELOOP),
+            // Sockets cannot be opened (connect to them instead).
+            Body::Special if !path_only => return Err(Errno::ENXIO),
             Body::Dir(_) if !path_only && (acc != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0) => {
                 return Err(Errno::EISDIR)
             }
@@ -818,6 +824,16 @@ impl FileSystem for MemFs {
         Ok(())
     }
 
+    fn mknod(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
+        if mode & S_IFMT != S_IFSOCK {
+            return Err(Errno::EPERM);
+        }
+        self.create(path, cred, |parent| {
+            self.new_inode(mode & (S_IFMT | 0o7777), cred, parent, Body::Special)
+        })?;
+        Ok(())
+    }
+
     fn readlink(&self, path: &[u8]) -> KResult<Vec<u8>> {
         match &self.lookup(path, false, None)?.body {
             Body::Symlink(t) => Ok(t.clone()),
@@ -879,7 +895,7 @@ impl FileLike for MemFile {
         match &self.node.body {
             Body::File(f) => Ok(f.data.read().read(buf, offset)),
             Body::Dir(_) => Err(Errno::EISDIR),
-            Body::Symlink(_) => Err(Errno::EBADF),
+            Body::Symlink(_) | Body::Special => Err(Errno::EBADF),
         }
     }
 
@@ -945,7 +961,7 @@ impl FileLike for MemFile {
                 Ok(())
             }
             Body::Dir(_) => Err(Errno::EISDIR),
-            Body::Symlink(_) => Err(Errno::EINVAL),
+            Body::Symlink(_) | Body::Special => Err(Errno::EINVAL),
         }
     }
 

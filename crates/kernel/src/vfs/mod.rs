@@ -58,6 +58,11 @@ pub trait FileSystem: Send + Sync {
     fn symlink(&self, _target: &[u8], _path: &[u8], _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
+    /// Creates a special file (only sockets, S_IFSOCK, for now: what
+    /// `bind` of an AF_UNIX socket makes); `mode` has the umask applied.
+    fn mknod(&self, _path: &[u8], _mode: u32, _cred: &Cred) -> KResult<()> {
+        Err(Errno::EPERM)
+    }
     fn readlink(&self, _path: &[u8]) -> KResult<Vec<u8>> {
         Err(Errno::EINVAL)
     }
