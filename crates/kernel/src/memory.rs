@@ -15,6 +15,13 @@ pub trait GuestMemory {
     fn write(&mut self, addr: u64, data: &[u8]) -> KResult<()>;
     /// Grows linear memory so that it is at least `bytes` long.
     fn grow_to(&mut self, bytes: u64) -> KResult<()>;
+    /// Applies mprotect's `prot` to guest pages `[addr, addr+len)` (within
+    /// the memory), so the cage's own accesses fault and the kernel's
+    /// copies get EFAULT. Memories without page protection ignore it.
+    fn protect(&mut self, addr: u64, len: u64, prot: u32) -> KResult<()> {
+        let _ = (addr, len, prot);
+        Ok(())
+    }
     /// Zeroes a range: pages handed out again by mmap/brk must read as zero.
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
         static CHUNK: [u8; 65536] = [0; 65536];

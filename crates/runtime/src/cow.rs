@@ -16,9 +16,10 @@
 
 use parking_lot::Mutex;
 use rustix::fd::OwnedFd;
-use rustix::mm::{MapFlags, ProtFlags};
+use rustix::mm::{MapFlags, MprotectFlags, ProtFlags};
 use std::collections::{BTreeMap, HashMap};
 use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use wasmtime::{LinearMemory, MemoryCreator, MemoryType};
 
@@ -45,8 +46,108 @@ struct Span {
     source: Source,
 }
 
+/// Pages of one memory whose protection (mprotect) is not read+write,
+/// applied to the host mapping so the cage's own accesses fault (a trap,
+/// SIGSEGV), and consulted before the kernel copies guest memory (EFAULT).
+#[derive(Default)]
+pub struct Protections {
+    any: AtomicBool,
+    /// start -> (end, PROT_* bits); disjoint, never read+write.
+    ranges: Mutex<BTreeMap<usize, (usize, u32)>>,
+}
+
+const PROT_READ: u32 = 1;
+const PROT_WRITE: u32 = 2;
+
+fn host_flags(prot: u32) -> MprotectFlags {
+    if prot & PROT_WRITE != 0 {
+        // x86 pages cannot be write-only.
+        MprotectFlags::READ | MprotectFlags::WRITE
+    } else if prot & PROT_READ != 0 {
+        MprotectFlags::READ
+    } else {
+        MprotectFlags::empty()
+    }
+}
+
+impl Protections {
+    /// Whether the kernel may read (or, with `write`, write) these bytes
+    /// for the cage.
+    pub fn allows(&self, start: usize, len: usize, write: bool) -> bool {
+        if len == 0 || !self.any.load(Ordering::Acquire) {
+            return true;
+        }
+        let end = start.saturating_add(len);
+        let need = if write {
+            PROT_WRITE
+        } else {
+            PROT_READ | PROT_WRITE
+        };
+        let ranges = self.ranges.lock();
+        ranges
+            .range(..end)
+            .rev()
+            .take_while(|(_, &(e, _))| e > start)
+            .all(|(_, &(_, prot))| prot & need != 0)
+    }
+
+    /// Whether read+write for `[start, start+len)` would change nothing.
+    pub fn already_read_write(&self, start: usize, len: usize) -> bool {
+        self.allows(start, len, true) && self.allows(start, len, false)
+    }
+
+    /// Records `prot` for `[start, end)`.
+    fn set(&self, start: usize, end: usize, prot: u32) {
+        let mut ranges = self.ranges.lock();
+        let hit: Vec<(usize, (usize, u32))> = ranges
+            .range(..end)
+            .filter(|(_, &(e, _))| e > start)
+            .map(|(&s, &v)| (s, v))
+            .collect();
+        for (s, (e, p)) in hit {
+            ranges.remove(&s);
+            if s < start {
+                ranges.insert(s, (start, p));
+            }
+            if e > end {
+                ranges.insert(end, (e, p));
+            }
+        }
+        if prot & (PROT_READ | PROT_WRITE) != PROT_READ | PROT_WRITE {
+            ranges.insert(start, (end, prot));
+        }
+        self.any.store(!ranges.is_empty(), Ordering::Release);
+    }
+
+    fn snapshot(&self) -> Vec<(usize, usize, u32)> {
+        self.ranges
+            .lock()
+            .iter()
+            .map(|(&s, &(e, p))| (s, e, p))
+            .collect()
+    }
+
+    /// Puts the recorded protections on the host mapping at `base`
+    /// (`lift`: makes those pages read+write again, for copying).
+    fn apply(&self, base: usize, lift: bool) -> Result<(), String> {
+        for (s, e, p) in self.snapshot() {
+            let flags = if lift {
+                MprotectFlags::READ | MprotectFlags::WRITE
+            } else {
+                host_flags(p)
+            };
+            // SAFETY: the range is inside this memory's mapped size (checked
+            // when recorded), part of its own reservation.
+            unsafe { rustix::mm::mprotect((base + s) as *mut std::ffi::c_void, e - s, flags) }
+                .map_err(io_err)?;
+        }
+        Ok(())
+    }
+}
+
 struct Backing {
     base: usize,
+    protections: Arc<Protections>,
     /// Ranges the cage has mapped (its vmmap), set before each freeze:
     /// only these can hold written pages, so only these are scanned.
     live: Vec<(usize, usize)>,
@@ -60,6 +161,8 @@ struct Backing {
 pub struct Layout {
     size: usize,
     spans: Vec<(usize, usize, Option<Arc<OwnedFd>>)>,
+    /// The child inherits the parent's page protections.
+    protections: Vec<(usize, usize, u32)>,
 }
 
 fn registry() -> &'static Mutex<HashMap<usize, Arc<Mutex<Backing>>>> {
@@ -226,7 +329,16 @@ impl Backing {
     }
 
     /// Freezes the memory so a child can share it; see the module docs.
+    /// Protected pages are made readable while they are copied and
+    /// remapped, and protected again after.
     fn freeze(&mut self) -> Result<Layout, String> {
+        self.protections.apply(self.base, true)?;
+        let layout = self.freeze_unprotected();
+        self.protections.apply(self.base, false)?;
+        layout
+    }
+
+    fn freeze_unprotected(&mut self) -> Result<Layout, String> {
         self.consolidate(false)?;
         // Pages written all over the heap would split the child's view
         // into a mapping per page: copy everything into one file instead.
@@ -279,6 +391,7 @@ impl Backing {
                     (s, sp.len, fd)
                 })
                 .collect(),
+            protections: self.protections.snapshot(),
         })
     }
 
@@ -336,7 +449,32 @@ impl Backing {
             map(self.base, *s, *len, &source)?;
             self.layout.insert(*s, Span { len: *len, source });
         }
-        Ok(())
+        for &(s, e, p) in &layout.protections {
+            self.protections.set(s, e, p);
+        }
+        self.protections.apply(self.base, false)
+    }
+
+    /// mprotect of `[start, start+len)`, which must lie in the memory.
+    fn protect(&mut self, start: usize, len: usize, prot: u32) -> Result<(), String> {
+        let end = start.checked_add(len).filter(|&e| e <= self.size);
+        let Some(end) = end else {
+            return Err("protected range is outside the memory".into());
+        };
+        if len == 0 {
+            return Ok(());
+        }
+        self.protections.set(start, end, prot);
+        // SAFETY: `[start, end)` is mapped memory of this cage (checked
+        // above), inside its own reservation.
+        unsafe {
+            rustix::mm::mprotect(
+                (self.base + start) as *mut std::ffi::c_void,
+                len,
+                host_flags(prot),
+            )
+        }
+        .map_err(io_err)
     }
 }
 
@@ -377,6 +515,7 @@ unsafe impl MemoryCreator for CowMemoryCreator {
         let fd = new_memfd(minimum)?;
         let mut backing = Backing {
             base,
+            protections: Arc::default(),
             live: vec![(0, usize::MAX)],
             size: minimum,
             capacity,
@@ -476,4 +615,46 @@ pub fn adopt(base: *const u8, layout: &Layout) -> Result<(), String> {
         .ok_or("not a lind memory")?
         .lock()
         .adopt(layout)
+}
+
+/// mprotect for the memory at `base`.
+pub fn protect(base: *const u8, start: usize, len: usize, prot: u32) -> Result<(), String> {
+    backing_of(base)
+        .ok_or("not a lind memory")?
+        .lock()
+        .protect(start, len, prot)
+}
+
+/// The protections of the memory at `base`, for checking kernel copies.
+pub fn protections(base: *const u8) -> Option<Arc<Protections>> {
+    backing_of(base).map(|b| b.lock().protections.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protections_split_merge_and_answer_by_access() {
+        let p = Protections::default();
+        assert!(p.allows(0, 1 << 20, true));
+        p.set(0x1000, 0x4000, 0); // PROT_NONE
+        p.set(0x2000, 0x3000, PROT_READ);
+        assert!(p.allows(0, 0x1000, true));
+        assert!(!p.allows(0x0fff, 2, false));
+        assert!(p.allows(0x2000, 0x1000, false));
+        assert!(!p.allows(0x2000, 0x1000, true));
+        assert!(!p.allows(0x3000, 1, false));
+        assert_eq!(
+            p.snapshot(),
+            vec![
+                (0x1000, 0x2000, 0),
+                (0x2000, 0x3000, PROT_READ),
+                (0x3000, 0x4000, 0)
+            ]
+        );
+        p.set(0x1000, 0x4000, PROT_READ | PROT_WRITE);
+        assert!(p.snapshot().is_empty());
+        assert!(p.already_read_write(0, 0x10000));
+    }
 }

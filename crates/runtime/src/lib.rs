@@ -30,6 +30,8 @@ pub struct CageState {
     kernel: Arc<Kernel>,
     cage: Arc<Cage>,
     memory: Option<Memory>,
+    /// Its mprotect'ed pages, checked before the kernel copies.
+    protections: Option<Arc<cow::Protections>>,
     /// The function table and stack pointer, for running signal handlers.
     table: Option<wasmtime::Table>,
     stack_pointer: Option<wasmtime::Global>,
@@ -234,6 +236,7 @@ impl Runtime {
                 kernel,
                 cage,
                 memory: None,
+                protections: None,
                 asyncify: None,
                 table: None,
                 stack_pointer: None,
@@ -272,6 +275,7 @@ impl Runtime {
             .get_memory(&mut store, "memory")
             .context("module does not export its memory; rebuild it with `lind cc`")?;
         store.data_mut().memory = Some(memory);
+        store.data_mut().protections = cow::protections(memory.data_ptr(&store));
         store.data_mut().table = instance.get_table(&mut store, "__indirect_function_table");
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);

@@ -14,6 +14,15 @@ impl<'a, 'b> WasmMemory<'a, 'b> {
     pub fn new(caller: &'a mut Caller<'b, CageState>, memory: Memory) -> Self {
         WasmMemory { caller, memory }
     }
+
+    /// EFAULT for bytes mprotect made unreadable (or, with `write`,
+    /// unwritable): the host copy would fault.
+    fn check_protection(&self, addr: u64, len: usize, write: bool) -> KResult<()> {
+        match &self.caller.data().protections {
+            Some(p) if !p.allows(addr as usize, len, write) => Err(Errno::EFAULT),
+            _ => Ok(()),
+        }
+    }
 }
 
 impl GuestMemory for WasmMemory<'_, '_> {
@@ -26,6 +35,7 @@ impl GuestMemory for WasmMemory<'_, '_> {
         if buf.is_empty() {
             return Ok(());
         }
+        self.check_protection(addr, buf.len(), false)?;
         let data = self.memory.data(&*self.caller);
         let a = addr as usize;
         buf.copy_from_slice(&data[a..a + buf.len()]);
@@ -37,6 +47,7 @@ impl GuestMemory for WasmMemory<'_, '_> {
         if src.is_empty() {
             return Ok(());
         }
+        self.check_protection(addr, src.len(), true)?;
         let data = self.memory.data_mut(&mut *self.caller);
         let a = addr as usize;
         data[a..a + src.len()].copy_from_slice(src);
@@ -55,11 +66,29 @@ impl GuestMemory for WasmMemory<'_, '_> {
             .map_err(|_| Errno::ENOMEM)
     }
 
+    fn protect(&mut self, addr: u64, len: u64, prot: u32) -> KResult<()> {
+        check_range(self, addr, len)?;
+        let read_write = lind_abi::flags::PROT_READ | lind_abi::flags::PROT_WRITE;
+        if prot & read_write == read_write {
+            if let Some(p) = &self.caller.data().protections {
+                if p.already_read_write(addr as usize, len as usize) {
+                    return Ok(()); // the common case: nothing was protected
+                }
+            }
+        }
+        let base = self.memory.data_ptr(&*self.caller);
+        crate::cow::protect(base, addr as usize, len as usize, prot).map_err(|e| {
+            tracing::warn!("mprotect of {len} bytes at {addr:#x}: {e}");
+            Errno::ENOMEM
+        })
+    }
+
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
         check_range(self, addr, len)?;
         if len == 0 {
             return Ok(());
         }
+        self.check_protection(addr, len as usize, true)?;
         let data = self.memory.data_mut(&mut *self.caller);
         data[addr as usize..(addr + len) as usize].fill(0);
         Ok(())

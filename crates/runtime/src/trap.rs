@@ -36,7 +36,10 @@ pub fn describe_signal(sig: u32) -> &'static str {
 /// Maps a trap to the signal Linux would have sent for the same fault.
 pub fn classify(err: &wasmtime::Error) -> Fault {
     let (signal, reason) = match err.downcast_ref::<Trap>() {
-        Some(Trap::MemoryOutOfBounds) => (SIGSEGV, "out-of-bounds memory access"),
+        Some(Trap::MemoryOutOfBounds) => (
+            SIGSEGV,
+            "out-of-bounds memory access, or an access its page's mprotect forbids",
+        ),
         Some(Trap::HeapMisaligned) => (SIGBUS, "misaligned atomic access"),
         Some(Trap::TableOutOfBounds) => (SIGSEGV, "call through an invalid function pointer"),
         Some(Trap::IndirectCallToNull) => (SIGSEGV, "call through a NULL function pointer"),

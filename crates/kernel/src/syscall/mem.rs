@@ -82,9 +82,18 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
     }
     let (start, prep) = ctx.cage.mm.lock().map(addr, len, prot, flags, fixed)?;
+    // Pages a MAP_FIXED mapping replaces may still carry an old protection:
+    // lift it before they are zeroed and filled.
+    if let Some((s, l)) = in_memory(ctx, start, len) {
+        ctx.mem.protect(s, l, RW)?;
+    }
     if let Err(e) = apply(ctx, prep) {
         let _ = ctx.cage.mm.lock().unmap(start, len);
         return Err(e);
+    }
+    let pages = crate::mm::page_align_up(len).ok_or(Errno::ENOMEM)?;
+    if source.is_none() && prot & (PROT_READ | PROT_WRITE) != RW {
+        ctx.mem.protect(start, pages, prot)?;
     }
     if let Some(f) = source {
         // Private file mapping: a copy of the file's pages.
@@ -98,21 +107,47 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             got += n;
         }
         ctx.mem.write(start, &buf[..got])?;
+        if prot & (PROT_READ | PROT_WRITE) != RW {
+            ctx.mem.protect(start, pages, prot)?;
+        }
     }
     Ok(start as i64)
+}
+
+/// Read+write: what unmapped pages of linear memory are left as (wasm
+/// memory has no holes), and what mmap starts file pages at.
+const RW: u32 = PROT_READ | PROT_WRITE;
+
+/// The part of `[addr, addr+len)` inside linear memory, page-aligned.
+fn in_memory(ctx: &Ctx, addr: u64, len: u64) -> Option<(u64, u64)> {
+    let end = addr
+        .checked_add(crate::mm::page_align_up(len)?)?
+        .min(ctx.mem.size());
+    (end > addr).then(|| (addr, end - addr))
 }
 
 pub fn munmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, len) = (a.ptr(0), a.size(1) as u64);
     ctx.cage.mm.lock().unmap(addr, len)?;
+    if let Some((start, len)) = in_memory(ctx, addr, len) {
+        ctx.mem.protect(start, len, RW)?;
+    }
     Ok(0)
 }
 
+/// mprotect(2), enforced: PROT_NONE and PROT_READ pages fault when the
+/// cage touches them against their protection (SIGSEGV), and the kernel's
+/// copies from or to them fail with EFAULT. PROT_EXEC is accepted and
+/// means nothing (code is not in linear memory).
 pub fn mprotect(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    ctx.cage
-        .mm
-        .lock()
-        .protect(a.ptr(0), a.size(1) as u64, a.uint(2))?;
+    let (addr, len, prot) = (a.ptr(0), a.size(1) as u64, a.uint(2));
+    if prot & !(PROT_READ | PROT_WRITE | PROT_EXEC) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    ctx.cage.mm.lock().protect(addr, len, prot)?;
+    if let Some((start, len)) = in_memory(ctx, addr, len) {
+        ctx.mem.protect(start, len, prot)?;
+    }
     Ok(0)
 }
 
@@ -156,8 +191,10 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     apply(ctx, prep)?;
     let keep = old_len.min(new_len) as usize;
     let mut buf = vec![0u8; keep];
+    ctx.mem.protect(old, old_len, RW)?;
     ctx.mem.read(old, &mut buf)?;
     ctx.mem.write(start, &buf)?;
+    ctx.mem.protect(start, new_len, region.prot)?;
     ctx.cage.mm.lock().unmap(old, old_len)?;
     Ok(start as i64)
 }
