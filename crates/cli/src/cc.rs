@@ -319,6 +319,7 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
     if inv.inputs.is_empty() {
         bail!("no input files");
     }
+    inv.link_flags = drop_elf_only(std::mem::take(&mut inv.link_flags));
     let sources = inv
         .inputs
         .iter()
@@ -333,6 +334,60 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
         }
     }
     Ok(Parsed::Run(inv))
+}
+
+/// Drops ELF linker options that mean nothing for one static wasm module and that
+/// wasm-ld refuses: what libtool and distribution builds pass as a matter of course
+/// (`-rpath DIR`, `--as-needed`, `--version-script FILE`, `-z relro`, ...).
+fn drop_elf_only(flags: Vec<OsString>) -> Vec<OsString> {
+    const WITH_ARG: &[&str] = &[
+        "-rpath",
+        "--rpath",
+        "-rpath-link",
+        "--rpath-link",
+        "--version-script",
+    ];
+    const ALONE: &[&str] = &[
+        "--as-needed",
+        "--no-as-needed",
+        "--enable-new-dtags",
+        "--disable-new-dtags",
+        "--export-dynamic",
+        "-E",
+    ];
+    const Z_KEYWORDS: &[&str] = &[
+        "relro",
+        "norelro",
+        "now",
+        "lazy",
+        "noexecstack",
+        "execstack",
+        "defs",
+    ];
+    const PREFIXES: &[&str] = &[
+        "-rpath=",
+        "--rpath=",
+        "-rpath-link=",
+        "--rpath-link=",
+        "--version-script=",
+        "--hash-style=",
+    ];
+    let mut out = Vec::with_capacity(flags.len());
+    let mut it = flags.into_iter().peekable();
+    while let Some(f) = it.next() {
+        let s = f.to_string_lossy();
+        let takes_arg = WITH_ARG.contains(&s.as_ref())
+            || (s == "-z"
+                && it
+                    .peek()
+                    .is_some_and(|k| Z_KEYWORDS.contains(&k.to_string_lossy().as_ref())));
+        if takes_arg {
+            it.next();
+        } else if !(ALONE.contains(&s.as_ref()) || PREFIXES.iter().any(|p| s.starts_with(p))) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 fn join(flag: &str, value: &OsStr) -> OsString {
@@ -802,6 +857,9 @@ mod tests {
             ["-MD", "-MF", "dep.d", "-MT", "obj.o", "-MP"]
         );
         assert!(err("-MM a.c").contains("-E"));
+        // ELF-only linker options from libtool and distribution builds are dropped.
+        let i = inv("a.o -Wl,-rpath -Wl,//lib -Wl,--as-needed,-z,relro,-z,stack-size=65536 -Xlinker -rpath=/x -Wl,--version-script,v.map -Wl,-E -o a");
+        assert_eq!(strs(&i.link_flags), ["-z", "stack-size=65536"]);
     }
 
     #[test]

@@ -8,8 +8,9 @@
 //!   `<case>.<ext>`        when `run-<ext>.sh` exists there: `sh run-<ext>.sh <case>.<ext>`
 //!                         (e.g. `run-lua.sh` runs `lua "$1"`)
 //! Every other file is data. Each run starts in a fresh directory holding a copy of the
-//! whole `tests/programs/<prog>/` directory, with an empty environment except `PATH` and
-//! `SRC` (the program's unpacked, patched source, read-only: sample files, test inputs):
+//! whole `tests/programs/<prog>/` directory, with an empty environment except `PATH`,
+//! `HOME=/nonexistent-home` and `SRC` (the program's unpacked, patched source, read-only:
+//! sample files, test inputs):
 //!   native: the host's dash, PATH = build/programs/native/bin, then `programs/tools/*.c`
 //!           built with the host compiler; SRC = build/programs/<prog>/src
 //!   lind:   `lind run --root <dir> --mount <root>/bin:/bin:ro --mount <src>:/src:ro
@@ -23,6 +24,9 @@
 //! Directives, in the leading comment lines (`#` or `--`) of a case:
 //!   `ARGS: a "b c"`   arguments (shell-like quoting)
 //!   `TIMEOUT: S`      per-run timeout in seconds (default 60)
+//!   `NEEDS: a b`      programs that an optional build step installs (e.g. sqlite3's
+//!                     speedtest1); without them in both bin directories the case is
+//!                     ignored, with the reason printed
 //! `<case>.stdin` next to the case is fed to stdin; otherwise stdin is /dev/null.
 //!
 //! Environment knobs: `LIND_BIN`, `LIND_DASH_NATIVE`, `LIND_SUITE_FILTER`,
@@ -42,6 +46,10 @@ use support::*;
 
 const DEFAULT_TIMEOUT_SECS: u64 = 60;
 const OUTPUT_CAP: usize = 16 << 20;
+/// Both sides get this `$HOME`, which exists on neither (so no rc files are read, and
+/// programs that look for one do not fall back to the password database, which the
+/// host has and a cage's root does not).
+const HOME: &str = "/nonexistent-home";
 
 fn main() {
     let args = Arguments::from_args();
@@ -98,7 +106,24 @@ fn main() {
     let trials = cases
         .into_iter()
         .map(|case| {
-            let ignored = skipped.contains(&case.prog);
+            let missing: Vec<&str> = case
+                .needs
+                .iter()
+                .filter(|n| {
+                    !out.join("root/bin").join(n).is_file()
+                        || !out.join("native/bin").join(n).is_file()
+                })
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() && !args.list && !skipped.contains(&case.prog) {
+                eprintln!(
+                    "programs_suite: SKIPPING {}: needs {} (see programs/{}/build.sh)",
+                    case.id(),
+                    missing.join(" "),
+                    case.prog
+                );
+            }
+            let ignored = skipped.contains(&case.prog) || !missing.is_empty();
             let setup = setup.clone();
             Trial::test(case.id(), move || match &*setup {
                 Ok(s) => run_case(s, &case),
@@ -155,6 +180,8 @@ struct Case {
     argv: Vec<String>,
     timeout: Duration,
     stdin: Option<PathBuf>,
+    /// `NEEDS:` programs.
+    needs: Vec<String>,
 }
 
 impl Case {
@@ -206,6 +233,7 @@ fn parse_case(prog: &str, dir: &Path, file: &Path, name: String, mut argv: Vec<S
         argv: Vec::new(),
         timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
         stdin: Some(file.with_extension("stdin")).filter(|p| p.is_file()),
+        needs: Vec::new(),
     };
     let text = fs::read_to_string(file).unwrap_or_default();
     for line in text.lines() {
@@ -223,6 +251,9 @@ fn parse_case(prog: &str, dir: &Path, file: &Path, name: String, mut argv: Vec<S
             if let Ok(s) = rest.trim().parse() {
                 case.timeout = Duration::from_secs(s);
             }
+        } else if let Some(rest) = body.strip_prefix("NEEDS:") {
+            case.needs
+                .extend(rest.split_whitespace().map(str::to_string));
         }
     }
     case.argv = argv;
@@ -280,7 +311,8 @@ fn run_case_in(setup: &Setup, case: &Case, work: &Path) -> Result<(), Failed> {
         .current_dir(&dir)
         .env_clear()
         .env("PATH", path)
-        .env("SRC", &src);
+        .env("SRC", &src)
+        .env("HOME", HOME);
     let native = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout, OUTPUT_CAP)?;
     if native.timed_out {
         return Err(format!(
@@ -309,7 +341,9 @@ fn run_case_in(setup: &Setup, case: &Case, work: &Path) -> Result<(), Failed> {
     if src.is_dir() {
         cmd.arg("--mount").arg(mount(&src, "/src"));
     }
-    cmd.args(["--env", "PATH=/bin", "--env", "SRC=/src", "--"])
+    cmd.args(["--env", "PATH=/bin", "--env", "SRC=/src", "--env"])
+        .arg(format!("HOME={HOME}"))
+        .arg("--")
         .arg(bin.join("sh"))
         .args(&case.argv)
         .current_dir(&dir);
