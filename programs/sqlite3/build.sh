@@ -65,8 +65,13 @@ configure_tree() {
 		{ tail -n 20 "$dir/configure.out" >&2; die "configure failed in $dir (see $dir/configure.out)"; }
 	configured "$dir"
 }
-configure_tree "$LBLD" "$LIND_CC" "$LIND_AR" "$LIND_RANLIB" "$HOST"
-configure_tree "$NBLD" gcc ar ranlib
+# The two configures run side by side (each is mostly waiting on small compiles).
+configure_tree "$LBLD" "$LIND_CC" "$LIND_AR" "$LIND_RANLIB" "$HOST" &
+lpid=$!
+configure_tree "$NBLD" gcc ar ranlib &
+npid=$!
+wait $lpid || die "configuring the Lind build failed"
+wait $npid || die "configuring the native build failed"
 
 TARGETS="sqlite3"
 if [ $SPEEDTEST = 1 ]; then
