@@ -1,4 +1,4 @@
-/* head [-n N] [FILE]: the first N (default 10) lines. */
+/* head [-n N | -c N] [FILE]: the first N (default 10) lines, or the first N bytes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +8,13 @@
 int main(int argc, char **argv)
 {
     long n = 10;
-    int opt;
-    while ((opt = getopt(argc, argv, "n:")) != -1) {
-        if (opt != 'n') {
-            fprintf(stderr, "usage: head [-n N] [file]\n");
+    int opt, bytes = 0;
+    while ((opt = getopt(argc, argv, "n:c:")) != -1) {
+        if (opt != 'n' && opt != 'c') {
+            fprintf(stderr, "usage: head [-n N | -c N] [file]\n");
             return 2;
         }
+        bytes = opt == 'c';
         n = strtol(optarg, NULL, 10);
     }
     FILE *f = stdin;
@@ -27,7 +28,7 @@ int main(int argc, char **argv)
     int ch;
     while (n > 0 && (ch = getc(f)) != EOF) {
         putchar(ch);
-        if (ch == '\n')
+        if (bytes || ch == '\n')
             n--;
     }
     return 0;

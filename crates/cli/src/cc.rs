@@ -33,7 +33,6 @@ const BUILTINS: &str = "libclang_rt.builtins-wasm32.a";
 
 /// Why a flag is refused, shown to the user.
 const NO_SHARED: &str = "-shared is not supported: a Lind cage is one statically linked wasm module (there is no dynamic loader)";
-const NO_PREPROCESS: &str = "-E is not supported: lind cc only builds Lind objects (-c) and cage modules; preprocess with clang-19 if you need it";
 const NO_ASSEMBLY: &str = "-S is not supported: lind cc only builds Lind objects (-c) and cage modules, not wasm assembly text";
 
 /// `lind cc ARGS...`; returns the process exit code.
@@ -68,7 +67,7 @@ pub fn main(args: Vec<OsString>) -> Result<i32> {
 }
 
 /// The preprocessor command that matches `lind cc`'s compiles (for `CPP`
-/// in `lind env`: `lind cc` itself refuses `-E`).
+/// in `lind env`; the same as `lind cc -E`).
 pub fn preprocessor() -> Result<String> {
     let sysroot = find_sysroot()?;
     let resource = resource_dir()?;
@@ -151,13 +150,15 @@ usage: lind cc [options] file...
 Compile C for Lind (wasm32 cages, musl libc) with clang-19 and wasm-ld-19.
 
   -c                 compile only, to a wasm object (.o)
+  -E                 preprocess only (to stdout, or -o FILE); the input - is stdin
+  -r                 relocatable link: objects into one object (no crt, libc or Asyncify)
   -o FILE            output (default a.out, or NAME.o with -c)
   -I/-D/-U/-include  preprocessor options;  -O0..-O3 -Os -Oz  -g  -W...  -f...  -std=
   -MD -MMD -MF -MT -MP  dependency files
   -L DIR, -lNAME, -Wl,..., -Xlinker X   linker options (-lm, -lpthread... are empty: all is in libc)
   -pthread, -static  accepted, no effect yet
   -v                 print every command run
-  -E, -S, -shared    not supported (a cage is one static wasm module)
+  -S, -shared        not supported (a cage is one static wasm module)
 Inputs: .c .i .s .S are compiled; .o .a and anything else go to the linker.
 The sysroot is $LIND_SYSROOT or the one ./setup.sh builds (build/sysroot).
 ";
@@ -167,6 +168,11 @@ The sysroot is $LIND_SYSROOT or the one ./setup.sh builds (build/sysroot).
 struct Invocation {
     /// `-c`: compile only, no link.
     compile_only: bool,
+    /// `-E`: preprocess only (clang with Lind's target, sysroot and macros).
+    preprocess_only: bool,
+    /// `-r`: a relocatable link (objects into one object, as Kbuild's `$(CC) -nostdlib
+    /// -r` does): no start files, libraries or instrumentation.
+    relocatable: bool,
     /// `-o FILE`.
     output: Option<PathBuf>,
     /// Sources and linker inputs, in command-line order.
@@ -240,10 +246,11 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
             "--version" => return Ok(Parsed::Version),
             "-dumpmachine" => return Ok(Parsed::DumpMachine),
             "--help" | "-help" => return Ok(Parsed::Help),
-            "-E" => bail!(NO_PREPROCESS),
+            "-E" => inv.preprocess_only = true,
+            "-r" => inv.relocatable = true,
             "-S" => bail!(NO_ASSEMBLY),
             "-shared" => bail!(NO_SHARED),
-            "-M" | "-MM" => bail!("{s} (dependency output only) implies -E, which is not supported; use -MD or -MMD with -c"),
+            "-M" | "-MM" => bail!("{s} (dependency output only) is not supported; use -MD or -MMD with -c"),
             // Threads come later; accepted so that Makefiles work. Never passed on:
             // clang would turn on atomics, which the sysroot is not built with.
             "-pthread" | "-pthreads" => {}
@@ -319,6 +326,7 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
     if inv.inputs.is_empty() {
         bail!("no input files");
     }
+    inv.link_flags = drop_elf_only(std::mem::take(&mut inv.link_flags));
     let sources = inv
         .inputs
         .iter()
@@ -333,6 +341,66 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
         }
     }
     Ok(Parsed::Run(inv))
+}
+
+/// Drops ELF linker options that mean nothing for one static wasm module and that
+/// wasm-ld refuses: what libtool and distribution builds pass as a matter of course
+/// (`-rpath DIR`, `--as-needed`, `--version-script FILE`, `-z relro`, `--start-group`...).
+fn drop_elf_only(flags: Vec<OsString>) -> Vec<OsString> {
+    const WITH_ARG: &[&str] = &[
+        "-rpath",
+        "--rpath",
+        "-rpath-link",
+        "--rpath-link",
+        "--version-script",
+    ];
+    const ALONE: &[&str] = &[
+        "--as-needed",
+        "--no-as-needed",
+        "--enable-new-dtags",
+        "--disable-new-dtags",
+        "--export-dynamic",
+        "-E",
+        // wasm-ld, like lld, resolves symbols across all archives whatever their order.
+        "--start-group",
+        "--end-group",
+        "-(",
+        "-)",
+        "--warn-common",
+    ];
+    const Z_KEYWORDS: &[&str] = &[
+        "relro",
+        "norelro",
+        "now",
+        "lazy",
+        "noexecstack",
+        "execstack",
+        "defs",
+    ];
+    const PREFIXES: &[&str] = &[
+        "-rpath=",
+        "--rpath=",
+        "-rpath-link=",
+        "--rpath-link=",
+        "--version-script=",
+        "--hash-style=",
+    ];
+    let mut out = Vec::with_capacity(flags.len());
+    let mut it = flags.into_iter().peekable();
+    while let Some(f) = it.next() {
+        let s = f.to_string_lossy();
+        let takes_arg = WITH_ARG.contains(&s.as_ref())
+            || (s == "-z"
+                && it
+                    .peek()
+                    .is_some_and(|k| Z_KEYWORDS.contains(&k.to_string_lossy().as_ref())));
+        if takes_arg {
+            it.next();
+        } else if !(ALONE.contains(&s.as_ref()) || PREFIXES.iter().any(|p| s.starts_with(p))) {
+            out.push(f);
+        }
+    }
+    out
 }
 
 fn join(flag: &str, value: &OsStr) -> OsString {
@@ -405,6 +473,31 @@ fn resource_dir() -> Result<PathBuf> {
 }
 
 /// The clang command that compiles `src` to the wasm object `obj`.
+/// The clang command for `-E`: every input (a source, or `-` for stdin) preprocessed
+/// as `lind cc` would compile it, to `-o FILE` or stdout.
+fn preprocess_command(inv: &Invocation, tools: &Tools) -> Vec<OsString> {
+    let mut cmd = compile_command(inv, tools, Path::new(""), None, Path::new(""));
+    cmd.truncate(cmd.len() - 4); // drop "-c <src> -o <obj>"
+    cmd.push("-E".into());
+    for input in &inv.inputs {
+        match input {
+            Input::Source { path, lang } => {
+                if let Some(l) = lang {
+                    cmd.push("-x".into());
+                    cmd.push(l.into());
+                }
+                cmd.push(path.into());
+            }
+            Input::Linker(a) => cmd.push(a.clone()),
+        }
+    }
+    if let Some(o) = &inv.output {
+        cmd.push("-o".into());
+        cmd.push(o.into());
+    }
+    cmd
+}
+
 fn compile_command(
     inv: &Invocation,
     tools: &Tools,
@@ -486,6 +579,9 @@ fn link_command(
 }
 
 fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
+    if inv.preprocess_only {
+        return run(&preprocess_command(inv, tools), inv.verbose);
+    }
     let tmp = if inv.compile_only {
         None
     } else {
@@ -514,6 +610,12 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
         return Ok(0);
     }
     let out = inv.output.clone().unwrap_or_else(|| PathBuf::from("a.out"));
+    if inv.relocatable {
+        let mut cmd = vec![tools.wasm_ld.clone(), "-r".into(), "-o".into(), out.into()];
+        cmd.extend(link_inputs);
+        cmd.extend(inv.link_flags.iter().cloned());
+        return run(&cmd, inv.verbose);
+    }
     let code = run(&link_command(inv, tools, &link_inputs, &out), inv.verbose)?;
     if code != 0 {
         return Ok(code);
@@ -801,12 +903,14 @@ mod tests {
             strs(&i.compile_flags),
             ["-MD", "-MF", "dep.d", "-MT", "obj.o", "-MP"]
         );
-        assert!(err("-MM a.c").contains("-E"));
+        assert!(err("-MM a.c").contains("-MMD"));
+        // ELF-only linker options from libtool and distribution builds are dropped.
+        let i = inv("a.o -Wl,-rpath -Wl,//lib -Wl,--as-needed,-z,relro,-z,stack-size=65536 -Xlinker -rpath=/x -Wl,--version-script,v.map -Wl,-E -Wl,--start-group a.a -Wl,--end-group -o a");
+        assert_eq!(strs(&i.link_flags), ["-z", "stack-size=65536"]);
     }
 
     #[test]
     fn rejected_modes_say_why() {
-        assert!(err("-E a.c").contains("-E is not supported"));
         assert!(err("-S a.c").contains("-S is not supported"));
         assert!(err("-shared a.c -o a.so").contains("dynamic loader"));
         assert!(err("a.cpp").contains("C++"));
@@ -873,6 +977,17 @@ mod tests {
         let res = cmd.iter().position(|a| a == "/res/include").unwrap();
         assert!(sys < res, "musl's headers must come before clang's");
         assert_eq!(&cmd[cmd.len() - 5..], ["-Iinc", "-c", "a.c", "-o", "a.o"]);
+    }
+
+    #[test]
+    fn preprocess_only() {
+        // As scripts do it (busybox's gcc-version.sh: `$CC -E -xc -`).
+        let cmd = strs(&preprocess_command(&inv("-E -DX=1 -xc -"), &tools()));
+        assert!(cmd.contains(&"--target=wasm32-unknown-unknown".to_string()));
+        assert!(cmd.contains(&"-D__lind__=1".to_string()));
+        assert_eq!(&cmd[cmd.len() - 5..], ["-DX=1", "-E", "-x", "c", "-"]);
+        let cmd = strs(&preprocess_command(&inv("-E a.c -o a.i"), &tools()));
+        assert_eq!(&cmd[cmd.len() - 4..], ["-E", "a.c", "-o", "a.i"]);
     }
 
     #[test]

@@ -101,8 +101,7 @@ struct Setup {
 fn prepare(repo: &Path) -> Result<Setup, String> {
     let lind = lind_bin();
     let root = repo.join("build/programs/root");
-    let skip_build =
-        std::env::var_os("LIND_DASH_NO_BUILD").is_some_and(|v| !v.is_empty() && v != "0");
+    let skip_build = env_flag("LIND_DASH_NO_BUILD");
     if !skip_build {
         let script = repo.join("programs/dash/build.sh");
         let mut cmd = Command::new(&script);
@@ -128,42 +127,12 @@ fn prepare(repo: &Path) -> Result<Setup, String> {
         }
     }
 
-    let native_dash = match std::env::var_os("LIND_DASH_NATIVE") {
-        Some(p) => PathBuf::from(p),
-        None => find_in_path("dash").unwrap_or_else(|| PathBuf::from("/bin/dash")),
-    };
-    if !native_dash.is_file() {
-        return Err(format!(
-            "the native dash ({}) is missing: apt-get install dash, or set LIND_DASH_NATIVE",
-            native_dash.display()
-        ));
-    }
-
+    let native_dash = native_dash()?;
     let native_bin = tempfile::Builder::new()
         .prefix("lind-dash-tools-")
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    let cc = std::env::var_os("LIND_SUITE_CC").unwrap_or_else(|| "cc".into());
-    let mut tools: Vec<PathBuf> = fs::read_dir(repo.join("programs/tools"))
-        .map_err(|e| format!("cannot read programs/tools: {e}"))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "c"))
-        .collect();
-    tools.sort();
-    for src in tools {
-        let exe = native_bin.path().join(src.file_stem().unwrap());
-        let mut cmd = Command::new(&cc);
-        cmd.args(["-O2", "-w", "-o"]).arg(&exe).arg(&src);
-        let out = run_with_timeout(cmd, None, Duration::from_secs(300), OUTPUT_CAP)
-            .map_err(|e| format!("native build of {}: {}", src.display(), msg(&e)))?;
-        if out.timed_out || out.status != 0 {
-            return Err(format!(
-                "native build of {} failed:\n{}",
-                src.display(),
-                clip(&out.stderr, 3000)
-            ));
-        }
-    }
+    build_native_tools(repo, native_bin.path())?;
     for name in ["sh", "dash"] {
         std::os::unix::fs::symlink(&native_dash, native_bin.path().join(name))
             .map_err(|e| format!("cannot link {name} to the native dash: {e}"))?;
@@ -173,14 +142,6 @@ fn prepare(repo: &Path) -> Result<Setup, String> {
         root,
         native_dash,
         native_bin,
-    })
-}
-
-fn find_in_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(name))
-            .find(|p| p.is_file())
     })
 }
 
@@ -231,7 +192,7 @@ fn parse_case(file: &Path) -> Case {
 // Running one case
 
 fn run_case(setup: &Setup, case: &Case) -> Result<(), Failed> {
-    let keep = std::env::var_os("LIND_SUITE_KEEP").is_some_and(|v| !v.is_empty() && v != "0");
+    let keep = env_flag("LIND_SUITE_KEEP");
     let work = tempfile::Builder::new()
         .prefix("lind-dash-suite-")
         .tempdir()

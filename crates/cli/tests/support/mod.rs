@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -285,4 +285,66 @@ pub fn stdout_diff(want: &[u8], got: &[u8], want_name: &str) -> String {
     }
     let _ = writeln!(m, "   (- {want_name}, + lind)");
     m
+}
+
+/// Builds `programs/tools/*.c` (cat, echo, sort, ...) with the host compiler
+/// (`$LIND_SUITE_CC`, default `cc`) into `dir`: the native twins of the tools that
+/// `programs/tools/build.sh` installs into the root, so that scripts print the same.
+#[allow(dead_code)] // each suite uses its own subset of this module
+pub fn build_native_tools(repo: &Path, dir: &Path) -> Result<(), String> {
+    let cc = std::env::var_os("LIND_SUITE_CC").unwrap_or_else(|| "cc".into());
+    let mut tools: Vec<PathBuf> = fs::read_dir(repo.join("programs/tools"))
+        .map_err(|e| format!("cannot read programs/tools: {e}"))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    tools.sort();
+    for src in tools {
+        let exe = dir.join(src.file_stem().unwrap());
+        let mut cmd = Command::new(&cc);
+        cmd.args(["-O2", "-w", "-o"]).arg(&exe).arg(&src);
+        let out = run_with_timeout(cmd, None, Duration::from_secs(300), 1 << 20)
+            .map_err(|e| format!("native build of {}: {}", src.display(), msg(&e)))?;
+        if out.timed_out || out.status != 0 {
+            return Err(format!(
+                "native build of {} failed:\n{}",
+                src.display(),
+                clip(&out.stderr, 3000)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `name` found in `$PATH`.
+#[allow(dead_code)]
+pub fn find_in_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+/// The host's dash (`$LIND_DASH_NATIVE`, else `dash` on PATH, else /bin/dash).
+#[allow(dead_code)]
+pub fn native_dash() -> Result<PathBuf, String> {
+    let dash = match std::env::var_os("LIND_DASH_NATIVE") {
+        Some(p) => PathBuf::from(p),
+        None => find_in_path("dash").unwrap_or_else(|| PathBuf::from("/bin/dash")),
+    };
+    if dash.is_file() {
+        Ok(dash)
+    } else {
+        Err(format!(
+            "the native dash ({}) is missing: apt-get install dash, or set LIND_DASH_NATIVE",
+            dash.display()
+        ))
+    }
+}
+
+/// Whether the environment variable is set to something other than "" or "0".
+#[allow(dead_code)]
+pub fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }

@@ -1,0 +1,32 @@
+-- Errors: pcall/xpcall, levels, messages from the VM, error objects, tracebacks.
+print(pcall(error, "msg"), pcall(error, "msg", 0), pcall(error))
+print(pcall(error, { 1 }) == false, select(2, pcall(error, setmetatable({}, { __tostring = function() return "E" end }))))
+local function lvl1() error("at level 1") end
+local function lvl2() error("at level 2", 2) end
+print(pcall(lvl1)); print(pcall(lvl2))
+print(pcall(function() local x = nil; return x.y end))
+print(pcall(function() return 1 + {} end))
+print(pcall(function() return #5 end))
+print(pcall(function() return ("x") < 1 end))
+print(pcall(function() local t = setmetatable({}, { __index = function() error("idx") end }); return t.k end))
+print(pcall(function() return math.floor("a") end))
+print(pcall(string.rep))
+print(pcall(function() undefined_function() end))
+print(pcall(function() local t = {}; t[nil] = 1 end))
+print(pcall(function() return 2^53 | 0 end), pcall(function() return 1.5 | 0 end))
+print(pcall(function() for i = 1, 10, 0 do end end))
+print(pcall(setmetatable, 1, {}))
+print(xpcall(function() error("deep") end, function(m) return "handled: " .. m end))
+print(xpcall(function(a, b) return a + b end, print, 3, 4))
+local tb = select(2, xpcall(function() local function inner() error("tb") end inner() end, debug.traceback))
+for line in tb:gmatch("[^\n]+") do if not line:find("%[C%]") then print((line:gsub("^%s+", ""))) end end
+print(select(2, pcall(assert, false)), select(2, pcall(assert, nil, "custom")), assert(1, "unused"))
+print(pcall(load, "x = "))
+print(load("x = ")); print(load("return 1 +* 2"))
+print(pcall(function() error() end))
+local ok, e = pcall(function() error(setmetatable({ msg = "obj" }, { __index = { kind = "custom" } })) end)
+print(ok, e.msg, e.kind)
+-- error in __gc is a warning, not an error; error in message handler
+print(select("#", pcall(error, nil)), pcall(tostring))
+print(string.format("%s", select(2, pcall(string.format, "%q", {}))))
+print(select(2, pcall(function() local a <close> = 42 end)))

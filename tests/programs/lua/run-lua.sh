@@ -1,0 +1,2 @@
+# Runs one Lua case: lua <case>.lua
+exec lua "$@"

@@ -1,0 +1,23 @@
+-- Types, affinity, numbers and their text form, blobs, dates, math.
+SELECT typeof(1), typeof(1.0), typeof('1'), typeof(x'01'), typeof(NULL), typeof(1 + '1'), typeof('1' || 1);
+CREATE TABLE t(i INTEGER, r REAL, tx TEXT, b BLOB, n NUMERIC, any_);
+INSERT INTO t VALUES ('42', '3', 42, 'x', '1e3', '007');
+INSERT INTO t VALUES (1.0, 2, 2.5, x'00ff', '12.50', 12.5);
+SELECT i, typeof(i), r, typeof(r), tx, typeof(tx), b, typeof(b), n, typeof(n), any_, typeof(any_) FROM t;
+SELECT 9223372036854775807 + 1, -9223372036854775808 - 1, 9223372036854775807 * 2, 1/0, 1 % 0, 7 / 2, 7 / 2.0, -7 % 3;
+SELECT 0.1 + 0.2, 1e308 * 10, -1e308 * 10, 1.0 / 3, 2.0 / 3, 100.0, 1e20, 1e-20, 123456789012345678;
+SELECT printf('%.17g|%e|%f|%10.3f|%-8d|%08.2f|%x|%o|%c|%5s|%q|%Q|%w', 0.1, 1234.5, 1.0/3, 3.14159, 42, 3.14159, 255, 8, 'z', 'ab', 'it''s', NULL, 'a"b');
+SELECT CAST('12abc' AS INTEGER), CAST('3.9' AS INTEGER), CAST(3.9 AS INTEGER), CAST(-3.9 AS INTEGER), CAST('1e2' AS REAL), CAST(x'41' AS TEXT), CAST(12 AS BLOB);
+SELECT hex(zeroblob(4)), length(zeroblob(1000)), hex(randomblob(0)), quote(x'deadbeef'), hex('héllo'), length('héllo'), octet_length('héllo');
+SELECT round(2.5), round(-2.5), round(3.14159, 3), abs(-7), abs(-7.5), max(1, 2.5, '3'), min(1, 2.5), sign(-3), sign(0.0);
+SELECT round(sqrt(2), 12), round(pow(2, 0.5), 12), round(exp(1), 12), round(ln(10), 12), round(log10(1000), 12), round(log2(8), 12);
+SELECT round(sin(1), 12), round(cos(1), 12), round(atan2(1, 2), 12), floor(-3.5), ceil(-3.5), trunc(-3.5), pi() > 3.14, mod(7, 3), degrees(pi());
+SELECT date('2024-01-31', '+1 month'), date('2024-02-29', '+1 year'), datetime('2000-01-01 12:00:00', '+90 minutes', '-1 day');
+SELECT strftime('%Y-%m-%d %H:%M:%S %j %w %W', '2023-12-31 23:59:59'), julianday('2000-01-01'), unixepoch('2020-02-02 02:02:02');
+SELECT date(0, 'unixepoch'), datetime(1700000000, 'unixepoch'), date('2024-03-15', 'start of month', '+1 month', '-1 day'), date('2024-03-15', 'weekday 0');
+SELECT time('12:34:56.789'), strftime('%f', '2020-01-01 00:00:01.5'), date('now') = date(unixepoch(), 'unixepoch'), typeof(random());
+SELECT 1 = 1.0, '1' = 1, 'a' < 'b', 'B' < 'a', 'a' = 'A', 'a' = 'A' COLLATE NOCASE, NULL = NULL, NULL IS NULL, 1 IS NOT 2;
+SELECT 5 BETWEEN 1 AND 10, 'm' BETWEEN 'a' AND 'z', 3 IN (1, 2, 3), NULL IN (1), coalesce(NULL, NULL, 'c'), ifnull(NULL, 0), nullif(1, 1), iif(1 > 2, 'y', 'n');
+SELECT 6 & 3, 6 | 3, ~6, 1 << 62, 1 << 63, -1 >> 1, 2 || 3, -(-9223372036854775807 - 1);
+SELECT total(x), sum(x), avg(x) FROM (SELECT 1 AS x UNION ALL SELECT 2.5 UNION ALL SELECT NULL);
+SELECT sum(x) FROM (SELECT 9223372036854775807 AS x UNION ALL SELECT 1);

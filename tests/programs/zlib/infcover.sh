@@ -1,0 +1,2 @@
+# zlib's inflate coverage test (`make cover` runs it).
+infcover
