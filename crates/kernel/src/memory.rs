@@ -22,6 +22,24 @@ pub trait GuestMemory {
         let _ = (addr, len, prot);
         Ok(())
     }
+    /// Makes page-aligned `[addr, addr+len)` zero-filled MAP_SHARED memory,
+    /// which stays shared with the cage's forked children. A memory that
+    /// cannot be forked has no one to share with: it ignores this.
+    fn share(&mut self, addr: u64, len: u64) -> KResult<()> {
+        let _ = (addr, len);
+        Ok(())
+    }
+    /// Turns the MAP_SHARED pages in the range private again (munmap, or a
+    /// new mapping over them); their contents are then undefined.
+    fn unshare(&mut self, addr: u64, len: u64) -> KResult<()> {
+        let _ = (addr, len);
+        Ok(())
+    }
+    /// Fresh zero pages over page-aligned `[addr, addr+len)`, without
+    /// writing to them (MADV_DONTNEED).
+    fn discard(&mut self, addr: u64, len: u64) -> KResult<()> {
+        self.zero(addr, len)
+    }
     /// Zeroes a range: pages handed out again by mmap/brk must read as zero.
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
         static CHUNK: [u8; 65536] = [0; 65536];

@@ -36,8 +36,12 @@ enum Source {
     Shared(Arc<OwnedFd>),
     /// A frozen memfd, mapped private.
     Frozen(Arc<OwnedFd>),
-    /// Anonymous private memory (grown after the first freeze).
+    /// Anonymous private memory (grown after the first freeze, or pages
+    /// discarded).
     Anonymous,
+    /// MAP_SHARED memory: a memfd of its own, mapped shared (offset equal
+    /// to address, like the others), that stays shared across fork.
+    Mapped(Arc<OwnedFd>),
 }
 
 #[derive(Clone)]
@@ -160,7 +164,8 @@ struct Backing {
 #[derive(Clone)]
 pub struct Layout {
     size: usize,
-    spans: Vec<(usize, usize, Option<Arc<OwnedFd>>)>,
+    /// Frozen, anonymous and MAP_SHARED ranges (never live-shared ones).
+    spans: Vec<(usize, usize, Source)>,
     /// The child inherits the parent's page protections.
     protections: Vec<(usize, usize, u32)>,
 }
@@ -199,7 +204,7 @@ fn map(base: usize, start: usize, len: usize, source: &Source) -> Result<(), Str
     // those pages, and no wasm code of this cage runs while we remap.
     let r = unsafe {
         match source {
-            Source::Shared(fd) => rustix::mm::mmap(
+            Source::Shared(fd) | Source::Mapped(fd) => rustix::mm::mmap(
                 at,
                 len,
                 rw,
@@ -303,6 +308,8 @@ impl Backing {
                 // Anonymous pages never touched are zero, as the file is
                 // there; touched ones are among the dirty runs.
                 Source::Anonymous => {}
+                // MAP_SHARED memory keeps its own file.
+                Source::Mapped(_) => {}
                 _ => copy.push((s, sp.len)),
             }
         }
@@ -316,15 +323,35 @@ impl Backing {
                 .map_err(|e| e.to_string())?;
         }
         let shared = Source::Shared(primary);
-        map(self.base, 0, self.size, &shared)?;
-        self.layout.clear();
-        self.layout.insert(
-            0,
-            Span {
-                len: self.size,
-                source: shared,
-            },
-        );
+        // Everything but the MAP_SHARED ranges now comes from the file.
+        let kept: Vec<(usize, Span)> = self
+            .layout
+            .iter()
+            .filter(|(_, sp)| matches!(sp.source, Source::Mapped(_)))
+            .map(|(&s, sp)| (s, sp.clone()))
+            .collect();
+        let mut at = 0;
+        let mut gaps = Vec::new();
+        for (s, sp) in &kept {
+            if *s > at {
+                gaps.push((at, s - at));
+            }
+            at = s + sp.len;
+        }
+        if self.size > at {
+            gaps.push((at, self.size - at));
+        }
+        self.layout = kept.into_iter().collect();
+        for (s, len) in gaps {
+            map(self.base, s, len, &shared)?;
+            self.layout.insert(
+                s,
+                Span {
+                    len,
+                    source: shared.clone(),
+                },
+            );
+        }
         Ok(())
     }
 
@@ -384,11 +411,11 @@ impl Backing {
                 .layout
                 .iter()
                 .map(|(&s, sp)| {
-                    let fd = match &sp.source {
-                        Source::Frozen(fd) => Some(fd.clone()),
-                        _ => None,
+                    let source = match &sp.source {
+                        Source::Shared(_) => Source::Anonymous,
+                        other => other.clone(),
                     };
-                    (s, sp.len, fd)
+                    (s, sp.len, source)
                 })
                 .collect(),
             protections: self.protections.snapshot(),
@@ -402,7 +429,7 @@ impl Backing {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let pm = pagemap().ok_or("cannot read /proc/self/pagemap")?;
         for (&span_start, sp) in &self.layout {
-            if matches!(sp.source, Source::Shared(_)) {
+            if matches!(sp.source, Source::Shared(_) | Source::Mapped(_)) {
                 continue;
             }
             let span_end = span_start + sp.len;
@@ -441,17 +468,66 @@ impl Backing {
             ));
         }
         self.layout.clear();
-        for (s, len, fd) in &layout.spans {
-            let source = match fd {
-                Some(fd) => Source::Frozen(fd.clone()),
-                None => Source::Anonymous,
-            };
-            map(self.base, *s, *len, &source)?;
-            self.layout.insert(*s, Span { len: *len, source });
+        for (s, len, source) in &layout.spans {
+            map(self.base, *s, *len, source)?;
+            self.layout.insert(
+                *s,
+                Span {
+                    len: *len,
+                    source: source.clone(),
+                },
+            );
         }
         for &(s, e, p) in &layout.protections {
             self.protections.set(s, e, p);
         }
+        self.protections.apply(self.base, false)
+    }
+
+    /// Makes `[start, start+len)` MAP_SHARED memory: zero pages of a new
+    /// file, which forked children map too.
+    fn share(&mut self, start: usize, len: usize) -> Result<(), String> {
+        self.check_inside(start, len)?;
+        let fd = new_memfd(start + len)?;
+        self.replace(start, len, Source::Mapped(fd))
+    }
+
+    /// Private zero pages over `[start, start+len)`: MADV_DONTNEED, and what
+    /// MAP_SHARED memory turns back into when it is unmapped.
+    fn discard(&mut self, start: usize, len: usize) -> Result<(), String> {
+        self.check_inside(start, len)?;
+        self.replace(start, len, Source::Anonymous)
+    }
+
+    /// Ends sharing of any MAP_SHARED pages in `[start, start+len)`.
+    fn unshare(&mut self, start: usize, len: usize) -> Result<(), String> {
+        let end = (start.saturating_add(len)).min(self.size);
+        let mapped: Vec<(usize, usize)> = self
+            .layout
+            .range(..end)
+            .filter(|(&s, sp)| s + sp.len > start && matches!(sp.source, Source::Mapped(_)))
+            .map(|(&s, sp)| (s.max(start), (s + sp.len).min(end)))
+            .collect();
+        for (s, e) in mapped {
+            self.replace(s, e - s, Source::Anonymous)?;
+        }
+        Ok(())
+    }
+
+    fn check_inside(&self, start: usize, len: usize) -> Result<(), String> {
+        match start.checked_add(len) {
+            Some(end) if end <= self.size && start.is_multiple_of(PAGE) && len.is_multiple_of(PAGE) => Ok(()),
+            _ => Err("range is outside the memory or not page-aligned".into()),
+        }
+    }
+
+    /// Maps `source` over a range and keeps its protections.
+    fn replace(&mut self, start: usize, len: usize, source: Source) -> Result<(), String> {
+        if len == 0 {
+            return Ok(());
+        }
+        map(self.base, start, len, &source)?;
+        self.insert(start, len, source);
         self.protections.apply(self.base, false)
     }
 
@@ -628,6 +704,29 @@ pub fn protect(base: *const u8, start: usize, len: usize, prot: u32) -> Result<(
 /// The protections of the memory at `base`, for checking kernel copies.
 pub fn protections(base: *const u8) -> Option<Arc<Protections>> {
     backing_of(base).map(|b| b.lock().protections.clone())
+}
+
+fn with_backing(
+    base: *const u8,
+    f: impl FnOnce(&mut Backing) -> Result<(), String>,
+) -> Result<(), String> {
+    f(&mut backing_of(base).ok_or("not a lind memory")?.lock())
+}
+
+/// MAP_SHARED anonymous memory at `[start, start+len)` of the memory at
+/// `base`.
+pub fn share(base: *const u8, start: usize, len: usize) -> Result<(), String> {
+    with_backing(base, |b| b.share(start, len))
+}
+
+/// MAP_SHARED pages in the range become private again (munmap).
+pub fn unshare(base: *const u8, start: usize, len: usize) -> Result<(), String> {
+    with_backing(base, |b| b.unshare(start, len))
+}
+
+/// Fresh zero pages over the range (MADV_DONTNEED).
+pub fn discard(base: *const u8, start: usize, len: usize) -> Result<(), String> {
+    with_backing(base, |b| b.discard(start, len))
 }
 
 #[cfg(test)]

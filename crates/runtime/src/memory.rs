@@ -15,6 +15,21 @@ impl<'a, 'b> WasmMemory<'a, 'b> {
         WasmMemory { caller, memory }
     }
 
+    /// Changes what backs a range of the host mapping (see `cow`).
+    fn remap(
+        &mut self,
+        addr: u64,
+        len: u64,
+        how: fn(*const u8, usize, usize) -> Result<(), String>,
+    ) -> KResult<()> {
+        check_range(self, addr, len)?;
+        let base = self.memory.data_ptr(&*self.caller);
+        how(base, addr as usize, len as usize).map_err(|e| {
+            tracing::warn!("remapping {len} bytes at {addr:#x}: {e}");
+            Errno::ENOMEM
+        })
+    }
+
     /// EFAULT for bytes mprotect made unreadable (or, with `write`,
     /// unwritable): the host copy would fault.
     fn check_protection(&self, addr: u64, len: usize, write: bool) -> KResult<()> {
@@ -81,6 +96,19 @@ impl GuestMemory for WasmMemory<'_, '_> {
             tracing::warn!("mprotect of {len} bytes at {addr:#x}: {e}");
             Errno::ENOMEM
         })
+    }
+
+    fn share(&mut self, addr: u64, len: u64) -> KResult<()> {
+        self.remap(addr, len, crate::cow::share)
+    }
+
+    fn unshare(&mut self, addr: u64, len: u64) -> KResult<()> {
+        self.remap(addr, len, crate::cow::unshare)
+    }
+
+    fn discard(&mut self, addr: u64, len: u64) -> KResult<()> {
+        self.check_protection(addr, len as usize, true)?;
+        self.remap(addr, len, crate::cow::discard)
     }
 
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {

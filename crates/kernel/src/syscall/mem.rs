@@ -82,9 +82,11 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
     }
     let (start, prep) = ctx.cage.mm.lock().map(addr, len, prot, flags, fixed)?;
-    // Pages a MAP_FIXED mapping replaces may still carry an old protection:
-    // lift it before they are zeroed and filled.
+    // Pages a MAP_FIXED mapping replaces may still carry an old protection
+    // or be shared with another cage: make them private and writable
+    // before they are zeroed and filled.
     if let Some((s, l)) = in_memory(ctx, start, len) {
+        ctx.mem.unshare(s, l)?;
         ctx.mem.protect(s, l, RW)?;
     }
     if let Err(e) = apply(ctx, prep) {
@@ -92,6 +94,12 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(e);
     }
     let pages = crate::mm::page_align_up(len).ok_or(Errno::ENOMEM)?;
+    if anonymous && kind != MAP_PRIVATE {
+        if let Err(e) = ctx.mem.share(start, pages) {
+            let _ = ctx.cage.mm.lock().unmap(start, len);
+            return Err(e);
+        }
+    }
     if source.is_none() && prot & (PROT_READ | PROT_WRITE) != RW {
         ctx.mem.protect(start, pages, prot)?;
     }
@@ -130,6 +138,7 @@ pub fn munmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, len) = (a.ptr(0), a.size(1) as u64);
     ctx.cage.mm.lock().unmap(addr, len)?;
     if let Some((start, len)) = in_memory(ctx, addr, len) {
+        ctx.mem.unshare(start, len)?;
         ctx.mem.protect(start, len, RW)?;
     }
     Ok(0)
@@ -209,8 +218,22 @@ pub fn madvise(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(Errno::ENOMEM);
     }
     if advice == MADV_DONTNEED {
-        // Private anonymous pages read back as zero after DONTNEED.
-        ctx.mem.zero(addr, len)?;
+        // Private anonymous pages read back as zero after DONTNEED (fresh
+        // pages: nothing is written, and their memory goes back to the
+        // host). MAP_SHARED pages keep their contents, as on Linux.
+        let len = crate::mm::page_align_up(len).ok_or(Errno::EINVAL)?;
+        let shared = ctx
+            .cage
+            .mm
+            .lock()
+            .regions
+            .range(..end)
+            .any(|(&s, r)| s + r.len > addr && r.flags & MAP_TYPE != MAP_PRIVATE);
+        if !shared {
+            if let Some((s, l)) = in_memory(ctx, addr, len) {
+                ctx.mem.discard(s, l)?;
+            }
+        }
     }
     Ok(0)
 }
