@@ -24,7 +24,8 @@ fail() { printf 'setup: FAILED: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # --- 1. apt packages ---------------------------------------------------------
-PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 binaryen dpkg-dev gcc make autoconf automake dash)
+# gdb: crates/cli/tests/debugger.rs; wasi-libc: the WASI column of benches/.
+PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 binaryen dpkg-dev gcc make autoconf automake dash gdb wasi-libc)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -37,6 +37,14 @@ BENCHES = REPO / "benches"
 OUT = REPO / "build" / "bench"
 DASH_SRC = REPO / "build" / "programs" / "dash" / "build" / "src"
 DASH_LOCK = REPO / "build" / "programs" / "dash" / ".lock"
+ZLIB_SRC = REPO / "build" / "programs" / "zlib" / "src"
+ZLIB_FILES = ["adler32.c", "crc32.c", "deflate.c", "trees.c", "zutil.c", "compress.c"]
+# The WASI peer: Debian's wasi-libc (apt package wasi-libc) with clang-19,
+# run by wasmtime's own CLI, installed on first use into build/tools/ (a
+# long build: cargo install wasmtime-cli --version '^48' --locked).
+WASI_SYSROOT = Path("/usr")
+WASI_LIBC = WASI_SYSROOT / "lib" / "wasm32-wasi" / "libc.a"
+TOOLS = REPO / "build" / "tools"
 
 MS = 1e6  # ns
 # Targets: ("ratio", x) lind/native time <= x; ("lind", ns) lind time <= ns;
@@ -55,6 +63,8 @@ MICRO = [
     ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", []),
     ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
     ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
+    ("pwrite_1b", "pwrite of 1 byte to a file", []),
+    ("getdents_1000", "opendir + readdir of 1000 entries + closedir", []),
     ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
     ("poll_1_ready", "poll() of one ready pipe, timeout 0", [("ratio", 2.0)]),
     ("epoll_wait_1_ready", "epoll_wait() with one ready pipe, timeout 0", [("ratio", 2.0)]),
@@ -68,6 +78,12 @@ PROC = [
     ("pipe_throughput", "MiB/s through a pipe, 64 KiB writes", [("tput", 0.5)]),
     ("unix_stream_throughput", "MiB/s through an AF_UNIX stream socketpair, 64 KiB writes", [("tput", 1.0)]),
     ("pipeline_3stage_64mib", "64 MiB through gen -> transform -> checksum", []),
+]
+# compute rows: name, program, what, targets ("wasi": lind no slower than wasi)
+COMPUTE = [
+    ("coremark_iter", "compute", "one CoreMark-like iteration (compute.c)", [("ratio", 1.3), ("wasi", 1.0)]),
+    ("zlib_compress_64mib", "zlib64", "zlib 1.2.13 deflate (level 1) of 64 MiB in memory",
+     [("ratio", 1.3), ("wasi", 1.0)]),
 ]
 THROUGHPUT = {"pipe_throughput", "unix_stream_throughput"}  # proc.c prints ns per MiB; shown as MiB/s
 
@@ -117,6 +133,15 @@ def build(lind, cc):
         run([cc, "-O2", "-o", str(native), str(src)], what=f"native build of {src.name}")
         run([lind, "cc", "-O2", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
         bins[prog] = (native, wasm)
+    if (ZLIB_SRC / "zlib.h").is_file():
+        zsrc = [str(ZLIB_SRC / f) for f in ZLIB_FILES]
+        native, wasm = OUT / "zlib64-native", OUT / "zlib64.wasm"
+        src = str(BENCHES / "zlib64.c")
+        run([cc, "-O2", "-w", "-I", str(ZLIB_SRC), "-o", str(native), src] + zsrc, what="native build of zlib64.c")
+        run([lind, "cc", "-O2", "-w", "-I", str(ZLIB_SRC), "-o", str(wasm), src] + zsrc, what="lind cc of zlib64.c")
+        bins["zlib64"] = (native, wasm)
+    else:
+        log("zlib64: skipped (no zlib source: run programs/zlib/build.sh)")
     # compute.c again, without Asyncify: what instrumentation costs.
     plain = OUT / "compute-noasyncify.wasm"
     run([lind, "cc", "-O2", "-o", str(plain), str(BENCHES / "compute.c")],
@@ -129,6 +154,39 @@ def build(lind, cc):
     if opt:
         bins["compute-noasyncify-O1"] = (None, opt)
     return bins
+
+
+def build_wasi():
+    """The WASI peer's modules (clang-19 + Debian's wasi-libc): {name: path}."""
+    if not WASI_LIBC.is_file():
+        log("wasi: skipped (no wasi-libc: apt-get install wasi-libc, or ./setup.sh)")
+        return {}
+    clang = shutil.which("clang-19") or "clang-19"
+    out = {}
+    for prog in ("micro", "compute", "hello", "zlib64"):
+        extra = []
+        if prog == "zlib64":
+            if not (ZLIB_SRC / "zlib.h").is_file():
+                continue
+            extra = ["-w", "-I", str(ZLIB_SRC)] + [str(ZLIB_SRC / f) for f in ZLIB_FILES]
+        wasm = OUT / f"{prog}-wasi.wasm"
+        run([clang, "--target=wasm32-wasi", f"--sysroot={WASI_SYSROOT}", "-O2", "-o", str(wasm),
+             str(BENCHES / f"{prog}.c")] + extra, what=f"wasm32-wasi build of {prog}.c")
+        out[prog] = wasm
+    return out
+
+
+def find_wasmtime():
+    """wasmtime's CLI: $WASMTIME, else build/tools/bin/wasmtime, installed
+    there on first use (cargo install; ~20-40 min on 2 busy CPUs)."""
+    if os.environ.get("WASMTIME"):
+        return os.environ["WASMTIME"]
+    tool = TOOLS / "bin" / "wasmtime"
+    if not tool.is_file():
+        log(f"installing wasmtime-cli 48 into {TOOLS.relative_to(REPO)}/ (once; a long build)")
+        run(["cargo", "install", "wasmtime-cli", "--version", "^48", "--locked", "--root", str(TOOLS)],
+            what="cargo install wasmtime-cli")
+    return str(tool)
 
 
 def wasm_opt():
@@ -203,7 +261,7 @@ def size_rows(name, plain, instrumented, target):
     return rows
 
 
-def parse_items(out, names, side):
+def parse_items(out, names, side, optional=()):
     got = {}
     for line in out.splitlines():
         parts = line.split()
@@ -212,7 +270,7 @@ def parse_items(out, names, side):
                 got[parts[0]] = float(parts[1])
             except ValueError:
                 pass
-    missing = [n for n in names if n not in got]
+    missing = [n for n in names if n not in got and n not in optional]
     if missing:
         raise Failure(f"{side} printed no result for {', '.join(missing)}; output was:\n{out}")
     return got
@@ -250,7 +308,9 @@ def fmt_value(v, unit):
 def fmt_target(targets):
     parts = []
     for kind, x in targets:
-        if kind == "ratio":
+        if kind == "wasi":
+            parts.append("<= wasi")
+        elif kind == "ratio":
             parts.append(f"<= {x}x")
         elif kind == "lind":
             parts.append(f"lind <= {x / MS:g} ms")
@@ -259,11 +319,17 @@ def fmt_target(targets):
     return " and ".join(parts) if parts else "-"
 
 
-def verdicts(name, n, l, targets, label="lind/native"):
+def verdicts(name, n, l, targets, label="lind/native", w=None):
     """One line per target: (text, met)."""
     out = []
     for kind, x in targets:
-        if kind == "ratio":
+        if kind == "wasi":
+            if w is None:
+                out.append(f"target {name}: lind no slower than wasi: no wasi number")
+            else:
+                ok = l <= w * x
+                out.append(f"target {name}: lind/wasi = {l / w:.2f}x, target <= {x}x: {'met' if ok else 'NOT met'}")
+        elif kind == "ratio":
             ok = l / n <= x
             out.append(f"target {name}: {label} = {l / n:.2f}x, target <= {x}x: {'met' if ok else 'NOT met'}")
         elif kind == "lind":
@@ -329,6 +395,8 @@ def main():
     ap.add_argument("--startup-runs", type=int, default=1,
                     help="lind cold and warm start-up runs per round (default 1; native hello runs 4x as many)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--no-wasi", action="store_true",
+                    help="skip the wasm32-wasi column (it needs wasi-libc and wasmtime's CLI)")
     args = ap.parse_args()
     if min(args.rounds, args.ms, args.reps, args.startup_runs) < 1:
         ap.error("--rounds, --ms, --reps and --startup-runs must be positive")
@@ -339,6 +407,8 @@ def main():
     log(f"building with {cc} and {lind} cc into {OUT.relative_to(REPO)}/")
     bins = build(lind, cc)
     dash_with, dash_without, dash_note = link_dash(lind)
+    wasi = {} if args.no_wasi else build_wasi()
+    wasmtime = find_wasmtime() if wasi else None
 
     scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=OUT))
     caches = Path(tempfile.mkdtemp(prefix="cache-", dir=OUT))
@@ -363,6 +433,10 @@ def main():
         # (label, cmd, cwd, names, best): one run of each per round
         def lind_cmd(root, wasm):
             return [lind, "run", "--root", str(root), str(wasm)]
+        def wasi_cmd(wasm):
+            return [wasmtime, "run", "--dir", ".", str(wasm)]
+        wasi_micro_missing = ("getpid", "write_devnull_1b", "signal_roundtrip", "poll_1_ready",
+                              "epoll_wait_1_ready")
         programs = [
             ("native micro", [str(bins["micro"][0])], scratch, micro_names, "native"),
             ("lind micro", lind_cmd(scratch, bins["micro"][1]), scratch, micro_names, "lind"),
@@ -374,6 +448,17 @@ def main():
             ("lind compute (LIND_ASYNCIFY=0)", lind_cmd(scratch, bins["compute-noasyncify"][1]), scratch,
              ["coremark_iter"], "compute-plain"),
         ]
+        if "micro" in wasi:
+            programs.insert(2, ("wasi micro", wasi_cmd(wasi["micro"]), scratch,
+                                [n for n in micro_names if n not in wasi_micro_missing], "wasi"))
+        for name, prog, _, _ in COMPUTE:
+            if prog not in bins:
+                continue
+            if prog != "compute":  # compute.c's native and lind runs are below
+                programs.insert(0, (f"native {prog}", [str(bins[prog][0])], scratch, [name], "native"))
+                programs.insert(1, (f"lind {prog}", lind_cmd(scratch, bins[prog][1]), scratch, [name], "lind"))
+            if prog in wasi:
+                programs.insert(2, (f"wasi {prog}", wasi_cmd(wasi[prog]), scratch, [name], "wasi"))
         if "compute-noasyncify-O1" in bins:
             programs.append(("lind compute (LIND_ASYNCIFY=0, wasm-opt -O1)",
                              lind_cmd(scratch, bins["compute-noasyncify-O1"][1]), scratch,
@@ -381,6 +466,10 @@ def main():
         n_compute = sum(1 for *_, side in programs if side.startswith("compute-") and side != "compute-native")
         best = {side: {} for *_, side in programs}
         native_runs, cold_runs, warm_runs = [], [], []
+        wasi_cold_runs, wasi_warm_runs = [], []
+        if "hello" in wasi:
+            hello_cwasm = OUT / "hello-wasi.cwasm"
+            run([wasmtime, "compile", "-o", str(hello_cwasm), str(wasi["hello"])], what="wasmtime compile")
         for r in range(args.rounds):
             log(f"round {r + 1}/{args.rounds}")
             # The two compute builds swap places every round: neither always
@@ -388,7 +477,9 @@ def main():
             k = len(programs) - n_compute
             order = programs if r % 2 == 0 else programs[:k] + programs[k:][::-1]
             for label, cmd, cwd, names, side in order:
-                keep_min(best[side], parse_items(run(cmd + opts, cwd=cwd, env=env, what=label), names, label))
+                got = parse_items(run(cmd + opts, cwd=cwd, env=env, what=label), names, label,
+                                  optional=wasi_micro_missing if side == "wasi" else ())
+                keep_min(best[side], got)
             for _ in range(4 * args.startup_runs):
                 native_runs.append(time_process([str(hello_native)], cwd=scratch, env=env,
                                                 expect=expect, what="native hello"))
@@ -398,6 +489,15 @@ def main():
                                               what="lind hello (cold)"))
                 warm_runs.append(time_process(lind_hello, cwd=scratch, env=warm_env, expect=expect,
                                               what="lind hello (warm)"))
+                if "hello" in wasi:
+                    # cold: compiled on every run (wasmtime's cache off);
+                    # warm: the module precompiled by `wasmtime compile`.
+                    wasi_cold_runs.append(time_process(
+                        [wasmtime, "run", "-C", "cache=n", str(wasi["hello"])], cwd=scratch, env=env,
+                        expect=expect, what="wasmtime hello (cold)"))
+                    wasi_warm_runs.append(time_process(
+                        [wasmtime, "run", "--allow-precompiled", str(hello_cwasm)], cwd=scratch, env=env,
+                        expect=expect, what="wasmtime hello (warm)"))
     finally:
         shutil.rmtree(caches, ignore_errors=True)
         if args.keep:
@@ -406,33 +506,48 @@ def main():
             shutil.rmtree(scratch, ignore_errors=True)
 
     # --- report: lind vs native ----------------------------------------------
-    rows = []  # (name, native, lind, unit, targets)
+    rows = []  # (name, native, lind, unit, targets, wasi or None)
+    wasi_best = best.get("wasi", {})
+    for name, prog, _, targets in COMPUTE:
+        n_side, l_side = ("compute-native", "compute-asyncify") if prog == "compute" else ("native", "lind")
+        if name in best[n_side]:
+            rows.append((name, best[n_side][name], best[l_side][name], "ns", targets, wasi_best.get(name)))
     for name, _, targets in MICRO:
-        rows.append((name, best["native"][name], best["lind"][name], "ns", targets))
+        rows.append((name, best["native"][name], best["lind"][name], "ns", targets, wasi_best.get(name)))
     for name, _, targets in PROC:
         n, l = best["native"][name], best["lind"][name]
         if name in THROUGHPUT:  # ns per MiB -> MiB/s
-            rows.append((name, 1e9 / n, 1e9 / l, "MiB/s", targets))
+            rows.append((name, 1e9 / n, 1e9 / l, "MiB/s", targets, None))
         else:
-            rows.append((name, n, l, "ns", targets))
+            rows.append((name, n, l, "ns", targets, None))
     native_start = min(native_runs)
-    rows.append(("startup_cold", native_start, min(cold_runs), "ns", []))
-    rows.append(("startup_warm", native_start, min(warm_runs), "ns", []))
+    rows.append(("startup_cold", native_start, min(cold_runs), "ns", [],
+                 min(wasi_cold_runs) if wasi_cold_runs else None))
+    rows.append(("startup_warm", native_start, min(warm_runs), "ns", [],
+                 min(wasi_warm_runs) if wasi_warm_runs else None))
 
     ncpu, cpu, kernel = machine()
-    print(f"machine: {ncpu} CPUs, {cpu}, Linux {kernel}")
+    load = " ".join(open("/proc/loadavg").read().split()[:3]) if os.path.exists("/proc/loadavg") else "?"
+    print(f"machine: {ncpu} CPUs, {cpu}, Linux {kernel}; load average at the end: {load}")
     real = os.path.realpath(lind)
     print(f"lind:    {lind}{' -> ' + real if real != lind else ''} (repo {git_rev()}); native: {Path(cc).name} -O2")
+    print(f"wasi:    " + (f"clang-19 --target=wasm32-wasi -O2 (Debian wasi-libc), run by {wasmtime}"
+                          if wasi else "skipped"))
     print(f"method:  best of {args.rounds} rounds x {args.reps} reps x ~{args.ms} ms per item, "
           f"sides run one after the other; start-up = best of {len(cold_runs)} cold / "
           f"{len(warm_runs)} warm lind and {len(native_runs)} native process runs")
     print()
-    table = [("benchmark", "native", "lind", "lind/native", "target")]
-    for name, n, l, unit, targets in rows:
-        table.append((name, fmt_value(n, unit), fmt_value(l, unit), f"{l / n:.2f}x", fmt_target(targets)))
+    table = [("benchmark", "native", "lind", "wasi", "lind/native", "wasi/native", "target")]
+    for name, n, l, unit, targets, w in rows:
+        ratio, wratio = l / n, (w / n if w else None)
+        table.append((name, fmt_value(n, unit), fmt_value(l, unit), fmt_value(w, unit) if w else "n/a",
+                      f"{ratio:.2f}x", f"{wratio:.2f}x" if wratio else "n/a", fmt_target(targets)))
     print_table(table)
     print()
-    print("per operation, except: *_1mib per MiB; malloc_free per malloc+free pair; "
+    print("n/a in the wasi column: WASI has no such call (fork, exec, pipes, signals, epoll, pids, "
+          "/dev/null); wasi's null_syscall is fcntl(F_GETFL) (fd_fdstat_get). "
+          "coremark_iter per iteration, zlib_compress_64mib per 64 MiB; "
+          "per operation, except: *_1mib per MiB; malloc_free per malloc+free pair; "
           "pipe_throughput in MiB/s (its lind/native is a throughput ratio: higher is better); "
           "fork_*/exec_small per fork+wait; pipeline_3stage_64mib per 64 MiB; "
           "startup_* per process (`lind run hello.wasm` vs ./hello; cold = empty LIND_CACHE_DIR, "
@@ -466,16 +581,17 @@ def main():
              if dash_with else "."))
     print()
     lines = []
-    for name, n, l, unit, targets in rows:
-        lines += verdicts(name, n, l, targets)
+    for name, n, l, unit, targets, w in rows:
+        lines += verdicts(name, n, l, targets, w=w)
     for name, n, wo, w, unit, targets in arows:
         lines += verdicts(f"asyncify {name}", wo, w, targets, label="with/without")
     print("\n".join(lines))
 
     with open(OUT / "results.tsv", "w") as f:
-        f.write("benchmark\tnative\tlind\tunit\tratio\ttarget\n")
-        for name, n, l, unit, targets in rows:
-            f.write(f"{name}\t{n:.2f}\t{l:.2f}\t{unit}\t{l / n:.4f}\t{fmt_target(targets)}\n")
+        f.write("benchmark\tnative\tlind\tunit\tratio\ttarget\twasi\n")
+        for name, n, l, unit, targets, w in rows:
+            f.write(f"{name}\t{n:.2f}\t{l:.2f}\t{unit}\t{l / n:.4f}\t{fmt_target(targets)}"
+                    f"\t{'' if w is None else f'{w:.2f}'}\n")
         for name, n, wo, w, unit, targets in arows:
             f.write(f"asyncify {name}\t{wo:.2f}\t{w:.2f}\t{unit}\t{w / wo:.4f}\t{fmt_target(targets)}"
                     f"\t(native column: without Asyncify; lind column: with)\n")

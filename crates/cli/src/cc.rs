@@ -185,6 +185,8 @@ struct Invocation {
     verbose: bool,
     /// `-g...` (keep DWARF in the module).
     debug: bool,
+    /// The last `-O` flag asks for optimisation (`-O1`, `-O2`, `-Os`, ...).
+    optimize: bool,
     /// `-nostdlib` / `-nostartfiles` / `-nodefaultlibs`.
     no_startfiles: bool,
     no_defaultlibs: bool,
@@ -294,8 +296,11 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
                 inv.debug = s != "-g0";
                 inv.compile_flags.push(arg.clone());
             }
-            _ if s.starts_with("-O")
-                || s.starts_with("-W")
+            _ if s.starts_with("-O") => {
+                inv.optimize = s != "-O0";
+                inv.compile_flags.push(arg.clone());
+            }
+            _ if s.starts_with("-W")
                 || s.starts_with("-f")
                 || s.starts_with("-std=")
                 || s.starts_with("-I")
@@ -627,7 +632,12 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
     if code != 0 {
         return Ok(code);
     }
-    let module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    let mut module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    if inv.debug {
+        // After Binaryen: its line table as wasmtime's debugger support
+        // can read it (see dwarf.rs).
+        crate::dwarf::compact_line_table(&mut module);
+    }
     let module = append_abi_section(module);
     std::fs::write(&out, module).with_context(|| format!("writing {}", out.display()))?;
     Ok(0)
@@ -667,10 +677,20 @@ fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
         }
     }
     // Asyncify's output is verbose; -O1 tidies it cheaply. -g keeps the
-    // name section (backtraces) and, with `lind cc -g`, DWARF.
-    cmd.extend(["-O1", "-g", "-o"].map(OsString::from));
+    // name section (backtraces) and, with `lind cc -g`, DWARF. Binaryen's
+    // optimisations keep the line table but not variable locations, so an
+    // unoptimised debug build (`-g` without `-O`, for gdb) skips them.
+    if optimize_after_asyncify(inv) {
+        cmd.push("-O1".into());
+    }
+    cmd.extend(["-g", "-o"].map(OsString::from));
     cmd.push(out.into());
     run(&cmd, inv.verbose)
+}
+
+/// Whether `wasm-opt -O1` tidies up after Asyncify: not for `-g -O0`.
+fn optimize_after_asyncify(inv: &Invocation) -> bool {
+    inv.optimize || !inv.debug
 }
 
 /// `foo/bar.c` -> `bar.o` (clang's default for `-c`).
@@ -894,6 +914,13 @@ mod tests {
         assert!(inv("-g a.c").debug);
         assert!(!inv("-g0 a.c").debug);
         assert!(!inv("-O2 a.c").debug);
+        assert!(inv("-O2 a.c").optimize);
+        assert!(!inv("-O2 -O0 a.c").optimize);
+        assert!(!inv("a.c").optimize);
+        assert!(optimize_after_asyncify(&inv("a.c")));
+        assert!(optimize_after_asyncify(&inv("-O2 -g a.c")));
+        assert!(!optimize_after_asyncify(&inv("-g a.c")));
+        assert!(!optimize_after_asyncify(&inv("-O0 -g a.c")));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod asyncify;
 mod cc;
+mod dwarf;
 mod run;
 
 use clap::{Parser, Subcommand};

@@ -31,6 +31,10 @@ pub struct RunArgs {
     /// Most cages alive at once; fork fails with EAGAIN beyond it.
     #[arg(long, value_name = "N", default_value_t = 512)]
     max_procs: usize,
+    /// Let a native debugger see the C program: `gdb --args lind run --debug
+    /// prog.wasm` (build it with `lind cc -g -O0` for the best results).
+    #[arg(long)]
+    debug: bool,
     /// Do not read or write the compiled-module cache.
     #[arg(long)]
     no_cache: bool,
@@ -99,6 +103,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         } else {
             RuntimeOptions::default().cache_dir
         },
+        debug: args.debug,
     })
     .map_err(wasm_error)?;
     let module = runtime.load(&args.module).map_err(wasm_error)?;

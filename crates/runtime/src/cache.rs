@@ -1,6 +1,8 @@
 //! On-disk cache of compiled modules, so a second start of the same program
 //! skips compilation. Keyed by a SHA-256 of the module bytes and the
-//! engine's compatibility hash; written atomically (temp file + rename).
+//! engine's compatibility hash (which covers its settings, `--debug`
+//! included: debug builds never share entries with plain ones); written
+//! atomically (temp file + rename).
 
 use sha2::{Digest, Sha256};
 use std::hash::{Hash, Hasher};
@@ -58,4 +60,20 @@ pub fn load_or_compile(engine: &Engine, dir: Option<&Path>, bytes: &[u8]) -> Res
     }
     // SAFETY: `compiled` was produced just above by this very engine.
     unsafe { Module::deserialize(engine, &compiled) }.context("compiled module could not be loaded")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_plain_engines_do_not_share_entries() {
+        let plain = Engine::new(&wasmtime::Config::new()).unwrap();
+        let mut config = wasmtime::Config::new();
+        config.debug_info(true);
+        let debug = Engine::new(&config).unwrap();
+        let bytes = b"\0asm\x01\0\0\0";
+        assert_eq!(key(&plain, bytes), key(&plain, bytes));
+        assert_ne!(key(&plain, bytes), key(&debug, bytes));
+    }
 }

@@ -106,12 +106,20 @@ pub struct CageEnd {
 pub struct RuntimeOptions {
     /// Where compiled modules are kept between runs; `None` disables it.
     pub cache_dir: Option<PathBuf>,
+    /// Compile for a native debugger (`lind run --debug`): wasmtime turns
+    /// the module's DWARF into DWARF for the generated machine code and
+    /// registers it with GDB's JIT interface, so `gdb --args lind run
+    /// --debug prog.wasm` can break on C functions, step by line and print
+    /// variables. Code is compiled without optimisation, so every wasm
+    /// local stays where the debugger looks for it. Cached separately.
+    pub debug: bool,
 }
 
 impl Default for RuntimeOptions {
     fn default() -> Self {
         RuntimeOptions {
             cache_dir: cache::default_dir(),
+            debug: false,
         }
     }
 }
@@ -150,6 +158,11 @@ impl Runtime {
             // wasmtime's own image-based initialisation needs its own
             // mmap memories; data segments are copied in instead.
             .memory_init_cow(false);
+        if opts.debug {
+            config
+                .debug_info(true)
+                .cranelift_opt_level(wasmtime::OptLevel::None);
+        }
         let engine = Engine::new(&config)?;
         let ticker = engine.weak();
         std::thread::Builder::new()
