@@ -1,7 +1,7 @@
 //! Blocking that a signal can interrupt.
 //!
-//! A cage runs on its own host thread, so the runtime records which cage
-//! the current thread serves ([`enter`]). Blocking kernel code waits through
+//! Each thread of a cage runs on its own host thread, so the runtime
+//! records which cage the current thread serves ([`enter`]). Blocking kernel code waits through
 //! [`wait`], which registers the condition variable with that cage; posting
 //! a signal that needs the cage's attention notifies it, and the wait
 //! returns EINTR. A bounded wait is the backstop for a signal posted in the
@@ -46,7 +46,7 @@ pub fn wait_until<T>(
         if c.interrupted() {
             return Err(Errno::EINTR);
         }
-        *c.waiting_on.lock() = Some(cv.clone());
+        c.waiting_on.lock().push(cv.clone());
     }
     let until = match deadline {
         Some(d) if cage.is_none() => d,
@@ -56,7 +56,12 @@ pub fn wait_until<T>(
     };
     cv.wait_until(guard, until);
     if let Some(c) = &cage {
-        *c.waiting_on.lock() = None;
+        {
+            let mut w = c.waiting_on.lock();
+            if let Some(i) = w.iter().position(|x| Arc::ptr_eq(x, cv)) {
+                w.swap_remove(i);
+            }
+        }
         if c.interrupted() {
             return Err(Errno::EINTR);
         }

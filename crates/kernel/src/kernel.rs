@@ -51,6 +51,8 @@ pub struct Kernel {
     child_exited: Arc<Condvar>,
     /// Record locks and `flock` locks of every cage.
     pub locks: Arc<crate::lock::Locks>,
+    /// Threads sleeping on futexes, of every cage.
+    pub futexes: crate::thread::Futexes,
 }
 
 /// Parent/child links and zombies.
@@ -88,6 +90,7 @@ impl Kernel {
                 procs: Mutex::new(ProcTable::default()),
                 child_exited: Arc::new(Condvar::new()),
                 locks: crate::lock::Locks::new(),
+                futexes: crate::thread::Futexes::new(),
             }
         })
     }
@@ -118,6 +121,11 @@ impl Kernel {
         }
         self.cages.lock().insert(pid, cage.clone());
         cage
+    }
+
+    /// A fresh thread id, from the pid space (as on Linux).
+    pub fn next_tid(&self) -> i32 {
+        self.next_pid.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Makes the kernel half of a forked child: a new pid with a copy of

@@ -20,6 +20,7 @@ pub mod stdio;
 pub mod syscall;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod thread;
 pub mod vfs;
 
 pub use lind_abi::Errno;

@@ -37,9 +37,9 @@ pub fn restartable(syscall: u32) -> bool {
     )
 }
 
-/// Runs every handler that is due. Returns whether at least one ran and
-/// all that ran asked for SA_RESTART.
-pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool> {
+/// Runs every handler that is due. Returns `None` if none ran, else
+/// whether all that ran asked for SA_RESTART.
+pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<Option<bool>> {
     let cage = caller.as_context_mut().data().cage.clone();
     let mut ran = false;
     let mut restart = true;
@@ -53,7 +53,7 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool>
         r?;
         cage.end_handler(restore);
     }
-    Ok(ran && restart)
+    Ok(ran.then_some(restart))
 }
 
 fn run_handler(
@@ -70,7 +70,7 @@ fn run_handler(
         .data()
         .stack_pointer
         .context("module does not export __stack_pointer")?;
-    let memory = state.data().memory.context("no memory")?;
+    let memory = state.data().memory.clone().context("no memory")?;
     let func = match table.get(&mut *caller, action.handler as u64) {
         Some(wasmtime::Ref::Func(Some(f))) => f,
         _ => bail!(
@@ -95,7 +95,9 @@ fn run_handler(
     let mut info = [0u8; SIGINFO_SIZE as usize];
     info[0..4].copy_from_slice(&(sig as i32).to_le_bytes());
     info[8..12].copy_from_slice(&SI_USER.to_le_bytes());
-    memory.write(&mut *caller, info_at as u32 as usize, &info)?;
+    memory
+        .write(&mut *caller, info_at as u32 as u64, &info)
+        .map_err(|e| wasmtime::format_err!("siginfo out of bounds: {}", e.name()))?;
     sp_global.set(&mut *caller, Val::I32(info_at))?;
     let r = handler.call(&mut *caller, (sig as i32, info_at, 0));
     sp_global.set(&mut *caller, Val::I32(sp))?;

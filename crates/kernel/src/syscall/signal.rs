@@ -152,12 +152,32 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
+/// Sends `sig` to thread `tid`. Signals are still delivered to the cage
+/// as a whole (any of its threads runs the handler).
+fn send_thread(ctx: &Ctx, tgid: Option<i32>, tid: i32, sig: u32) -> KResult<i64> {
+    let target = if ctx.cage.threads.lock().live.contains_key(&tid) {
+        Some(ctx.cage.clone())
+    } else {
+        ctx.kernel.cage_of_tid(tid)
+    };
+    let target = target
+        .filter(|c| c.threads.lock().live.contains_key(&tid))
+        .ok_or(Errno::ESRCH)?;
+    if tgid.is_some_and(|g| g != target.pid) {
+        return Err(Errno::ESRCH);
+    }
+    if sig != 0 {
+        target.post_signal(sig);
+    }
+    Ok(0)
+}
+
 pub fn tkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let sig = valid_signal(a.int(1))?;
     if a.int(0) <= 0 {
         return Err(Errno::EINVAL);
     }
-    send(ctx, a.int(0), sig)
+    send_thread(ctx, None, a.int(0), sig)
 }
 
 pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -165,10 +185,7 @@ pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if a.int(0) <= 0 || a.int(1) <= 0 {
         return Err(Errno::EINVAL);
     }
-    if a.int(0) != a.int(1) {
-        return Err(Errno::ESRCH);
-    }
-    send(ctx, a.int(1), sig)
+    send_thread(ctx, Some(a.int(0)), a.int(1), sig)
 }
 
 pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
