@@ -929,7 +929,9 @@ mod tests {
     #[test]
     fn abi_section_encoding() {
         let m = append_abi_section(b"\0asm\x01\0\0\0".to_vec());
-        assert_eq!(&m[8..], b"\x00\x0d\x08lind.abi\x01\x00\x00\x00");
+        let mut want = b"\x00\x0d\x08lind.abi".to_vec();
+        want.extend_from_slice(&lind_abi::ABI_VERSION.to_le_bytes());
+        assert_eq!(&m[8..], want.as_slice());
     }
 
     #[test]

@@ -85,11 +85,20 @@ pub struct SigAction {
 #[derive(Clone, Debug)]
 pub struct SignalState {
     pub actions: [SigAction; NSIG as usize],
+    /// The main thread's mask (see [`SignalState::mask_of`]).
     pub mask: u64,
+    /// The main thread's tid (the pid).
+    pub main: i32,
+    /// The masks of the other threads, by tid.
+    pub thread_masks: std::collections::BTreeMap<i32, u64>,
+    /// Pending signals sent to the cage (any thread may take them).
     pub pending: u64,
-    /// The mask `rt_sigsuspend` replaced, restored after the handler that
-    /// ends the suspension.
-    pub suspend_mask: Option<u64>,
+    /// Pending signals sent to one thread (tkill, tgkill, pthread_kill),
+    /// by tid; only that thread takes them.
+    pub thread_pending: std::collections::BTreeMap<i32, u64>,
+    /// The masks `rt_sigsuspend` replaced, by tid, restored after the
+    /// handler that ends the suspension.
+    pub suspend_masks: std::collections::BTreeMap<i32, u64>,
 }
 
 impl Default for SignalState {
@@ -97,9 +106,59 @@ impl Default for SignalState {
         SignalState {
             actions: [SigAction::default(); NSIG as usize],
             mask: 0,
+            main: 0,
+            thread_masks: Default::default(),
             pending: 0,
-            suspend_mask: None,
+            thread_pending: Default::default(),
+            suspend_masks: Default::default(),
         }
+    }
+}
+
+impl SignalState {
+    /// Thread `tid`'s signal mask.
+    pub fn mask_of(&self, tid: i32) -> u64 {
+        if tid == self.main {
+            self.mask
+        } else {
+            self.thread_masks.get(&tid).copied().unwrap_or(self.mask)
+        }
+    }
+
+    pub fn set_mask_of(&mut self, tid: i32, mask: u64) {
+        let mask = mask & !UNBLOCKABLE;
+        if tid == self.main {
+            self.mask = mask;
+        } else {
+            self.thread_masks.insert(tid, mask);
+        }
+    }
+
+    /// Signals no thread blocks.
+    fn unblocked_anywhere(&self) -> u64 {
+        self.thread_masks
+            .values()
+            .fold(!self.mask, |acc, m| acc | !m)
+    }
+
+    /// What thread `tid` may take: the cage's pending signals and its own.
+    pub fn pending_for_thread(&self, tid: i32) -> u64 {
+        self.pending_for(tid)
+    }
+
+    fn pending_for(&self, tid: i32) -> u64 {
+        self.pending | self.thread_pending.get(&tid).copied().unwrap_or(0)
+    }
+
+    /// Whether posting `sig` does nothing (ignored, or ignored by default).
+    fn discards(&self, sig: u32) -> bool {
+        let action = self.actions[sig as usize];
+        (action.handler == SIG_IGN && sig != SIGKILL)
+            || (action.handler == SIG_DFL
+                && matches!(
+                    default_action(sig),
+                    DefaultAction::Ignore | DefaultAction::Continue
+                ))
     }
 }
 
@@ -196,7 +255,10 @@ impl Cage {
             cred: Mutex::new(cred),
             rlimits: Mutex::new(default_rlimits()),
             mm: Mutex::new(MemMap::default()),
-            signals: Mutex::new(SignalState::default()),
+            signals: Mutex::new(SignalState {
+                main: pid,
+                ..SignalState::default()
+            }),
             threads: Mutex::new(crate::thread::Threads::new(pid)),
             threads_changed: parking_lot::Condvar::new(),
             exit: Mutex::new(None),
@@ -220,8 +282,11 @@ impl Cage {
             SignalState {
                 actions: s.actions,
                 mask: s.mask,
+                main: pid,
+                thread_masks: Default::default(),
                 pending: 0,
-                suspend_mask: None,
+                thread_pending: Default::default(),
+                suspend_masks: Default::default(),
             }
         };
         Cage {
@@ -310,9 +375,14 @@ impl Cage {
     /// Whether a blocking call must stop now: the cage is ending, its
     /// other threads must end, or a signal handler must run.
     pub fn interrupted(&self) -> bool {
+        self.interrupted_for(self.pid)
+    }
+
+    /// [`Cage::interrupted`], for thread `tid`.
+    pub fn interrupted_for(&self, tid: i32) -> bool {
         self.exiting.load(Ordering::Acquire)
             || self.stopping.load(Ordering::Acquire)
-            || self.handler_pending()
+            || self.handler_pending_for(tid)
     }
 
     /// Whether every thread but the one ending the others must stop.
@@ -344,20 +414,11 @@ impl Cage {
             return; // a zombie, or about to be one
         }
         let mut s = self.signals.lock();
-        let action = s.actions[sig as usize];
-        if action.handler == SIG_IGN && sig != SIGKILL {
-            return;
-        }
-        if action.handler == SIG_DFL
-            && matches!(
-                default_action(sig),
-                DefaultAction::Ignore | DefaultAction::Continue
-            )
-        {
+        if s.discards(sig) {
             return;
         }
         s.pending |= 1 << (sig - 1);
-        let wake = s.mask & (1 << (sig - 1)) == 0;
+        let wake = s.unblocked_anywhere() & (1 << (sig - 1)) != 0;
         drop(s);
         self.check_pending();
         if wake {
@@ -367,10 +428,44 @@ impl Cage {
         }
     }
 
-    /// Whether an unblocked signal with a handler is pending.
+    /// Queues a signal for thread `tid` only (tkill). What it does when
+    /// not caught (terminate, ignore) applies to the whole cage.
+    pub fn post_thread_signal(&self, tid: i32, sig: u32) {
+        if self.exit_requested().is_some() {
+            return;
+        }
+        let mut s = self.signals.lock();
+        if s.discards(sig) {
+            return;
+        }
+        *s.thread_pending.entry(tid).or_default() |= 1 << (sig - 1);
+        let wake = s.mask_of(tid) & (1 << (sig - 1)) == 0;
+        drop(s);
+        self.check_pending();
+        if wake {
+            self.wake();
+        }
+    }
+
+    /// A thread ended: signals sent to it alone are dropped.
+    pub fn forget_thread_signals(&self, tid: i32) {
+        let mut s = self.signals.lock();
+        s.thread_pending.remove(&tid);
+        s.thread_masks.remove(&tid);
+        s.suspend_masks.remove(&tid);
+    }
+
+    /// Whether an unblocked signal with a handler is pending for the main
+    /// thread.
     pub fn handler_pending(&self) -> bool {
+        self.handler_pending_for(self.pid)
+    }
+
+    /// Whether an unblocked signal with a handler is pending that thread
+    /// `tid` may take.
+    pub fn handler_pending_for(&self, tid: i32) -> bool {
         let s = self.signals.lock();
-        let ready = s.pending & !s.mask;
+        let ready = s.pending_for(tid) & !s.mask_of(tid);
         ready != 0
             && (1..NSIG).any(|sig| {
                 ready & (1 << (sig - 1)) != 0 && s.actions[sig as usize].handler > SIG_IGN
@@ -382,24 +477,30 @@ impl Cage {
     /// action's mask and the signal itself (unless SA_NODEFER), and
     /// SA_RESETHAND restores SIG_DFL. Returns the signal, its action and the
     /// mask to restore when the handler returns.
-    pub fn begin_handler(&self) -> Option<(u32, SigAction, u64)> {
+    pub fn begin_handler(&self, tid: i32) -> Option<(u32, SigAction, u64)> {
         let mut s = self.signals.lock();
-        let ready = s.pending & !s.mask;
+        let ready = s.pending_for(tid) & !s.mask_of(tid);
         let sig = (1..NSIG).find(|&sig| {
             ready & (1 << (sig - 1)) != 0 && s.actions[sig as usize].handler > SIG_IGN
         })?;
         let action = s.actions[sig as usize];
         let bit = 1u64 << (sig - 1);
-        s.pending &= !bit;
+        // A signal sent to this thread goes first.
+        match s.thread_pending.get_mut(&tid) {
+            Some(p) if *p & bit != 0 => *p &= !bit,
+            _ => s.pending &= !bit,
+        }
         // After sigsuspend, the mask to return to is the one it replaced.
-        let restore = s.suspend_mask.take().unwrap_or(s.mask);
-        s.mask |= action.mask
+        let mask = s.mask_of(tid);
+        let restore = s.suspend_masks.remove(&tid).unwrap_or(mask);
+        let during = mask
+            | action.mask
             | if action.flags & SA_NODEFER == 0 {
                 bit
             } else {
                 0
             };
-        s.mask &= !UNBLOCKABLE;
+        s.set_mask_of(tid, during);
         if action.flags & SA_RESETHAND != 0 {
             s.actions[sig as usize] = SigAction::default();
         }
@@ -407,16 +508,28 @@ impl Cage {
     }
 
     /// The handler returned: its mask is replaced by the saved one.
-    pub fn end_handler(&self, restore: u64) {
-        self.signals.lock().mask = restore & !UNBLOCKABLE;
+    pub fn end_handler(&self, tid: i32, restore: u64) {
+        self.signals.lock().set_mask_of(tid, restore);
         self.check_pending();
+    }
+
+    /// A new thread starts with its creator's signal mask.
+    pub fn inherit_mask(&self, creator: i32, tid: i32) {
+        let mut s = self.signals.lock();
+        let m = s.mask_of(creator);
+        s.set_mask_of(tid, m);
     }
 
     /// Acts on pending, unblocked signals whose default action ends the
     /// cage. Called whenever the pending set or the mask changes.
     pub fn check_pending(&self) {
         let s = self.signals.lock();
-        let deliverable = s.pending & (!s.mask | UNBLOCKABLE);
+        let to_threads = s
+            .thread_pending
+            .iter()
+            .fold(0, |a, (&t, p)| a | (p & !s.mask_of(t)));
+        let all = s.thread_pending.values().fold(s.pending, |a, p| a | p);
+        let deliverable = (s.pending & s.unblocked_anywhere()) | to_threads | (all & UNBLOCKABLE);
         if deliverable == 0 {
             return;
         }

@@ -11,7 +11,7 @@ mod memory;
 mod signal;
 mod trap;
 
-use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
+use lind_abi::{ABI_OLDEST, ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
 use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
 use memory::Mem;
 use std::path::{Path, PathBuf};
@@ -336,7 +336,7 @@ impl Runtime {
             }
             // A cage computing without syscalls still gets its handlers,
             // within one epoch tick.
-            if ctx.data().cage.handler_pending() {
+            if ctx.data().cage.handler_pending_for(ctx.data().tid) {
                 // wasmtime sets this callback aside while it runs, so the
                 // handler must not reach a deadline meanwhile.
                 ctx.set_epoch_deadline(1 << 40);
@@ -502,7 +502,7 @@ impl Runtime {
             .spawn({
                 let cage = cage.clone();
                 move || {
-                    lind_kernel::block::enter(cage.clone());
+                    lind_kernel::block::enter_thread(cage.clone(), t.tid);
                     let end = runtime.run_thread(kernel, cage.clone(), module, memory, t);
                     if let Some(end) = end {
                         // A fault in any thread kills the cage; so does a
@@ -698,7 +698,7 @@ fn syscall_import(
         }
         let eintr = value == -(lind_abi::Errno::EINTR as i64);
         // Handlers run on the way back to the program.
-        let delivered = if cage.handler_pending() {
+        let delivered = if cage.handler_pending_for(tid) {
             signal::deliver(&mut caller)?
         } else {
             None
@@ -809,7 +809,7 @@ pub fn check_lind_module(bytes: &[u8]) -> Result<()> {
         None => {
             bail!("not built by `lind cc` (no `{ABI_SECTION}` section); rebuild it with `lind cc`")
         }
-        Some(v) if v != ABI_VERSION => {
+        Some(v) if !(ABI_OLDEST..=ABI_VERSION).contains(&v) => {
             bail!("built for Lind ABI version {v}, but this lind runs version {ABI_VERSION}; rebuild it with this `lind cc`")
         }
         Some(_) if !imports_syscall => {

@@ -18,6 +18,16 @@ use wasmtime::{bail, error::Context as _, AsContextMut, Result, Val};
 const SIGINFO_SIZE: i32 = 128;
 /// SI_USER: sent by kill(2).
 const SI_USER: i32 = 0;
+/// `ucontext_t` on wasm32 (x32's layout): 920 bytes, `uc_sigmask` at 280.
+/// Only the mask is meaningful (there are no registers to show).
+const UCONTEXT_SIZE: i32 = 920;
+const UC_SIGMASK: i32 = 280;
+/// musl's thread-cancellation signal. Its handler marks the thread and
+/// re-raises it blocked; the interrupted call must then fail with EINTR
+/// (which musl's cancellation points turn into the cancellation) instead
+/// of being restarted as SA_RESTART asks: a wasm handler cannot move the
+/// interrupted code to musl's `__cp_cancel` as native handlers do.
+const SIGCANCEL: u32 = 33;
 
 /// Linux returns EINTR from these whatever SA_RESTART says.
 pub fn restartable(syscall: u32) -> bool {
@@ -41,26 +51,30 @@ pub fn restartable(syscall: u32) -> bool {
 /// whether all that ran asked for SA_RESTART.
 pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<Option<bool>> {
     let cage = caller.as_context_mut().data().cage.clone();
+    let tid = caller.as_context_mut().data().tid;
     let mut ran = false;
     let mut restart = true;
-    while let Some((sig, action, restore)) = cage.begin_handler() {
+    while let Some((sig, action, restore)) = cage.begin_handler(tid) {
         ran = true;
-        restart &= action.flags & SA_RESTART != 0;
+        restart &= action.flags & SA_RESTART != 0 && sig != SIGCANCEL;
         // A handler that longjmps out leaves its mask in place, as natively.
         caller.as_context_mut().data_mut().handler_depth += 1;
-        let r = run_handler(caller, sig, &action);
+        let r = run_handler(caller, sig, &action, restore);
         caller.as_context_mut().data_mut().handler_depth -= 1;
-        r?;
-        cage.end_handler(restore);
+        // As sigreturn: the mask comes back from the ucontext, which an
+        // SA_SIGINFO handler may have changed.
+        cage.end_handler(tid, r?);
     }
     Ok(ran.then_some(restart))
 }
 
+/// Runs one handler; returns the mask to restore after it.
 fn run_handler(
     caller: &mut impl AsContextMut<Data = CageState>,
     sig: u32,
     action: &SigAction,
-) -> Result<()> {
+    restore: u64,
+) -> Result<u64> {
     let state = caller.as_context_mut();
     let table = state
         .data()
@@ -82,7 +96,8 @@ fn run_handler(
         let Ok(handler) = func.typed::<i32, ()>(&*caller) else {
             bail!("signal {sig}: handler is not `void handler(int)`");
         };
-        return handler.call(&mut *caller, sig as i32);
+        handler.call(&mut *caller, sig as i32)?;
+        return Ok(restore);
     }
     let Ok(handler) = func.typed::<(i32, i32, i32), ()>(&*caller) else {
         bail!("signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`");
@@ -91,15 +106,31 @@ fn run_handler(
     let Val::I32(sp) = sp_global.get(&mut *caller) else {
         bail!("__stack_pointer is not an i32");
     };
+    // ... and so does a ucontext_t whose uc_sigmask is the mask the
+    // handler returns to.
     let info_at = (sp - SIGINFO_SIZE) & !15;
+    let uc_at = (info_at - UCONTEXT_SIZE) & !15;
+    let oob =
+        |e: lind_abi::Errno| wasmtime::format_err!("signal frame out of bounds: {}", e.name());
     let mut info = [0u8; SIGINFO_SIZE as usize];
     info[0..4].copy_from_slice(&(sig as i32).to_le_bytes());
     info[8..12].copy_from_slice(&SI_USER.to_le_bytes());
     memory
         .write(&mut *caller, info_at as u32 as u64, &info)
-        .map_err(|e| wasmtime::format_err!("siginfo out of bounds: {}", e.name()))?;
-    sp_global.set(&mut *caller, Val::I32(info_at))?;
-    let r = handler.call(&mut *caller, (sig as i32, info_at, 0));
+        .map_err(oob)?;
+    let mut uc = [0u8; UCONTEXT_SIZE as usize];
+    let m = UC_SIGMASK as usize;
+    uc[m..m + 8].copy_from_slice(&restore.to_le_bytes());
+    memory
+        .write(&mut *caller, uc_at as u32 as u64, &uc)
+        .map_err(oob)?;
+    sp_global.set(&mut *caller, Val::I32(uc_at))?;
+    let r = handler.call(&mut *caller, (sig as i32, info_at, uc_at));
     sp_global.set(&mut *caller, Val::I32(sp))?;
-    r
+    r?;
+    let mut mask = [0u8; 8];
+    memory
+        .read(&mut *caller, (uc_at + UC_SIGMASK) as u32 as u64, &mut mask)
+        .map_err(oob)?;
+    Ok(u64::from_le_bytes(mask))
 }

@@ -66,14 +66,15 @@ pub fn rt_sigprocmask(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     let old = {
         let mut s = ctx.cage.signals.lock();
-        let old = s.mask;
+        let old = s.mask_of(ctx.tid);
         if let Some(set) = set {
-            s.mask = match how {
+            let new = match how {
                 SIG_BLOCK => old | set,
                 SIG_UNBLOCK => old & !set,
                 SIG_SETMASK => set,
                 _ => return Err(Errno::EINVAL),
-            } & !UNBLOCKABLE;
+            };
+            s.set_mask_of(ctx.tid, new);
         }
         old
     };
@@ -152,8 +153,7 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
-/// Sends `sig` to thread `tid`. Signals are still delivered to the cage
-/// as a whole (any of its threads runs the handler).
+/// Sends `sig` to thread `tid`: its handler runs in that thread.
 fn send_thread(ctx: &Ctx, tgid: Option<i32>, tid: i32, sig: u32) -> KResult<i64> {
     let target = if ctx.cage.threads.lock().live.contains_key(&tid) {
         Some(ctx.cage.clone())
@@ -167,7 +167,7 @@ fn send_thread(ctx: &Ctx, tgid: Option<i32>, tid: i32, sig: u32) -> KResult<i64>
         return Err(Errno::ESRCH);
     }
     if sig != 0 {
-        target.post_signal(sig);
+        target.post_thread_signal(tid, sig);
     }
     Ok(0)
 }
@@ -193,7 +193,7 @@ pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(Errno::EINVAL);
     }
     let s = ctx.cage.signals.lock();
-    let pending = s.pending & s.mask;
+    let pending = s.pending_for_thread(ctx.tid) & s.mask_of(ctx.tid);
     drop(s);
     ctx.mem.write_u64(a.ptr(0), pending)?;
     Ok(0)
@@ -229,9 +229,9 @@ pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let new = ctx.mem.read_u64(a.ptr(0))? & !UNBLOCKABLE;
     {
         let mut s = ctx.cage.signals.lock();
-        let old = s.mask;
-        s.suspend_mask = Some(old);
-        s.mask = new;
+        let old = s.mask_of(ctx.tid);
+        s.suspend_masks.insert(ctx.tid, old);
+        s.set_mask_of(ctx.tid, new);
     }
     ctx.cage.check_pending();
     let r = loop {
@@ -240,10 +240,10 @@ pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
     };
     // Nothing to deliver (the cage is ending): put the mask back now.
-    if !ctx.cage.handler_pending() {
+    if !ctx.cage.handler_pending_for(ctx.tid) {
         let mut s = ctx.cage.signals.lock();
-        if let Some(old) = s.suspend_mask.take() {
-            s.mask = old;
+        if let Some(old) = s.suspend_masks.remove(&ctx.tid) {
+            s.set_mask_of(ctx.tid, old);
         }
     }
     Err(r)

@@ -64,6 +64,7 @@ pub fn clone_thread(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         0
     };
     let tid = ctx.kernel.new_thread(ctx.cage, clear)?;
+    ctx.cage.inherit_mask(ctx.tid, tid);
     if flags & CLONE_PARENT_SETTID != 0 {
         ctx.mem.atomic_store_u32(ptid, tid as u32)?;
     }
@@ -102,6 +103,7 @@ pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         ctx.cage.request_exit(status);
         return Ok(0);
     }
+    ctx.cage.forget_thread_signals(ctx.tid);
     if clear != 0 && ctx.mem.atomic_store_u32(clear, 0).is_ok() {
         ctx.kernel.futexes.wake(ctx.cage.pid, clear, 1, u32::MAX);
     }
