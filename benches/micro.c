@@ -21,6 +21,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,35 @@ static void malloc_setup(void)
 			die("malloc");
 }
 
+// Uncontended lock+unlock of a default mutex (atomics only, no syscall).
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static void b_mutex_lock_unlock(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&mutex);
+		sink++;
+		pthread_mutex_unlock(&mutex);
+	}
+}
+
+static void *thread_nop(void *arg)
+{
+	return arg;
+}
+
+// pthread_create of a thread that returns at once, then pthread_join.
+static void b_thread_create_join(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		pthread_t t;
+		void *r;
+		if (pthread_create(&t, NULL, thread_nop, (void *)(intptr_t)i) != 0)
+			die("pthread_create");
+		pthread_join(t, &r);
+		sink += (uintptr_t)r;
+	}
+}
+
 struct bench {
 	const char *name;
 	void (*fn)(int64_t n);
@@ -272,6 +302,8 @@ static const struct bench benches[] = {
 	{"memcpy_1mib", b_memcpy_1mib},
 	{"malloc_free", b_malloc_free},
 	{"fnv_1mib", b_fnv_1mib},
+	{"mutex_lock_unlock", b_mutex_lock_unlock},
+	{"thread_create_join", b_thread_create_join},
 };
 #define NBENCH (sizeof benches / sizeof benches[0])
 

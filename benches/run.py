@@ -55,6 +55,8 @@ MICRO = [
     ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", []),
     ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
     ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
+    ("mutex_lock_unlock", "pthread_mutex_lock+unlock, uncontended", [("ratio", 2.0)]),
+    ("thread_create_join", "pthread_create of a thread that returns at once + pthread_join", []),
 ]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
@@ -110,8 +112,8 @@ def build(lind, cc):
         src = BENCHES / f"{prog}.c"
         native = OUT / f"{prog}-native"
         wasm = OUT / f"{prog}.wasm"
-        run([cc, "-O2", "-o", str(native), str(src)], what=f"native build of {src.name}")
-        run([lind, "cc", "-O2", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
+        run([cc, "-O2", "-pthread", "-o", str(native), str(src)], what=f"native build of {src.name}")
+        run([lind, "cc", "-O2", "-pthread", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
         bins[prog] = (native, wasm)
     # compute.c again, without Asyncify: what instrumentation costs.
     plain = OUT / "compute-noasyncify.wasm"
