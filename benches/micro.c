@@ -23,7 +23,7 @@
 // directory preopened): items WASI has no call for (signals, pipes, epoll,
 // /dev/null, pids) are left out there and the table shows n/a; its
 // null_syscall is fcntl(F_GETFL), WASI's cheapest real host call
-// (fd_fdstat_get), since it has no getppid.
+// (fd_fdstat_get), since it has no getppid. Threads are lind and native only.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +34,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #ifndef __wasi__
+#include <pthread.h>
 #include <signal.h>
 #include <poll.h>
 #include <sys/epoll.h>
@@ -383,6 +384,37 @@ static void b_signal_roundtrip(int64_t n)
 }
 #endif
 
+#ifndef __wasi__
+// Uncontended lock+unlock of a default mutex (atomics only, no syscall).
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static void b_mutex_lock_unlock(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&mutex);
+		sink++;
+		pthread_mutex_unlock(&mutex);
+	}
+}
+
+static void *thread_nop(void *arg)
+{
+	return arg;
+}
+
+// pthread_create of a thread that returns at once, then pthread_join.
+static void b_thread_create_join(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		pthread_t t;
+		void *r;
+		if (pthread_create(&t, NULL, thread_nop, (void *)(intptr_t)i) != 0)
+			die("pthread_create");
+		pthread_join(t, &r);
+		sink += (uintptr_t)r;
+	}
+}
+#endif
+
 struct bench {
 	const char *name;
 	void (*fn)(int64_t n);
@@ -410,6 +442,8 @@ static const struct bench benches[] = {
 	{"signal_roundtrip", b_signal_roundtrip},
 	{"poll_1_ready", b_poll_1_ready},
 	{"epoll_wait_1_ready", b_epoll_wait_1_ready},
+	{"mutex_lock_unlock", b_mutex_lock_unlock},
+	{"thread_create_join", b_thread_create_join},
 #endif
 };
 #define NBENCH (sizeof benches / sizeof benches[0])

@@ -68,6 +68,8 @@ MICRO = [
     ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
     ("poll_1_ready", "poll() of one ready pipe, timeout 0", [("ratio", 2.0)]),
     ("epoll_wait_1_ready", "epoll_wait() with one ready pipe, timeout 0", [("ratio", 2.0)]),
+    ("mutex_lock_unlock", "pthread_mutex_lock+unlock, uncontended", [("ratio", 2.0)]),
+    ("thread_create_join", "pthread_create of a thread that returns at once + pthread_join", []),
 ]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
@@ -130,8 +132,8 @@ def build(lind, cc):
         src = BENCHES / f"{prog}.c"
         native = OUT / f"{prog}-native"
         wasm = OUT / f"{prog}.wasm"
-        run([cc, "-O2", "-o", str(native), str(src)], what=f"native build of {src.name}")
-        run([lind, "cc", "-O2", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
+        run([cc, "-O2", "-pthread", "-o", str(native), str(src)], what=f"native build of {src.name}")
+        run([lind, "cc", "-O2", "-pthread", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
         bins[prog] = (native, wasm)
     if (ZLIB_SRC / "zlib.h").is_file():
         zsrc = [str(ZLIB_SRC / f) for f in ZLIB_FILES]

@@ -40,7 +40,7 @@ RANLIB=llvm-ranlib-19
 BUILTINS=/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a
 
 # Flags every wasm32 object of Lind is built with (lind cc uses the same).
-TARGET_FLAGS="--target=wasm32-unknown-unknown -mbulk-memory -mmutable-globals -msign-ext -mnontrapping-fptoint -fno-stack-protector"
+TARGET_FLAGS="--target=wasm32-unknown-unknown -matomics -mbulk-memory -mmutable-globals -msign-ext -mnontrapping-fptoint -fno-stack-protector"
 
 say() { printf 'libc: %s\n' "$*"; }
 die() { printf 'libc: error: %s\n' "$*" >&2; exit 1; }

@@ -10,8 +10,16 @@ pub mod nr;
 pub use errno::Errno;
 
 /// Version of the ABI a module was built for. `lind cc` records it in the
-/// module's `lind.abi` custom section and `lind run` refuses any other value.
-pub const ABI_VERSION: u32 = 1;
+/// module's `lind.abi` custom section and `lind run` refuses any other value
+/// than this one and [`ABI_OLDEST`].
+///
+/// 2: the module imports its memory (`lind.memory`, shared) and may start
+/// threads (`clone` of a thread, `__lind_thread_start`). 1: it defines and
+/// exports an unshared memory.
+pub const ABI_VERSION: u32 = 2;
+
+/// The oldest ABI version `lind run` still runs.
+pub const ABI_OLDEST: u32 = 1;
 
 /// Name of the custom section that carries [`ABI_VERSION`] as 4 little-endian bytes.
 pub const ABI_SECTION: &str = "lind.abi";

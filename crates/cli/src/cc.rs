@@ -16,6 +16,9 @@ use std::process::Command;
 /// uses for the sysroot: objects must agree on features).
 pub const TARGET_FLAGS: &[&str] = &[
     "--target=wasm32-unknown-unknown",
+    // Every cage may run threads: one sysroot and one kind of object serve
+    // programs with and without -pthread (see `link_command`).
+    "-matomics",
     "-mbulk-memory",
     "-mmutable-globals",
     "-msign-ext",
@@ -156,7 +159,7 @@ Compile C for Lind (wasm32 cages, musl libc) with clang-19 and wasm-ld-19.
   -I/-D/-U/-include  preprocessor options;  -O0..-O3 -Os -Oz  -g  -W...  -f...  -std=
   -MD -MMD -MF -MT -MP  dependency files
   -L DIR, -lNAME, -Wl,..., -Xlinker X   linker options (-lm, -lpthread... are empty: all is in libc)
-  -pthread, -static  accepted, no effect yet
+  -pthread, -static  accepted: every module is built for threads, statically
   -v                 print every command run
   -S, -shared        not supported (a cage is one static wasm module)
 Inputs: .c .i .s .S are compiled; .o .a and anything else go to the linker.
@@ -252,9 +255,10 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
             "-r" => inv.relocatable = true,
             "-S" => bail!(NO_ASSEMBLY),
             "-shared" => bail!(NO_SHARED),
-            "-M" | "-MM" => bail!("{s} (dependency output only) is not supported; use -MD or -MMD with -c"),
-            // Threads come later; accepted so that Makefiles work. Never passed on:
-            // clang would turn on atomics, which the sysroot is not built with.
+            "-M" | "-MM" => bail!("{s} (dependency output only) implies -E, which is not supported; use -MD or -MMD with -c"),
+            // Every module is built for threads (atomics, shared memory), so
+            // -pthread changes nothing; clang's -pthread only adds what
+            // TARGET_FLAGS already has.
             "-pthread" | "-pthreads" => {}
             // Always static; accepted for compatibility.
             "-static" | "-rdynamic" | "-no-pie" | "-pie" | "-fPIE" | "-fpie" => {}
@@ -573,6 +577,14 @@ fn link_command(
             "--table-base=16".into(),
             // The runtime grows the memory up to the full 4 GiB of wasm32.
             "--max-memory=4294967296".into(),
+            // Always a shared memory, imported: each thread of a cage is an
+            // instance of the module over the same memory, which the
+            // runtime makes (copy-on-write, cow.rs). wasm-ld 19 places
+            // `__thread` data wrongly in an unshared memory built with
+            // atomics, and objects built without -pthread must link into
+            // threaded programs, so there is one mode for all.
+            "--shared-memory".into(),
+            "--import-memory=lind,memory".into(),
         ]
         .map(OsString::from),
     );
@@ -998,6 +1010,7 @@ mod tests {
         assert_eq!(cmd[0], "clang-19");
         assert!(cmd.contains(&"--target=wasm32-unknown-unknown".to_string()));
         assert!(cmd.contains(&"-mbulk-memory".to_string()));
+        assert!(cmd.contains(&"-matomics".to_string()));
         assert!(cmd.contains(&"--sysroot=/sr".to_string()));
         assert!(cmd.contains(&"-nostdinc".to_string()));
         let sys = cmd.iter().position(|a| a == "/sr/include").unwrap();
@@ -1042,6 +1055,8 @@ mod tests {
             "--stack-first",
             "--table-base=16",
             "--max-memory=4294967296",
+            "--shared-memory",
+            "--import-memory=lind,memory",
             "--strip-debug",
         ] {
             assert!(cmd.contains(&f.to_string()), "missing {f}");
@@ -1056,7 +1071,9 @@ mod tests {
     #[test]
     fn abi_section_encoding() {
         let m = append_abi_section(b"\0asm\x01\0\0\0".to_vec());
-        assert_eq!(&m[8..], b"\x00\x0d\x08lind.abi\x01\x00\x00\x00");
+        let mut want = b"\x00\x0d\x08lind.abi".to_vec();
+        want.extend_from_slice(&lind_abi::ABI_VERSION.to_le_bytes());
+        assert_eq!(&m[8..], want.as_slice());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!                          the only oracle for LIND-ONLY tests (default 0 there)
 //!   `// LIND-ONLY`         no native oracle: stdout must equal `<name>.expected`
 //!   `// TIMEOUT: S`        per-run timeout in seconds (default 60)
+//!   `// CFLAGS: -pthread`  extra flags for both builds (gcc and `lind cc`)
 //!   `// SELF: PATH`        the program's own build (native executable or .wasm) is
 //!                          copied to PATH inside the run directory (the cage's
 //!                          root), so it can exec itself as `./PATH`
@@ -91,6 +92,7 @@ struct Case {
     lind_only: bool,
     timeout: Duration,
     self_copy: Option<String>,
+    cflags: Vec<String>,
     stdin: Option<PathBuf>,
     expected: Option<PathBuf>,
 }
@@ -131,6 +133,7 @@ fn parse_case(area: &Path, file: &Path) -> Case {
         lind_only: false,
         timeout: Duration::from_secs(default_timeout),
         self_copy: None,
+        cflags: Vec::new(),
         stdin: Some(file.with_extension("stdin")).filter(|p| p.is_file()),
         expected: Some(file.with_extension("expected")).filter(|p| p.is_file()),
     };
@@ -156,6 +159,8 @@ fn parse_case(area: &Path, file: &Path) -> Case {
             }
         } else if body == "LIND-ONLY" {
             case.lind_only = true;
+        } else if let Some(rest) = body.strip_prefix("CFLAGS:") {
+            case.cflags = shell_split(rest);
         } else if let Some(rest) = body.strip_prefix("SELF:") {
             case.self_copy = Some(rest.trim().to_string());
         }
@@ -221,7 +226,9 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         let exe = build.join(&stem);
         let cc = std::env::var_os("LIND_SUITE_CC").unwrap_or_else(|| "cc".into());
         let mut cmd = Command::new(&cc);
-        cmd.args(["-O2", "-w", "-o"])
+        cmd.args(["-O2", "-w"])
+            .args(&case.cflags)
+            .arg("-o")
             .arg(&exe)
             .arg(&case.source)
             .arg("-lm");
@@ -274,7 +281,11 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
     let lind = lind_bin();
     let wasm = build.join(format!("{stem}.wasm"));
     let mut cmd = Command::new(&lind);
-    cmd.args(["cc", "-O2", "-o"]).arg(&wasm).arg(&case.source);
+    cmd.args(["cc", "-O2"])
+        .args(&case.cflags)
+        .arg("-o")
+        .arg(&wasm)
+        .arg(&case.source);
     let out = run_with_timeout(
         cmd,
         None,

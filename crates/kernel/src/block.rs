@@ -1,7 +1,7 @@
 //! Blocking that a signal can interrupt.
 //!
-//! A cage runs on its own host thread, so the runtime records which cage
-//! the current thread serves ([`enter`]). Blocking kernel code waits through
+//! Each thread of a cage runs on its own host thread, so the runtime
+//! records which cage the current thread serves ([`enter`]). Blocking kernel code waits through
 //! [`wait`], which registers the condition variable with that cage; posting
 //! a signal that needs the cage's attention notifies it, and the wait
 //! returns EINTR. A bounded wait is the backstop for a signal posted in the
@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 thread_local! {
-    static CURRENT: RefCell<Option<Arc<Cage>>> = const { RefCell::new(None) };
+    static CURRENT: RefCell<Option<(Arc<Cage>, i32)>> = const { RefCell::new(None) };
 }
 
 /// Longest a blocked cage sleeps before re-checking for signals on its
@@ -25,11 +25,21 @@ const BACKSTOP: Duration = Duration::from_millis(100);
 /// Records that this thread runs `cage` (the runtime calls it once per
 /// cage thread).
 pub fn enter(cage: Arc<Cage>) {
-    CURRENT.with(|c| *c.borrow_mut() = Some(cage));
+    let tid = cage.pid;
+    enter_thread(cage, tid);
+}
+
+/// Records that this host thread runs thread `tid` of `cage`.
+pub fn enter_thread(cage: Arc<Cage>, tid: i32) {
+    CURRENT.with(|c| *c.borrow_mut() = Some((cage, tid)));
 }
 
 /// The cage this thread runs, if any (what `/proc/self` names).
 pub fn current() -> Option<Arc<Cage>> {
+    CURRENT.with(|c| c.borrow().as_ref().map(|(c, _)| c.clone()))
+}
+
+fn current_thread() -> Option<(Arc<Cage>, i32)> {
     CURRENT.with(|c| c.borrow().clone())
 }
 
@@ -41,12 +51,14 @@ pub fn wait_until<T>(
     guard: &mut MutexGuard<'_, T>,
     deadline: Option<Instant>,
 ) -> KResult<bool> {
-    let cage = current();
-    if let Some(c) = &cage {
-        if c.interrupted() {
+    let current = current_thread();
+    let cage = current.as_ref().map(|(c, _)| c);
+    let tid = current.as_ref().map_or(0, |(_, t)| *t);
+    if let Some(c) = cage {
+        if c.interrupted_for(tid) {
             return Err(Errno::EINTR);
         }
-        *c.waiting_on.lock() = Some(cv.clone());
+        c.waiting_on.lock().push(cv.clone());
     }
     let until = match deadline {
         Some(d) if cage.is_none() => d,
@@ -55,9 +67,14 @@ pub fn wait_until<T>(
         None => Instant::now() + BACKSTOP,
     };
     cv.wait_until(guard, until);
-    if let Some(c) = &cage {
-        *c.waiting_on.lock() = None;
-        if c.interrupted() {
+    if let Some(c) = cage {
+        {
+            let mut w = c.waiting_on.lock();
+            if let Some(i) = w.iter().position(|x| Arc::ptr_eq(x, cv)) {
+                w.swap_remove(i);
+            }
+        }
+        if c.interrupted_for(tid) {
             return Err(Errno::EINTR);
         }
     }

@@ -99,12 +99,16 @@ pub struct Cage {
     pub rlimits: Mutex<Rlimits>,
     pub mm: Mutex<MemMap>,
     pub signals: Mutex<SignalState>,
-    /// `set_tid_address` pointer, cleared and woken at thread exit.
-    pub clear_child_tid: Mutex<u64>,
+    /// The cage's threads (the main one's tid is the pid).
+    pub threads: Mutex<crate::thread::Threads>,
+    /// Signalled when a thread's host thread ends (see `Threads::hosts`).
+    pub threads_changed: parking_lot::Condvar,
     exit: Mutex<Option<ExitStatus>>,
-    /// The condition variable this cage is blocked on, so a signal can
-    /// wake it (see `block`).
-    pub waiting_on: Mutex<Option<std::sync::Arc<parking_lot::Condvar>>>,
+    /// The condition variables this cage's threads are blocked on, so a
+    /// signal (or the cage's end) can wake them (see `block`).
+    pub waiting_on: Mutex<Vec<std::sync::Arc<parking_lot::Condvar>>>,
+    /// Set while every thread but one must end (exec in a threaded cage).
+    stopping: std::sync::atomic::AtomicBool,
     /// Set once the cage must stop; checked without a lock on every
     /// syscall return and at the runtime's interruption points.
     exiting: std::sync::atomic::AtomicBool,
@@ -144,10 +148,15 @@ impl Cage {
             cred: Mutex::new(cred),
             rlimits: Mutex::new(default_rlimits()),
             mm: Mutex::new(MemMap::default()),
-            signals: Mutex::new(SignalState::default()),
-            clear_child_tid: Mutex::new(0),
+            signals: Mutex::new(SignalState {
+                main: pid,
+                ..SignalState::default()
+            }),
+            threads: Mutex::new(crate::thread::Threads::new(pid)),
+            threads_changed: parking_lot::Condvar::new(),
             exit: Mutex::new(None),
-            waiting_on: Mutex::new(None),
+            waiting_on: Mutex::new(Vec::new()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             exiting: std::sync::atomic::AtomicBool::new(false),
             stopped: Mutex::new(None),
             resumed: Default::default(),
@@ -169,6 +178,7 @@ impl Cage {
             SignalState {
                 actions: s.actions,
                 mask: s.mask,
+                main: pid,
                 altstack: s.altstack,
                 ..SignalState::default()
             }
@@ -185,9 +195,12 @@ impl Cage {
             rlimits: Mutex::new(*self.rlimits.lock()),
             mm: Mutex::new(self.mm.lock().clone()),
             signals: Mutex::new(signals),
-            clear_child_tid: Mutex::new(0),
+            // Only the thread that called fork lives on in the child.
+            threads: Mutex::new(crate::thread::Threads::new(pid)),
+            threads_changed: parking_lot::Condvar::new(),
             exit: Mutex::new(None),
-            waiting_on: Mutex::new(None),
+            waiting_on: Mutex::new(Vec::new()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
             exiting: std::sync::atomic::AtomicBool::new(false),
             stopped: Mutex::new(None),
             resumed: Default::default(),
@@ -263,15 +276,38 @@ impl Cage {
         *self.exit.lock()
     }
 
-    /// Whether a blocking call must stop now: the cage is ending, a
-    /// handler must run, or the cage must stop.
+    /// Whether a blocking call must stop now: the cage is ending, its
+    /// other threads must end, a signal handler must run, or the cage must
+    /// stop.
     pub fn interrupted(&self) -> bool {
-        self.exiting.load(Ordering::Acquire) || self.handler_pending() || self.stop_pending()
+        self.interrupted_for(self.pid)
     }
 
-    /// Wakes the cage if it is blocked in the kernel.
-    pub(crate) fn wake(&self) {
-        if let Some(cv) = self.waiting_on.lock().as_ref() {
+    /// [`Cage::interrupted`], for thread `tid`.
+    pub fn interrupted_for(&self, tid: i32) -> bool {
+        self.exiting.load(Ordering::Acquire)
+            || self.stopping.load(Ordering::Acquire)
+            || self.handler_pending_for(tid)
+            || self.stop_pending()
+    }
+
+    /// Whether every thread but the one ending the others must stop.
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(Ordering::Acquire)
+    }
+
+    /// Asks every thread but the caller to end (exec) or, with `false`,
+    /// lets threads run again.
+    pub fn set_stopping(&self, on: bool) {
+        self.stopping.store(on, Ordering::Release);
+        if on {
+            self.wake();
+        }
+    }
+
+    /// Wakes the cage's threads that are blocked in the kernel.
+    pub fn wake(&self) {
+        for cv in self.waiting_on.lock().iter() {
             cv.notify_all();
         }
     }

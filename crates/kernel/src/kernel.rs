@@ -57,6 +57,8 @@ pub struct Kernel {
     pub foreground: AtomicI32,
     /// Names bound by AF_UNIX sockets.
     pub unix: Arc<crate::unix::Names>,
+    /// Threads sleeping on futexes, of every cage.
+    pub futexes: crate::thread::Futexes,
 }
 
 /// Parent/child links and zombies.
@@ -151,6 +153,7 @@ impl Kernel {
                 locks: crate::lock::Locks::new(),
                 foreground: AtomicI32::new(INIT_PID),
                 unix: Default::default(),
+                futexes: crate::thread::Futexes::new(),
             }
         })
     }
@@ -181,6 +184,11 @@ impl Kernel {
         }
         self.cages.lock().insert(pid, cage.clone());
         cage
+    }
+
+    /// A fresh thread id, from the pid space (as on Linux).
+    pub fn next_tid(&self) -> i32 {
+        self.next_pid.fetch_add(1, Ordering::Relaxed)
     }
 
     /// Makes the kernel half of a forked child: a new pid with a copy of

@@ -25,6 +25,7 @@ pub mod stdio;
 pub mod syscall;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod thread;
 pub mod unix;
 pub mod vfs;
 

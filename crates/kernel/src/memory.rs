@@ -40,6 +40,25 @@ pub trait GuestMemory {
     fn discard(&mut self, addr: u64, len: u64) -> KResult<()> {
         self.zero(addr, len)
     }
+    /// Atomically loads the aligned 32-bit word at `addr` (futex words,
+    /// which other threads of the cage change concurrently). EINVAL when
+    /// unaligned, EFAULT out of range. The default suits memories no other
+    /// thread can touch.
+    fn atomic_load_u32(&self, addr: u64) -> KResult<u32> {
+        if !addr.is_multiple_of(4) {
+            return Err(Errno::EINVAL);
+        }
+        let mut b = [0u8; 4];
+        self.read(addr, &mut b)?;
+        Ok(u32::from_le_bytes(b))
+    }
+    /// Atomically stores the aligned 32-bit word at `addr`.
+    fn atomic_store_u32(&mut self, addr: u64, v: u32) -> KResult<()> {
+        if !addr.is_multiple_of(4) {
+            return Err(Errno::EINVAL);
+        }
+        self.write(addr, &v.to_le_bytes())
+    }
     /// Zeroes a range: pages handed out again by mmap/brk must read as zero.
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
         static CHUNK: [u8; 65536] = [0; 65536];

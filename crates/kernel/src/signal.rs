@@ -1,5 +1,6 @@
-//! A cage's signals: dispositions, the mask, what is pending (with the
-//! siginfo each signal carries), and stopping and continuing.
+//! A cage's signals: dispositions, per-thread masks, what is pending for
+//! the cage and for each thread (with the siginfo each signal carries),
+//! and stopping and continuing.
 //!
 //! Handlers run in the runtime when the cage leaves the kernel; this module
 //! decides which signal is due and what taking it changes. Default actions
@@ -74,19 +75,28 @@ impl SigInfo {
     }
 }
 
-/// Dispositions, mask, and pending signals with their siginfo.
+/// Dispositions, masks, and pending signals with their siginfo.
 #[derive(Clone, Debug)]
 pub struct SignalState {
     pub actions: [SigAction; NSIG as usize],
+    /// The main thread's mask (see [`SignalState::mask_of`]).
     pub mask: u64,
-    /// One bit per pending signal; `queue` holds their siginfo.
+    /// The main thread's tid (the pid).
+    pub main: i32,
+    /// The masks of the other threads, by tid.
+    pub thread_masks: std::collections::BTreeMap<i32, u64>,
+    /// One bit per signal pending for the cage (any thread may take it).
     pub pending: u64,
-    /// Oldest first: one entry per pending standard signal, every queued
-    /// instance of a real-time one.
-    pub queue: Vec<SigInfo>,
-    /// The mask `rt_sigsuspend` replaced, restored after the handler that
-    /// ends the suspension.
-    pub suspend_mask: Option<u64>,
+    /// Signals pending for one thread (tkill, tgkill, pthread_kill, a
+    /// fault), by tid; only that thread takes them.
+    pub thread_pending: std::collections::BTreeMap<i32, u64>,
+    /// Oldest first, the siginfo of every pending signal, with the thread
+    /// it was sent to: one entry per pending standard signal (per target),
+    /// every queued instance of a real-time one.
+    pub queue: Vec<(Option<i32>, SigInfo)>,
+    /// The masks `rt_sigsuspend` replaced, by tid, restored after the
+    /// handler that ends the suspension.
+    pub suspend_masks: std::collections::BTreeMap<i32, u64>,
     /// Signals an `rt_sigtimedwait` waits for: posting one wakes the cage
     /// even though it is blocked.
     pub awaited: u64,
@@ -101,9 +111,12 @@ impl Default for SignalState {
         SignalState {
             actions: [SigAction::default(); NSIG as usize],
             mask: 0,
+            main: 0,
+            thread_masks: Default::default(),
             pending: 0,
+            thread_pending: Default::default(),
             queue: Vec::new(),
-            suspend_mask: None,
+            suspend_masks: Default::default(),
             awaited: 0,
             altstack: None,
             on_altstack: false,
@@ -112,38 +125,121 @@ impl Default for SignalState {
 }
 
 impl SignalState {
-    /// Takes the oldest siginfo of `sig`; its bit clears when none is left.
-    fn dequeue(&mut self, sig: u32) -> SigInfo {
-        let info = match self.queue.iter().position(|i| i.signo == sig) {
-            Some(at) => self.queue.remove(at),
+    /// Thread `tid`'s signal mask.
+    pub fn mask_of(&self, tid: i32) -> u64 {
+        if tid == self.main {
+            self.mask
+        } else {
+            self.thread_masks.get(&tid).copied().unwrap_or(self.mask)
+        }
+    }
+
+    pub fn set_mask_of(&mut self, tid: i32, mask: u64) {
+        let mask = mask & !UNBLOCKABLE;
+        if tid == self.main {
+            self.mask = mask;
+        } else {
+            self.thread_masks.insert(tid, mask);
+        }
+    }
+
+    /// Signals at least one thread does not block.
+    fn unblocked_anywhere(&self) -> u64 {
+        self.thread_masks
+            .values()
+            .fold(!self.mask, |acc, m| acc | !m)
+    }
+
+    /// What thread `tid` may take: the cage's pending signals and its own.
+    pub fn pending_for_thread(&self, tid: i32) -> u64 {
+        self.pending | self.thread_pending.get(&tid).copied().unwrap_or(0)
+    }
+
+    /// Takes the oldest siginfo of `sig` for thread `tid`, its own first;
+    /// the bit clears when none is left.
+    fn dequeue(&mut self, tid: i32, sig: u32) -> SigInfo {
+        let own = self
+            .thread_pending
+            .get(&tid)
+            .is_some_and(|p| p & bit(sig) != 0);
+        let target = own.then_some(tid);
+        let info = match self
+            .queue
+            .iter()
+            .position(|(t, i)| *t == target && i.signo == sig)
+        {
+            Some(at) => self.queue.remove(at).1,
             None => SigInfo::kernel(sig),
         };
-        if !self.queue.iter().any(|i| i.signo == sig) {
-            self.pending &= !bit(sig);
+        let more = self
+            .queue
+            .iter()
+            .any(|(t, i)| *t == target && i.signo == sig);
+        if !more {
+            match target {
+                Some(t) => {
+                    if let Some(p) = self.thread_pending.get_mut(&t) {
+                        *p &= !bit(sig);
+                    }
+                }
+                None => self.pending &= !bit(sig),
+            }
         }
         info
     }
 
-    /// Forgets every pending instance of the signals in `set`.
+    /// Forgets every pending instance of the signals in `set`, for the
+    /// cage and for every thread.
     pub fn discard(&mut self, set: u64) {
         self.pending &= !set;
-        self.queue.retain(|i| set & bit(i.signo) == 0);
+        for p in self.thread_pending.values_mut() {
+            *p &= !set;
+        }
+        self.queue.retain(|(_, i)| set & bit(i.signo) == 0);
     }
 
-    /// Whether `sig` arriving now would be thrown away: ignored, explicitly
-    /// or by default, and not blocked (a blocked signal stays pending, as
-    /// its disposition may change before it is unblocked).
-    fn discards(&self, sig: u32) -> bool {
-        if self.mask & bit(sig) != 0 || sig == SIGKILL {
+    /// Whether `sig` arriving now for `target` (a thread, or the cage)
+    /// would be thrown away: ignored, explicitly or by default, and not
+    /// blocked (a blocked signal stays pending, as its disposition may
+    /// change before it is unblocked).
+    fn discards(&self, sig: u32, target: Option<i32>) -> bool {
+        let blocked = match target {
+            Some(t) => self.mask_of(t) & bit(sig) != 0,
+            None => self.unblocked_anywhere() & bit(sig) == 0,
+        };
+        if blocked || sig == SIGKILL {
             return false;
         }
         ignored(&self.actions[sig as usize], sig)
     }
 
-    /// The lowest pending, unblocked signal that `want` accepts.
-    fn next_deliverable(&self, want: impl Fn(u32, &SigAction) -> bool) -> Option<u32> {
-        let ready = self.pending & (!self.mask | UNBLOCKABLE);
+    /// The lowest signal pending for thread `tid`, not blocked by it, that
+    /// `want` accepts.
+    fn next_deliverable(&self, tid: i32, want: impl Fn(u32, &SigAction) -> bool) -> Option<u32> {
+        let ready = self.pending_for_thread(tid) & (!self.mask_of(tid) | UNBLOCKABLE);
         (1..NSIG).find(|&sig| ready & bit(sig) != 0 && want(sig, &self.actions[sig as usize]))
+    }
+
+    /// Queues `info` for `target`; EAGAIN past the real-time queue limit.
+    fn enqueue(&mut self, target: Option<i32>, info: SigInfo) -> KResult<()> {
+        let sig = info.signo;
+        let pending = match target {
+            Some(t) => self.thread_pending.get(&t).copied().unwrap_or(0),
+            None => self.pending,
+        };
+        if sig >= SIGRTMIN_KERNEL {
+            if self.queue.len() >= SIGQUEUE_MAX {
+                return Err(Errno::EAGAIN);
+            }
+            self.queue.push((target, info));
+        } else if pending & bit(sig) == 0 {
+            self.queue.push((target, info));
+        }
+        match target {
+            Some(t) => *self.thread_pending.entry(t).or_default() |= bit(sig),
+            None => self.pending |= bit(sig),
+        }
+        Ok(())
     }
 }
 
@@ -196,11 +292,21 @@ impl Cage {
         let _ = self.post(SigInfo::kernel(sig));
     }
 
-    /// Generates a signal for this cage. EAGAIN when too many real-time
-    /// signals are already queued. SIGCONT continues a stopped cage
-    /// whatever its disposition; a stop signal cancels a pending SIGCONT
-    /// and vice versa.
+    /// Generates a signal for this cage (any thread may take it). EAGAIN
+    /// when too many real-time signals are already queued. SIGCONT
+    /// continues a stopped cage whatever its disposition; a stop signal
+    /// cancels a pending SIGCONT and vice versa.
     pub fn post(&self, info: SigInfo) -> KResult<()> {
+        self.post_for(None, info)
+    }
+
+    /// Generates a signal for thread `tid` only (tkill, a fault). What it
+    /// does when not caught (terminate, stop, ignore) applies to the cage.
+    pub fn post_to_thread(&self, tid: i32, info: SigInfo) -> KResult<()> {
+        self.post_for(Some(tid), info)
+    }
+
+    fn post_for(&self, target: Option<i32>, info: SigInfo) -> KResult<()> {
         let sig = info.signo;
         if self.exit_requested().is_some() {
             return Ok(()); // a zombie, or about to be one
@@ -215,19 +321,15 @@ impl Cage {
             s.discard(bit(SIGCONT));
         }
         let awaited = s.awaited & bit(sig) != 0;
-        if s.discards(sig) && !awaited {
+        if s.discards(sig, target) && !awaited {
             return Ok(());
         }
-        if sig >= SIGRTMIN_KERNEL {
-            if s.queue.len() >= SIGQUEUE_MAX {
-                return Err(Errno::EAGAIN);
-            }
-            s.queue.push(info);
-        } else if s.pending & bit(sig) == 0 {
-            s.queue.push(info);
-        }
-        s.pending |= bit(sig);
-        let wake = awaited || (s.mask & bit(sig) == 0) || UNBLOCKABLE & bit(sig) != 0;
+        s.enqueue(target, info)?;
+        let unblocked = match target {
+            Some(t) => s.mask_of(t) & bit(sig) == 0,
+            None => s.unblocked_anywhere() & bit(sig) != 0,
+        };
+        let wake = awaited || unblocked || UNBLOCKABLE & bit(sig) != 0;
         drop(s);
         self.check_pending();
         if wake {
@@ -238,20 +340,51 @@ impl Cage {
         Ok(())
     }
 
-    /// Whether an unblocked signal with a handler is pending.
+    /// Whether an unblocked signal with a handler is pending for the main
+    /// thread.
     pub fn handler_pending(&self) -> bool {
+        self.handler_pending_for(self.pid)
+    }
+
+    /// Whether a signal with a handler is pending that thread `tid` may
+    /// take now.
+    pub fn handler_pending_for(&self, tid: i32) -> bool {
         self.signals
             .lock()
-            .next_deliverable(|_, a| a.handler > SIG_IGN)
+            .next_deliverable(tid, |_, a| a.handler > SIG_IGN)
             .is_some()
     }
 
-    /// Whether a stop signal with the default action is due.
+    /// Whether a stop signal with the default action is due (stop signals
+    /// act on the whole cage).
     pub fn stop_pending(&self) -> bool {
         let s = self.signals.lock();
-        s.pending & STOP_SIGNALS != 0
-            && s.next_deliverable(|sig, a| STOP_SIGNALS & bit(sig) != 0 && a.handler == SIG_DFL)
-                .is_some()
+        let all = s.thread_pending.values().fold(s.pending, |a, p| a | p);
+        let ready = all & STOP_SIGNALS & (s.unblocked_anywhere() | UNBLOCKABLE);
+        ready != 0
+            && (1..NSIG)
+                .any(|sig| ready & bit(sig) != 0 && s.actions[sig as usize].handler == SIG_DFL)
+    }
+
+    /// Whether the cage is stopped (its threads wait at their next chance).
+    pub fn is_stopped(&self) -> bool {
+        self.stopped.lock().is_some()
+    }
+
+    /// A new thread starts with its creator's signal mask.
+    pub fn inherit_mask(&self, creator: i32, tid: i32) {
+        let mut s = self.signals.lock();
+        let m = s.mask_of(creator);
+        s.set_mask_of(tid, m);
+    }
+
+    /// A thread ended: signals sent to it alone are dropped.
+    pub fn forget_thread_signals(&self, tid: i32) {
+        let mut s = self.signals.lock();
+        s.thread_pending.remove(&tid);
+        s.thread_masks.remove(&tid);
+        s.suspend_masks.remove(&tid);
+        s.queue.retain(|(t, _)| *t != Some(tid));
     }
 
     /// Takes the next signal whose handler must run now, applying what
@@ -259,38 +392,41 @@ impl Cage {
     /// signal itself (unless SA_NODEFER), and SA_RESETHAND restores
     /// SIG_DFL. Returns its siginfo, its action and the mask to restore
     /// when the handler returns.
-    pub fn begin_handler(&self) -> Option<(SigInfo, SigAction, u64)> {
+    pub fn begin_handler(&self, tid: i32) -> Option<(SigInfo, SigAction, u64)> {
         let mut s = self.signals.lock();
-        let sig = s.next_deliverable(|_, a| a.handler > SIG_IGN)?;
+        let sig = s.next_deliverable(tid, |_, a| a.handler > SIG_IGN)?;
         let action = s.actions[sig as usize];
-        let info = s.dequeue(sig);
+        let info = s.dequeue(tid, sig);
         // After sigsuspend, the mask to return to is the one it replaced.
-        let restore = s.suspend_mask.take().unwrap_or(s.mask);
-        s.mask |= action.mask
+        let mask = s.mask_of(tid);
+        let restore = s.suspend_masks.remove(&tid).unwrap_or(mask);
+        let during = mask
+            | action.mask
             | if action.flags & SA_NODEFER == 0 {
                 bit(sig)
             } else {
                 0
             };
-        s.mask &= !UNBLOCKABLE;
+        s.set_mask_of(tid, during);
         if action.flags & SA_RESETHAND != 0 {
             s.actions[sig as usize] = SigAction::default();
         }
         Some((info, action, restore))
     }
 
-    /// The handler returned: its mask is replaced by the saved one.
-    pub fn end_handler(&self, restore: u64) {
-        self.signals.lock().mask = restore & !UNBLOCKABLE;
+    /// The handler returned: the thread's mask is replaced by the saved one.
+    pub fn end_handler(&self, tid: i32, restore: u64) {
+        self.signals.lock().set_mask_of(tid, restore);
         self.check_pending();
     }
 
-    /// Takes a pending signal in `set`, blocked or not (sigtimedwait).
-    pub fn take_signal(&self, set: u64) -> Option<SigInfo> {
+    /// Takes a signal in `set` pending for thread `tid`, blocked or not
+    /// (sigtimedwait).
+    pub fn take_signal(&self, tid: i32, set: u64) -> Option<SigInfo> {
         let mut s = self.signals.lock();
-        let ready = s.pending & set;
+        let ready = s.pending_for_thread(tid) & set;
         let sig = (1..NSIG).find(|&sig| ready & bit(sig) != 0)?;
-        Some(s.dequeue(sig))
+        Some(s.dequeue(tid, sig))
     }
 
     /// Acts on pending, unblocked signals with default or ignore actions:
@@ -298,7 +434,13 @@ impl Cage {
     /// whenever the pending set, the mask or a disposition changes.
     pub fn check_pending(&self) {
         let mut s = self.signals.lock();
-        let deliverable = s.pending & (!s.mask | UNBLOCKABLE) & !s.awaited;
+        let to_threads = s
+            .thread_pending
+            .iter()
+            .fold(0, |a, (&t, p)| a | (p & !s.mask_of(t)));
+        let all = s.thread_pending.values().fold(s.pending, |a, p| a | p);
+        let deliverable =
+            ((s.pending & s.unblocked_anywhere()) | to_threads | (all & UNBLOCKABLE)) & !s.awaited;
         if deliverable == 0 {
             return;
         }
@@ -328,9 +470,11 @@ impl Cage {
     /// Takes a due stop signal and marks the cage stopped by it.
     pub fn take_stop(&self) -> Option<u32> {
         let mut s = self.signals.lock();
-        let sig =
-            s.next_deliverable(|sig, a| STOP_SIGNALS & bit(sig) != 0 && a.handler == SIG_DFL)?;
-        s.dequeue(sig);
+        let all = s.thread_pending.values().fold(s.pending, |a, p| a | p);
+        let ready = all & STOP_SIGNALS & (s.unblocked_anywhere() | UNBLOCKABLE);
+        let sig = (1..NSIG)
+            .find(|&sig| ready & bit(sig) != 0 && s.actions[sig as usize].handler == SIG_DFL)?;
+        s.discard(bit(sig));
         drop(s);
         *self.stopped.lock() = Some(sig);
         Some(sig)
@@ -340,12 +484,20 @@ impl Cage {
     /// until it must exit).
     pub fn wait_while_stopped(&self) {
         let mut stopped = self.stopped.lock();
-        *self.waiting_on.lock() = Some(self.resumed.clone());
+        self.waiting_on.lock().push(self.resumed.clone());
         while stopped.is_some() && self.exit_requested().is_none() {
             self.resumed
                 .wait_for(&mut stopped, std::time::Duration::from_millis(100));
         }
-        *self.waiting_on.lock() = None;
+        {
+            let mut w = self.waiting_on.lock();
+            if let Some(i) = w
+                .iter()
+                .position(|c| std::sync::Arc::ptr_eq(c, &self.resumed))
+            {
+                w.swap_remove(i);
+            }
+        }
         *stopped = None;
     }
 
@@ -377,12 +529,12 @@ mod tests {
             c.post(info).unwrap();
         }
         assert_eq!(c.signals.lock().queue.len(), 4);
-        assert_eq!(c.take_signal(bit(40)).map(|i| i.value), Some(0));
-        assert_eq!(c.take_signal(bit(40)).map(|i| i.value), Some(1));
-        assert_eq!(c.take_signal(bit(40)).map(|i| i.value), Some(2));
-        assert_eq!(c.take_signal(bit(40)), None);
-        assert_eq!(c.take_signal(bit(SIGUSR1)).map(|i| i.pid), Some(5));
-        assert_eq!(c.take_signal(bit(SIGUSR1)), None);
+        assert_eq!(c.take_signal(7, bit(40)).map(|i| i.value), Some(0));
+        assert_eq!(c.take_signal(7, bit(40)).map(|i| i.value), Some(1));
+        assert_eq!(c.take_signal(7, bit(40)).map(|i| i.value), Some(2));
+        assert_eq!(c.take_signal(7, bit(40)), None);
+        assert_eq!(c.take_signal(7, bit(SIGUSR1)).map(|i| i.pid), Some(5));
+        assert_eq!(c.take_signal(7, bit(SIGUSR1)), None);
     }
 
     #[test]
@@ -431,7 +583,7 @@ mod tests {
         c.post(SigInfo::kernel(SIGTSTP)).unwrap();
         assert!(!c.stop_pending());
         assert!(c.handler_pending());
-        let (info, _, _) = c.begin_handler().unwrap();
+        let (info, _, _) = c.begin_handler(7).unwrap();
         assert_eq!(info.signo, SIGTSTP);
     }
 

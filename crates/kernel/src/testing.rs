@@ -158,13 +158,7 @@ impl TestEnv {
     pub fn outcome(&mut self, nr: u32, args: &[u64]) -> Outcome {
         let mut raw = [0u64; 6];
         raw[..args.len()].copy_from_slice(args);
-        let mut ctx = Ctx {
-            forked: None,
-            exec: None,
-            kernel: &self.kernel,
-            cage: &self.cage,
-            mem: &mut self.mem,
-        };
+        let mut ctx = Ctx::new(&self.kernel, &self.cage, &mut self.mem);
         dispatch(&mut ctx, nr as u64, raw)
     }
 

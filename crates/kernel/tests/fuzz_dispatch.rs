@@ -88,6 +88,11 @@ proptest! {
                     prop_assert!(child.pid > 1);
                 }
                 Outcome::Exec(_) => prop_assert!(matches!(n, 59 | 322), "nr {n} exec'd"),
+                Outcome::Thread(t) => {
+                    prop_assert!(n == 56, "nr {n} made a thread");
+                    cage.forget_thread(t.tid);
+                }
+                Outcome::ThreadExit => prop_assert!(false, "nr {n} ended a thread of a one-thread cage"),
                 Outcome::Exit(_) if killed.load(Ordering::SeqCst) => break,
                 Outcome::Exit(_) => {
                     prop_assert!(matches!(n as u32, nr::EXIT | nr::EXIT_GROUP | nr::KILL | nr::TKILL | nr::TGKILL | nr::RT_SIGPROCMASK | nr::RT_SIGACTION) && n < 1 << 32);

@@ -516,7 +516,11 @@ impl Backing {
 
     fn check_inside(&self, start: usize, len: usize) -> Result<(), String> {
         match start.checked_add(len) {
-            Some(end) if end <= self.size && start.is_multiple_of(PAGE) && len.is_multiple_of(PAGE) => Ok(()),
+            Some(end)
+                if end <= self.size && start.is_multiple_of(PAGE) && len.is_multiple_of(PAGE) =>
+            {
+                Ok(())
+            }
             _ => Err("range is outside the memory or not page-aligned".into()),
         }
     }

@@ -68,7 +68,12 @@ fn buffer(ctx: &mut impl AsContextMut<Data = CageState>) -> Result<u64> {
         return Ok(b);
     }
     let data = ctx.as_context_mut().data().cage.clone();
-    let memory = ctx.as_context_mut().data().memory.context("no memory")?;
+    let memory = ctx
+        .as_context_mut()
+        .data()
+        .memory
+        .clone()
+        .context("no memory")?;
     let rw = lind_abi::flags::PROT_READ | lind_abi::flags::PROT_WRITE;
     let private_anon = lind_abi::flags::MAP_PRIVATE | lind_abi::flags::MAP_ANONYMOUS;
     let (addr, prep) = data
@@ -76,13 +81,7 @@ fn buffer(ctx: &mut impl AsContextMut<Data = CageState>) -> Result<u64> {
         .lock()
         .map(0, BUFFER_SIZE, rw, private_anon, false)
         .map_err(|e| wasmtime::format_err!("no room for the fork buffer: {}", e.name()))?;
-    let size = memory.data_size(&mut *ctx) as u64;
-    if prep.grow_to > size {
-        memory.grow(
-            &mut *ctx,
-            (prep.grow_to - size).div_ceil(lind_abi::WASM_PAGE),
-        )?;
-    }
+    memory.grow_to(&mut *ctx, prep.grow_to)?;
     if let Some(a) = ctx.as_context_mut().data_mut().asyncify.as_mut() {
         a.buffer = Some(addr);
     }
@@ -91,12 +90,21 @@ fn buffer(ctx: &mut impl AsContextMut<Data = CageState>) -> Result<u64> {
 
 /// Resets the header: saved frames go right after it, up to the end.
 fn reset_header(ctx: &mut impl AsContextMut<Data = CageState>, at: u64) -> Result<()> {
-    let memory = ctx.as_context_mut().data().memory.context("no memory")?;
+    let memory = ctx
+        .as_context_mut()
+        .data()
+        .memory
+        .clone()
+        .context("no memory")?;
     let mut header = [0u8; 8];
     header[..4].copy_from_slice(&((at + 8) as u32).to_le_bytes());
     header[4..].copy_from_slice(&((at + BUFFER_SIZE) as u32).to_le_bytes());
-    memory.write(&mut *ctx, at as usize, &header)?;
+    memory.write(&mut *ctx, at, &header).map_err(oob)?;
     Ok(())
+}
+
+fn oob(e: Errno) -> wasmtime::Error {
+    format_err!("unwind buffer out of bounds: {}", e.name())
 }
 
 /// Why the stack is being unwound.
@@ -127,6 +135,18 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
     let Some(asyncify) = caller.data().asyncify.clone() else {
         return failed(caller, &why, Errno::ENOSYS);
     };
+    // Not yet: the child would have to start as that thread (its stack
+    // pointer, TLS and thread pointer are the thread's).
+    if matches!(why, Unwind::Fork(_)) && caller.data().tid != caller.data().cage.pid {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            eprintln!(
+                "lind: [{}] fork from a thread other than the main one is not supported: ENOSYS",
+                caller.data().cage.pid
+            )
+        });
+        return failed(caller, &why, Errno::ENOSYS);
+    }
     if caller.data().handler_depth > 0 {
         // Inside a signal handler the stack holds host frames Asyncify
         // cannot unwind: fork fails, and setjmp saves nothing (a later
@@ -208,11 +228,16 @@ pub fn longjmp(store: &mut Store<CageState>, env: u32, value: i32) -> Result<i64
 }
 
 fn save_stack(store: &mut Store<CageState>, asyncify: &Asyncify) -> Result<SavedStack> {
-    let memory = store.data().memory.context("no memory")?;
-    let at = asyncify.buffer.context("no buffer")? as usize;
-    let data = memory.data(&*store);
-    let end = u32::from_le_bytes(data[at..at + 4].try_into()?) as usize;
-    let frames = data[at + 8..end].to_vec();
+    let memory = store.data().memory.clone().context("no memory")?;
+    let at = asyncify.buffer.context("no buffer")?;
+    let mut word = [0u8; 4];
+    memory.read(&*store, at, &mut word).map_err(oob)?;
+    let end = u32::from_le_bytes(word) as u64;
+    if end < at + 8 || end > at + BUFFER_SIZE {
+        bail!("corrupt unwind buffer");
+    }
+    let mut frames = vec![0u8; (end - at - 8) as usize];
+    memory.read(&*store, at + 8, &mut frames).map_err(oob)?;
     let stack_pointer = match asyncify.stack_pointer.get(&mut *store) {
         Val::I32(v) => v,
         _ => bail!("__stack_pointer is not an i32"),
@@ -228,13 +253,13 @@ fn restore_stack(
     asyncify: &Asyncify,
     saved: &SavedStack,
 ) -> Result<()> {
-    let memory = store.data().memory.context("no memory")?;
+    let memory = store.data().memory.clone().context("no memory")?;
     let at = asyncify.buffer.context("no buffer")?;
     let mut bytes = Vec::with_capacity(8 + saved.frames.len());
     bytes.extend_from_slice(&((at + 8 + saved.frames.len() as u64) as u32).to_le_bytes());
     bytes.extend_from_slice(&((at + BUFFER_SIZE) as u32).to_le_bytes());
     bytes.extend_from_slice(&saved.frames);
-    memory.write(&mut *store, at as usize, &bytes)?;
+    memory.write(&mut *store, at, &bytes).map_err(oob)?;
     asyncify
         .stack_pointer
         .set(&mut *store, Val::I32(saved.stack_pointer))?;
@@ -314,7 +339,7 @@ fn is_zero(bytes: &[u8]) -> bool {
 
 impl Snapshot {
     fn take(store: &mut Store<CageState>) -> Result<Snapshot> {
-        let memory = store.data().memory.context("no memory")?;
+        let memory = store.data().memory.clone().context("no memory")?;
         let live = {
             let mm = store.data().cage.mm.lock();
             let mut live = vec![(0, page_align_up(mm.brk).unwrap_or(mm.brk) as usize)];
@@ -325,7 +350,16 @@ impl Snapshot {
             );
             live
         };
-        let layout = match crate::cow::freeze(memory.data_ptr(&*store), live) {
+        // Freezing remaps the memory in place, which would lose what other
+        // threads of the cage write meanwhile: with threads running, the
+        // pages are copied instead.
+        let alone = store.data().cage.threads.lock().hosts <= 1;
+        let frozen = if alone {
+            crate::cow::freeze(memory.base(&*store), live)
+        } else {
+            None
+        };
+        let layout = match frozen {
             Some(Ok(layout)) => Some(layout),
             Some(Err(e)) => {
                 tracing::warn!("copy-on-write fork unavailable ({e}); copying memory");
@@ -334,11 +368,10 @@ impl Snapshot {
             None => None,
         };
         let state = store.data();
-        let memory = state.memory.context("no memory")?;
         let asyncify = state.asyncify.clone().context("no asyncify")?;
         let mm = state.cage.mm.lock().clone();
         let kernel = state.kernel.clone();
-        let size = memory.data_size(&*store) as u64;
+        let size = memory.size(&*store);
         let image_end = page_align_up(mm.heap_start)
             .unwrap_or(mm.heap_start)
             .min(size);
@@ -346,7 +379,6 @@ impl Snapshot {
             Val::I32(v) => v,
             _ => bail!("__stack_pointer is not an i32"),
         };
-        let data = memory.data(&*store);
         // The stack comes first (`lind cc` links with --stack-first) and
         // grows down: below the stack pointer is dead space. Likewise only
         // the used part of the unwind buffer matters.
@@ -358,8 +390,9 @@ impl Snapshot {
         for (&start, r) in &mm.regions {
             let mut end = (start + r.len).min(size);
             if Some(start) == asyncify.buffer {
-                let used =
-                    u32::from_le_bytes(data[start as usize..start as usize + 4].try_into()?) as u64;
+                let mut word = [0u8; 4];
+                memory.read(&*store, start, &mut word).map_err(oob)?;
+                let used = u32::from_le_bytes(word) as u64;
                 end = page_align_up(used).unwrap_or(end).min(end);
             }
             spans.push((start, end));
@@ -372,11 +405,13 @@ impl Snapshot {
         // (stack, data, bss) are remembered so the child can clear them
         // where its fresh data segments are not zero.
         let spans = if layout.is_some() { Vec::new() } else { spans };
+        let mut bytes = vec![0u8; PAGE as usize];
         for (start, end) in spans.into_iter().filter(|(s, e)| s < e) {
             let mut page = start;
             while page < end {
                 let stop = (page + PAGE).min(end);
-                let bytes = &data[page as usize..stop as usize];
+                let bytes = &mut bytes[..(stop - page) as usize];
+                memory.read(&*store, page, bytes).map_err(oob)?;
                 if is_zero(bytes) {
                     if page < image_end {
                         image_zero_pages.push(page);
@@ -407,26 +442,20 @@ impl Snapshot {
 
     /// Makes a fresh instance's memory and stack pointer the parent's.
     pub fn restore(self, store: &mut Store<CageState>, _instance: &Instance) -> Result<()> {
-        let memory = store.data().memory.context("no memory")?;
-        let size = memory.data_size(&*store) as u64;
-        if self.memory_size > size {
-            memory.grow(
-                &mut *store,
-                (self.memory_size - size).div_ceil(lind_abi::WASM_PAGE),
-            )?;
-        }
+        let memory = store.data().memory.clone().context("no memory")?;
+        memory.grow_to(&mut *store, self.memory_size)?;
         if let Some(layout) = &self.layout {
-            crate::cow::adopt(memory.data_ptr(&*store), layout).map_err(|e| format_err!("{e}"))?;
+            crate::cow::adopt(memory.base(&*store), layout).map_err(|e| format_err!("{e}"))?;
         }
-        let data = memory.data_mut(&mut *store);
+        let mut page_bytes = vec![0u8; PAGE as usize];
         for &page in &self.image_zero_pages {
-            let p = &mut data[page as usize..(page + PAGE) as usize];
-            if !is_zero(p) {
-                p.fill(0);
+            memory.read(&*store, page, &mut page_bytes).map_err(oob)?;
+            if !is_zero(&page_bytes) {
+                memory.fill(&*store, page, PAGE, 0).map_err(oob)?;
             }
         }
         for (at, bytes) in &self.ranges {
-            data[*at as usize..*at as usize + bytes.len()].copy_from_slice(bytes);
+            memory.write(&*store, *at, bytes).map_err(oob)?;
         }
         store.data_mut().jumps = self.jumps;
         *store.data().cage.mm.lock() = self.mm;

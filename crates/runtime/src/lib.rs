@@ -14,12 +14,13 @@ mod trap;
 
 pub use host_signals::forward_to as forward_host_signals;
 
-use lind_abi::{ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
+use lind_abi::{ABI_OLDEST, ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
 use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
+use memory::Mem;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use wasmtime::{bail, error::Context as _, format_err, Result};
-use wasmtime::{Caller, Config, Engine, Instance, Linker, Memory, Module, Store};
+use wasmtime::{Caller, Config, Engine, Instance, Linker, Module, SharedMemory, Store};
 
 pub use trap::describe_signal;
 /// The runtime's error type (wasmtime's own, as DESIGN.md notes).
@@ -29,7 +30,9 @@ pub use wasmtime::Error;
 pub struct CageState {
     kernel: Arc<Kernel>,
     cage: Arc<Cage>,
-    memory: Option<Memory>,
+    /// The thread this store runs (the pid for the cage's main thread).
+    tid: i32,
+    memory: Option<Mem>,
     /// Its mprotect'ed pages, checked before the kernel copies.
     protections: Option<Arc<cow::Protections>>,
     /// The function table and stack pointer, for running signal handlers.
@@ -50,6 +53,8 @@ pub struct CageState {
     module: Option<Module>,
     /// Where exec finds compiled modules.
     cache_dir: Option<PathBuf>,
+    /// For starting the cage's threads.
+    runtime: Runtime,
 }
 
 /// Raised from the syscall import to unwind the guest when the cage ends.
@@ -63,6 +68,19 @@ impl std::fmt::Display for CageExit {
 }
 
 impl std::error::Error for CageExit {}
+
+/// Raised from the syscall import when one thread of a cage ends (its
+/// `exit`, or the other threads being ended for exec).
+#[derive(Debug)]
+struct ThreadExit;
+
+impl std::fmt::Display for ThreadExit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "thread exited")
+    }
+}
+
+impl std::error::Error for ThreadExit {}
 
 /// Raised from the syscall import by `longjmp(env, value)`.
 #[derive(Debug)]
@@ -129,7 +147,18 @@ pub struct Runtime {
     engine: Engine,
     linker: Linker<CageState>,
     cache_dir: Option<PathBuf>,
+    /// A module that only defines and exports a shared memory: cage
+    /// memories are made by instantiating it (so they come from our
+    /// `MemoryCreator`, cow.rs) and handed to the program's instances.
+    memory_module: Module,
 }
+
+/// `(module (memory (export "memory") 1 65536 shared))`.
+const MEMORY_MODULE: &[u8] = &[
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x05, 0x06, 0x01, 0x03, 0x01, 0x80, 0x80, 0x04, // memory: shared, min 1, max 65536
+    0x07, 0x0a, 0x01, 0x06, b'm', b'e', b'm', b'o', b'r', b'y', 0x02, 0x00, // export
+];
 
 /// How often a running cage checks whether it must stop.
 const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
@@ -152,6 +181,10 @@ impl Runtime {
             // Lets a cage that computes without syscalls be stopped (kill,
             // and later asynchronous signals).
             .epoch_interruption(true)
+            // Threads: atomics, and one shared memory per cage that every
+            // thread's instance imports.
+            .wasm_threads(true)
+            .shared_memory(true)
             // Cage memories are memfd-backed so fork can share them
             // copy-on-write (cow.rs).
             .with_host_memory(Arc::new(cow::CowMemoryCreator))
@@ -177,10 +210,12 @@ impl Runtime {
             .context("cannot start the epoch thread")?;
         let mut linker = Linker::new(&engine);
         linker.func_wrap(IMPORT_MODULE, IMPORT_NAME, syscall_import)?;
+        let memory_module = Module::new(&engine, MEMORY_MODULE)?;
         Ok(Runtime {
             engine,
             linker,
             cache_dir: opts.cache_dir,
+            memory_module,
         })
     }
 
@@ -204,50 +239,98 @@ impl Runtime {
 
     /// Runs the cage's program, then each program `execve` replaces it
     /// with, until the cage ends. A forked child starts from its parent's
-    /// snapshot instead of from the top.
+    /// snapshot instead of from the top. This is the cage's main thread:
+    /// when it ends, the cage's other threads are ended and waited for.
     fn run_programs(
+        &self,
+        kernel: Arc<Kernel>,
+        cage: Arc<Cage>,
+        module: Module,
+        snapshot: Option<fork::Snapshot>,
+    ) -> CageEnd {
+        let end = self.run_main_thread(kernel, cage.clone(), module, snapshot);
+        let end = match end {
+            Some(end) => {
+                // The others stop at their next syscall or epoch tick.
+                cage.request_exit(end.status);
+                end
+            }
+            // The main thread called exit(2) while others ran: the cage
+            // ends with the last of them.
+            None => CageEnd {
+                status: wait_cage_exit(&cage),
+                report: None,
+                fault: false,
+            },
+        };
+        cage.wait_other_hosts();
+        end
+    }
+
+    /// `None` when the main thread exited alone (exit(2) with other
+    /// threads still running).
+    fn run_main_thread(
         &self,
         kernel: Arc<Kernel>,
         cage: Arc<Cage>,
         mut module: Module,
         mut snapshot: Option<fork::Snapshot>,
-    ) -> CageEnd {
+    ) -> Option<CageEnd> {
         let pid = cage.pid;
         lind_kernel::block::enter(cage.clone());
         loop {
             let (mut store, instance) =
-                match self.instantiate(kernel.clone(), cage.clone(), &module) {
+                match self.instantiate(kernel.clone(), cage.clone(), &module, pid, None) {
                     Ok(x) => x,
-                    Err(e) => return runtime_failure(pid, e),
+                    Err(e) => return Some(runtime_failure(pid, e)),
                 };
             let resume = match snapshot.take() {
                 Some(snap) => match snap.restore(&mut store, &instance) {
                     Ok(()) => Some(0),
-                    Err(e) => return runtime_failure(pid, e),
+                    Err(e) => return Some(runtime_failure(pid, e)),
                 },
                 None => match fresh_memory_map(&mut store, &instance) {
                     Ok(()) => None,
-                    Err(e) => return runtime_failure(pid, e),
+                    Err(e) => return Some(runtime_failure(pid, e)),
                 },
             };
-            match self.drive(&mut store, &instance, resume) {
-                Drive::Ended(end) => return end,
+            let start = match instance.get_typed_func::<(), ()>(&mut store, "_start") {
+                Ok(f) => Entry::Start(f),
+                Err(_) => {
+                    return Some(CageEnd {
+                        status: ExitStatus::Exited(127),
+                        report: Some(format!(
+                            "lind: cage {pid}: module has no `_start`; rebuild it with `lind cc`"
+                        )),
+                        fault: true,
+                    })
+                }
+            };
+            match self.drive(&mut store, start, resume) {
+                Drive::Ended(end) => return Some(end),
+                Drive::ThreadExited => return None,
                 Drive::Exec(next) => module = next,
             }
         }
     }
 
+    /// Makes a store and an instance of `module` for thread `tid` of
+    /// `cage`. A module that imports its memory gets `memory` (another
+    /// thread's) or a fresh one.
     fn instantiate(
         &self,
         kernel: Arc<Kernel>,
         cage: Arc<Cage>,
         module: &Module,
+        tid: i32,
+        memory: Option<SharedMemory>,
     ) -> Result<(Store<CageState>, Instance)> {
         let mut store = Store::new(
             &self.engine,
             CageState {
                 kernel,
                 cage,
+                tid,
                 memory: None,
                 protections: None,
                 asyncify: None,
@@ -259,6 +342,7 @@ impl Runtime {
                 rewind_value: None,
                 module: Some(module.clone()),
                 cache_dir: self.cache_dir.clone(),
+                runtime: self.clone(),
             },
         );
         store.set_epoch_deadline(1);
@@ -266,16 +350,19 @@ impl Runtime {
             if let Some(status) = ctx.data().cage.exit_requested() {
                 return Err(wasmtime::Error::new(CageExit(status)));
             }
+            if ctx.data().cage.stopping() && ctx.data().tid != ctx.data().cage.pid {
+                return Err(wasmtime::Error::new(ThreadExit));
+            }
             // A cage computing without syscalls still stops and gets its
             // handlers, within one epoch tick.
             let cage = ctx.data().cage.clone();
-            if cage.stop_pending() {
+            if cage.stop_pending() || cage.is_stopped() {
                 ctx.data().kernel.stop_point(&cage);
                 if let Some(status) = cage.exit_requested() {
                     return Err(wasmtime::Error::new(CageExit(status)));
                 }
             }
-            if cage.handler_pending() {
+            if cage.handler_pending_for(ctx.data().tid) {
                 // wasmtime sets this callback aside while it runs, so the
                 // handler must not reach a deadline meanwhile.
                 ctx.set_epoch_deadline(1 << 40);
@@ -283,46 +370,80 @@ impl Runtime {
             }
             Ok(wasmtime::UpdateDeadline::Continue(1))
         });
-        let instance = self.linker.instantiate(&mut store, module)?;
-        let memory = instance
-            .get_memory(&mut store, "memory")
-            .context("module does not export its memory; rebuild it with `lind cc`")?;
-        store.data_mut().memory = Some(memory);
-        store.data_mut().protections = cow::protections(memory.data_ptr(&store));
+        let imports_memory = module
+            .imports()
+            .any(|i| matches!(i.ty(), wasmtime::ExternType::Memory(_)));
+        let instance = if imports_memory {
+            let shared = match memory {
+                Some(m) => m,
+                None => self.new_memory(module)?,
+            };
+            let mut linker = self.linker.clone();
+            linker.define(
+                &store,
+                IMPORT_MODULE,
+                "memory",
+                wasmtime::Extern::SharedMemory(shared.clone()),
+            )?;
+            let instance = linker.instantiate(&mut store, module)?;
+            store.data_mut().memory = Some(Mem::Shared(shared));
+            instance
+        } else {
+            let instance = self.linker.instantiate(&mut store, module)?;
+            let memory = instance
+                .get_memory(&mut store, "memory")
+                .context("module does not export its memory; rebuild it with `lind cc`")?;
+            store.data_mut().memory = Some(Mem::Plain(memory));
+            instance
+        };
+        let base = store.data().memory.as_ref().map(|m| m.base(&store));
+        store.data_mut().protections = base.and_then(|b| cow::protections(b));
         store.data_mut().table = instance.get_table(&mut store, "__indirect_function_table");
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
         Ok((store, instance))
     }
 
-    /// Calls `_start` — first to start the program, later to rewind it after
-    /// a fork unwound its stack — until the cage ends.
-    fn drive(
-        &self,
-        store: &mut Store<CageState>,
-        instance: &Instance,
-        mut resume: Option<i64>,
-    ) -> Drive {
+    /// A fresh cage memory, as large as `module` asks for at first. It is
+    /// made in a store of its own: a store that uses a shared memory holds
+    /// one host instance for it, and wasmtime's trap handling requires that
+    /// no two instances of a store hold the same memory.
+    fn new_memory(&self, module: &Module) -> Result<SharedMemory> {
+        let min = module
+            .imports()
+            .find_map(|i| match i.ty() {
+                wasmtime::ExternType::Memory(m) => Some(m.minimum()),
+                _ => None,
+            })
+            .unwrap_or(1);
+        let mut store = Store::new(&self.engine, ());
+        let instance = Instance::new(&mut store, &self.memory_module, &[])?;
+        let shared = instance
+            .get_shared_memory(&mut store, "memory")
+            .context("the memory module exports no shared memory")?;
+        let have = shared.data_size() as u64 / lind_abi::WASM_PAGE;
+        if min > have {
+            shared.grow(min - have)?;
+        }
+        Ok(shared)
+    }
+
+    /// Calls the entry point — first to start the program or thread, later
+    /// to rewind it after a fork or setjmp unwound its stack — until the
+    /// thread ends.
+    fn drive(&self, store: &mut Store<CageState>, entry: Entry, mut resume: Option<i64>) -> Drive {
         let pid = store.data().cage.pid;
-        let start = match instance.get_typed_func::<(), ()>(&mut *store, "_start") {
-            Ok(f) => f,
-            Err(_) => {
-                return Drive::Ended(CageEnd {
-                    status: ExitStatus::Exited(127),
-                    report: Some(format!(
-                        "lind: cage {pid}: module has no `_start`; rebuild it with `lind cc`"
-                    )),
-                    fault: true,
-                })
-            }
-        };
         loop {
             if let Some(value) = resume.take() {
                 if let Err(e) = fork::start_rewind(store, value) {
                     return Drive::Ended(runtime_failure(pid, e));
                 }
             }
-            match start.call(&mut *store, ()) {
+            let r = match &entry {
+                Entry::Start(f) => f.call(&mut *store, ()),
+                Entry::Thread(f, block) => f.call(&mut *store, *block),
+            };
+            match r {
                 Ok(()) => match store.data_mut().pending.take() {
                     Some(why) => match fork::finish_unwind(self, store, why) {
                         Ok(value) => resume = Some(value),
@@ -339,6 +460,9 @@ impl Runtime {
                 Err(err) => {
                     if let Some(exec) = err.downcast_ref::<CageExec>() {
                         return Drive::Exec(exec.0.clone());
+                    }
+                    if err.downcast_ref::<ThreadExit>().is_some() {
+                        return Drive::ThreadExited;
                     }
                     // A trap is a fault signal the program may catch; its
                     // handler can longjmp out (or exit). If there is none,
@@ -394,6 +518,107 @@ impl Runtime {
             .context("cannot start a thread for the child cage")?;
         Ok(())
     }
+
+    /// Starts thread `t` of the cage `caller` runs, on its own host thread:
+    /// a new instance of the module over the same shared memory, entered at
+    /// `__lind_thread_start(stack)` with `stack` as its stack pointer.
+    fn spawn_thread(
+        &self,
+        caller: &mut Caller<'_, CageState>,
+        t: syscall::thread::NewThread,
+    ) -> Result<()> {
+        let state = caller.data();
+        let (kernel, cage) = (state.kernel.clone(), state.cage.clone());
+        let Some(Mem::Shared(memory)) = state.memory.clone() else {
+            bail!("the module has no shared memory (built by an older `lind cc`)");
+        };
+        let module = state.module.clone().context("no module")?;
+        let runtime = self.clone();
+        cage.host_started();
+        let spawned = std::thread::Builder::new()
+            .name(format!("cage-{}-{}", cage.pid, t.tid))
+            .stack_size(CAGE_THREAD_STACK)
+            .spawn({
+                let cage = cage.clone();
+                move || {
+                    lind_kernel::block::enter_thread(cage.clone(), t.tid);
+                    let end = runtime.run_thread(kernel, cage.clone(), module, memory, t);
+                    if let Some(end) = end {
+                        // A fault in any thread kills the cage; so does a
+                        // thread that returns from its entry (it cannot).
+                        if let (Some(report), true) = (&end.report, end.fault) {
+                            eprintln!("{report}");
+                        }
+                        cage.request_exit(end.status);
+                    }
+                    cage.host_ended();
+                }
+            });
+        if let Err(e) = spawned {
+            cage.host_ended();
+            bail!("cannot start a host thread: {e}");
+        }
+        Ok(())
+    }
+
+    /// Runs one thread of a cage; `None` when it ended alone (exit(2)).
+    fn run_thread(
+        &self,
+        kernel: Arc<Kernel>,
+        cage: Arc<Cage>,
+        module: Module,
+        memory: SharedMemory,
+        t: syscall::thread::NewThread,
+    ) -> Option<CageEnd> {
+        let pid = cage.pid;
+        let setup = || -> Result<(Store<CageState>, Entry)> {
+            let (mut store, instance) =
+                self.instantiate(kernel, cage.clone(), &module, t.tid, Some(memory))?;
+            let sp = store
+                .data()
+                .stack_pointer
+                .context("module does not export __stack_pointer")?;
+            sp.set(&mut store, wasmtime::Val::I32(t.stack as i32))?;
+            let entry = instance
+                .get_typed_func::<i32, ()>(&mut store, "__lind_thread_start")
+                .context("module has no `__lind_thread_start`; rebuild it with `lind cc`")?;
+            Ok((store, Entry::Thread(entry, t.stack as i32)))
+        };
+        let (mut store, entry) = match setup() {
+            Ok(x) => x,
+            Err(e) => return Some(runtime_failure(pid, e)),
+        };
+        match self.drive(&mut store, entry, None) {
+            Drive::Ended(end) => Some(end),
+            Drive::ThreadExited => None,
+            Drive::Exec(_) => Some(runtime_failure(
+                pid,
+                format_err!("execve from a thread other than the main one is not supported"),
+            )),
+        }
+    }
+}
+
+/// Where a thread's instance is entered.
+enum Entry {
+    /// The program's `_start`.
+    Start(wasmtime::TypedFunc<(), ()>),
+    /// libc's `__lind_thread_start(block)` for a thread made by clone.
+    Thread(wasmtime::TypedFunc<i32, ()>, i32),
+}
+
+/// Waits until the cage must end and returns its status.
+fn wait_cage_exit(cage: &Cage) -> ExitStatus {
+    loop {
+        if let Some(status) = cage.exit_requested() {
+            return status;
+        }
+        let mut t = cage.threads.lock();
+        if cage.exit_requested().is_none() {
+            cage.threads_changed
+                .wait_for(&mut t, std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 /// How one program in a cage stopped running.
@@ -401,11 +626,14 @@ enum Drive {
     Ended(CageEnd),
     /// `execve` succeeded: run this module next, in the same cage.
     Exec(Module),
+    /// The thread called exit(2), or was ended for another's exec; the
+    /// cage goes on.
+    ThreadExited,
 }
 
 /// Sets up the memory map of a program that starts from the top.
 fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result<()> {
-    let memory = store.data().memory.context("no memory")?;
+    let memory = store.data().memory.clone().context("no memory")?;
     let heap_base = match instance
         .get_global(&mut *store, "__heap_base")
         .map(|g| g.get(&mut *store))
@@ -413,7 +641,7 @@ fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result
         Some(wasmtime::Val::I32(v)) => v as u32 as u64,
         _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
     };
-    let size = memory.data_size(&*store) as u64;
+    let size = memory.size(&*store);
     *store.data().cage.mm.lock() = MemMap::new(heap_base, size);
     Ok(())
 }
@@ -489,21 +717,24 @@ fn syscall_import(
         _ => {}
     }
     let state = caller.data();
-    let (kernel, cage) = (state.kernel.clone(), state.cage.clone());
-    let Some(mem) = state.memory else {
+    let (kernel, cage, tid) = (state.kernel.clone(), state.cage.clone(), state.tid);
+    let Some(mem) = state.memory.clone() else {
         return Ok(-(lind_abi::Errno::ENOSYS as i64));
     };
     let args = [a1, a2, a3, a4, a5, a6].map(|a| a as u64);
     loop {
         let outcome = {
-            let mut guest = memory::WasmMemory::new(&mut caller, mem);
-            let mut ctx = syscall::Ctx::new(&kernel, &cage, &mut guest);
+            let mut guest = memory::WasmMemory::new(&mut caller, mem.clone());
+            let mut ctx = syscall::Ctx::for_thread(&kernel, &cage, tid, &mut guest);
             syscall::dispatch(&mut ctx, nr as u64, args)
         };
         let value = match outcome {
             syscall::Outcome::Return(v) => v,
             other => return finish(&mut caller, &cage, other),
         };
+        if tid != cage.pid && cage.stopping() {
+            return Err(wasmtime::Error::new(ThreadExit));
+        }
         // A due stop happens here, on the way back to the program (a call
         // it interrupted is made again, as Linux restarts it when no
         // handler ran); then handlers run.
@@ -511,16 +742,22 @@ fn syscall_import(
         if let Some(status) = cage.exit_requested() {
             return Err(wasmtime::Error::new(CageExit(status)));
         }
-        let interrupted = value == -(lind_abi::Errno::EINTR as i64);
-        if cage.handler_pending() {
-            let restart = signal::deliver(&mut caller)?;
-            if interrupted && restart && signal::restartable(nr as u32) {
-                continue;
-            }
-        } else if interrupted && stopped {
-            continue;
+        let eintr = value == -(lind_abi::Errno::EINTR as i64);
+        // Handlers run on the way back to the program.
+        let delivered = if cage.handler_pending_for(tid) {
+            signal::deliver(&mut caller)?
+        } else {
+            None
+        };
+        match delivered {
+            Some(restart) if eintr && restart && signal::restartable(nr as u32) => continue,
+            Some(_) => return Ok(value),
+            None if eintr && stopped => continue,
+            // Signals go to the cage as a whole: a thread woken for a
+            // handler that another thread ran was not interrupted itself.
+            None if eintr && cage.exit_requested().is_none() && cage.thread_count() > 1 => continue,
+            None => return Ok(value),
         }
-        return Ok(value);
     }
 }
 
@@ -534,6 +771,23 @@ fn finish(
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
         syscall::Outcome::Fork(child) => fork::start_unwind(caller, fork::Unwind::Fork(child)),
+        syscall::Outcome::ThreadExit => Err(wasmtime::Error::new(ThreadExit)),
+        syscall::Outcome::Thread(t) => {
+            let runtime = caller.data().runtime.clone();
+            match runtime.spawn_thread(caller, t) {
+                Ok(()) => Ok(t.tid as i64),
+                Err(e) => {
+                    tracing::debug!("thread not started: {e:#}");
+                    cage.forget_thread(t.tid);
+                    Ok(-(lind_abi::Errno::EAGAIN as i64))
+                }
+            }
+        }
+        syscall::Outcome::Exec(_) if caller.data().tid != cage.pid && cage.thread_count() > 1 => {
+            // Not yet: the main thread's host thread would have to take
+            // over the new program.
+            Ok(-(lind_abi::Errno::ENOSYS as i64))
+        }
         syscall::Outcome::Exec(image) => {
             // Load first: a module lind cannot run leaves the caller in place
             // with ENOEXEC, as Linux does for a binary it cannot load.
@@ -543,6 +797,13 @@ fn finish(
             });
             match loaded {
                 Ok(module) => {
+                    // exec ends the cage's other threads.
+                    if cage.thread_count() > 1 {
+                        cage.set_stopping(true);
+                        cage.wait_other_hosts();
+                        cage.set_stopping(false);
+                        cage.keep_only_thread(cage.pid);
+                    }
                     let closed = cage.commit_exec(image.argv, image.envp);
                     caller.data().kernel.clone().close_entries(cage, closed);
                     Err(wasmtime::Error::new(CageExec(module)))
@@ -595,7 +856,7 @@ pub fn check_lind_module(bytes: &[u8]) -> Result<()> {
         None => {
             bail!("not built by `lind cc` (no `{ABI_SECTION}` section); rebuild it with `lind cc`")
         }
-        Some(v) if v != ABI_VERSION => {
+        Some(v) if !(ABI_OLDEST..=ABI_VERSION).contains(&v) => {
             bail!("built for Lind ABI version {v}, but this lind runs version {ABI_VERSION}; rebuild it with this `lind cc`")
         }
         Some(_) if !imports_syscall => {

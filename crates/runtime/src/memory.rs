@@ -1,33 +1,127 @@
-//! The kernel's view of a cage's linear memory, over wasmtime's `Memory`.
+//! A cage's linear memory, and the kernel's view of it.
+//!
+//! `lind cc` links every module with an imported shared memory (so that
+//! each thread of a cage can be an instance over it); modules from before
+//! that define and export a plain one. wasmtime keeps the two apart
+//! (`SharedMemory` is never a `Memory`), so [`Mem`] holds either and all
+//! access goes through its base pointer and length. The base never moves:
+//! cage memories are reservations made by `cow.rs` for the full 4 GiB.
 
 use crate::CageState;
 use lind_abi::Errno;
 use lind_kernel::{memory::check_range, GuestMemory, KResult};
-use wasmtime::{Caller, Memory};
+use std::sync::atomic::{AtomicU32, Ordering};
+use wasmtime::{AsContext, AsContextMut, Caller, Memory, SharedMemory};
 
+#[derive(Clone)]
+pub enum Mem {
+    Plain(Memory),
+    Shared(SharedMemory),
+}
+
+impl Mem {
+    pub fn base(&self, store: impl AsContext) -> *mut u8 {
+        match self {
+            Mem::Plain(m) => m.data_ptr(&store),
+            Mem::Shared(m) => m.data().as_ptr() as *mut u8,
+        }
+    }
+
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        match self {
+            Mem::Plain(m) => m.data_size(&store) as u64,
+            Mem::Shared(m) => m.data_size() as u64,
+        }
+    }
+
+    /// Grows by `pages` wasm pages; returns the old size in pages.
+    pub fn grow(&self, store: impl AsContextMut, pages: u64) -> wasmtime::Result<u64> {
+        match self {
+            Mem::Plain(m) => m.grow(store, pages),
+            Mem::Shared(m) => m.grow(pages),
+        }
+    }
+
+    /// Grows the memory to at least `bytes`.
+    pub fn grow_to(&self, mut store: impl AsContextMut, bytes: u64) -> wasmtime::Result<()> {
+        let cur = self.size(&store);
+        if bytes > cur {
+            self.grow(&mut store, (bytes - cur).div_ceil(lind_abi::WASM_PAGE))?;
+        }
+        Ok(())
+    }
+
+    fn check(&self, store: impl AsContext, addr: u64, len: usize) -> Result<usize, Errno> {
+        let end = addr.checked_add(len as u64).ok_or(Errno::EFAULT)?;
+        if end > self.size(store) {
+            return Err(Errno::EFAULT);
+        }
+        Ok(addr as usize)
+    }
+
+    /// Copies out of guest memory (no NULL-page check: for the runtime's
+    /// own bookkeeping; the kernel's accesses go through [`WasmMemory`]).
+    pub fn read(&self, store: impl AsContext, addr: u64, buf: &mut [u8]) -> Result<(), Errno> {
+        let at = self.check(&store, addr, buf.len())?;
+        // SAFETY: `at..at+len` is inside the memory's accessible size
+        // (checked above) and the base is fixed for the memory's lifetime.
+        // No Rust reference into guest memory is made: other threads of the
+        // cage may write it concurrently, as wasm allows for shared memory,
+        // and then the bytes read are some mix of old and new.
+        unsafe {
+            std::ptr::copy_nonoverlapping(self.base(&store).add(at), buf.as_mut_ptr(), buf.len())
+        };
+        Ok(())
+    }
+
+    pub fn write(&self, store: impl AsContext, addr: u64, src: &[u8]) -> Result<(), Errno> {
+        let at = self.check(&store, addr, src.len())?;
+        // SAFETY: as in `read`; `src` is a host buffer, never guest memory.
+        unsafe {
+            std::ptr::copy_nonoverlapping(src.as_ptr(), self.base(&store).add(at), src.len())
+        };
+        Ok(())
+    }
+
+    pub fn fill(&self, store: impl AsContext, addr: u64, len: u64, byte: u8) -> Result<(), Errno> {
+        let at = self.check(&store, addr, len as usize)?;
+        // SAFETY: as in `read`.
+        unsafe { std::ptr::write_bytes(self.base(&store).add(at), byte, len as usize) };
+        Ok(())
+    }
+
+    /// The aligned 32-bit word at `addr`, as a host atomic.
+    fn atomic_u32(&self, store: impl AsContext, addr: u64) -> Result<&AtomicU32, Errno> {
+        if !addr.is_multiple_of(4) {
+            return Err(Errno::EINVAL);
+        }
+        let at = self.check(&store, addr, 4)?;
+        // SAFETY: in bounds and 4-byte aligned (the base is page-aligned);
+        // guest memory outlives every syscall that can reach this, and wasm
+        // atomics on it are the same host atomics, so mixed access is what
+        // the wasm threads proposal specifies.
+        Ok(unsafe { AtomicU32::from_ptr(self.base(&store).add(at) as *mut u32) })
+    }
+
+    pub fn atomic_load_u32(&self, store: impl AsContext, addr: u64) -> Result<u32, Errno> {
+        Ok(self.atomic_u32(store, addr)?.load(Ordering::SeqCst))
+    }
+
+    pub fn atomic_store_u32(&self, store: impl AsContext, addr: u64, v: u32) -> Result<(), Errno> {
+        self.atomic_u32(store, addr)?.store(v, Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// The kernel's view of a cage's memory during one syscall.
 pub struct WasmMemory<'a, 'b> {
     caller: &'a mut Caller<'b, CageState>,
-    memory: Memory,
+    memory: Mem,
 }
 
 impl<'a, 'b> WasmMemory<'a, 'b> {
-    pub fn new(caller: &'a mut Caller<'b, CageState>, memory: Memory) -> Self {
+    pub fn new(caller: &'a mut Caller<'b, CageState>, memory: Mem) -> Self {
         WasmMemory { caller, memory }
-    }
-
-    /// Changes what backs a range of the host mapping (see `cow`).
-    fn remap(
-        &mut self,
-        addr: u64,
-        len: u64,
-        how: fn(*const u8, usize, usize) -> Result<(), String>,
-    ) -> KResult<()> {
-        check_range(self, addr, len)?;
-        let base = self.memory.data_ptr(&*self.caller);
-        how(base, addr as usize, len as usize).map_err(|e| {
-            tracing::warn!("remapping {len} bytes at {addr:#x}: {e}");
-            Errno::ENOMEM
-        })
     }
 
     /// EFAULT for bytes mprotect made unreadable (or, with `write`,
@@ -38,47 +132,50 @@ impl<'a, 'b> WasmMemory<'a, 'b> {
             _ => Ok(()),
         }
     }
+
+    /// Changes what backs a range of the host mapping (see `cow`).
+    fn remap(
+        &mut self,
+        addr: u64,
+        len: u64,
+        how: fn(*const u8, usize, usize) -> Result<(), String>,
+    ) -> KResult<()> {
+        check_range(self, addr, len)?;
+        let base = self.memory.base(&*self.caller);
+        how(base, addr as usize, len as usize).map_err(|e| {
+            tracing::warn!("remapping {len} bytes at {addr:#x}: {e}");
+            Errno::ENOMEM
+        })
+    }
 }
 
 impl GuestMemory for WasmMemory<'_, '_> {
     fn size(&self) -> u64 {
-        self.memory.data_size(&*self.caller) as u64
+        self.memory.size(&*self.caller)
     }
 
     fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()> {
         check_range(self, addr, buf.len() as u64)?;
-        if buf.is_empty() {
-            return Ok(());
-        }
         self.check_protection(addr, buf.len(), false)?;
-        let data = self.memory.data(&*self.caller);
-        let a = addr as usize;
-        buf.copy_from_slice(&data[a..a + buf.len()]);
-        Ok(())
+        self.memory.read(&*self.caller, addr, buf)
     }
 
     fn write(&mut self, addr: u64, src: &[u8]) -> KResult<()> {
         check_range(self, addr, src.len() as u64)?;
-        if src.is_empty() {
-            return Ok(());
-        }
         self.check_protection(addr, src.len(), true)?;
-        let data = self.memory.data_mut(&mut *self.caller);
-        let a = addr as usize;
-        data[a..a + src.len()].copy_from_slice(src);
-        Ok(())
+        self.memory.write(&*self.caller, addr, src)
     }
 
     fn grow_to(&mut self, bytes: u64) -> KResult<()> {
-        let cur = self.size();
-        if bytes <= cur {
-            return Ok(());
-        }
-        let pages = (bytes - cur).div_ceil(lind_abi::WASM_PAGE);
         self.memory
-            .grow(&mut *self.caller, pages)
-            .map(|_| ())
+            .grow_to(&mut *self.caller, bytes)
             .map_err(|_| Errno::ENOMEM)
+    }
+
+    fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
+        check_range(self, addr, len)?;
+        self.check_protection(addr, len as usize, true)?;
+        self.memory.fill(&*self.caller, addr, len, 0)
     }
 
     fn protect(&mut self, addr: u64, len: u64, prot: u32) -> KResult<()> {
@@ -91,7 +188,7 @@ impl GuestMemory for WasmMemory<'_, '_> {
                 }
             }
         }
-        let base = self.memory.data_ptr(&*self.caller);
+        let base = self.memory.base(&*self.caller);
         crate::cow::protect(base, addr as usize, len as usize, prot).map_err(|e| {
             tracing::warn!("mprotect of {len} bytes at {addr:#x}: {e}");
             Errno::ENOMEM
@@ -111,14 +208,15 @@ impl GuestMemory for WasmMemory<'_, '_> {
         self.remap(addr, len, crate::cow::discard)
     }
 
-    fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
-        check_range(self, addr, len)?;
-        if len == 0 {
-            return Ok(());
-        }
-        self.check_protection(addr, len as usize, true)?;
-        let data = self.memory.data_mut(&mut *self.caller);
-        data[addr as usize..(addr + len) as usize].fill(0);
-        Ok(())
+    fn atomic_load_u32(&self, addr: u64) -> KResult<u32> {
+        check_range(self, addr, 4)?;
+        self.check_protection(addr, 4, false)?;
+        self.memory.atomic_load_u32(&*self.caller, addr)
+    }
+
+    fn atomic_store_u32(&mut self, addr: u64, v: u32) -> KResult<()> {
+        check_range(self, addr, 4)?;
+        self.check_protection(addr, 4, true)?;
+        self.memory.atomic_store_u32(&*self.caller, addr, v)
     }
 }

@@ -16,6 +16,16 @@ use wasmtime::{bail, error::Context as _, AsContextMut, Result, Val};
 
 /// `siginfo_t` is 128 bytes on wasm32.
 const SIGINFO_SIZE: i32 = lind_abi::layout::siginfo::SIZE as i32;
+/// `ucontext_t` on wasm32 (x32's layout): 920 bytes, `uc_sigmask` at 280.
+/// Only the mask is meaningful (there are no registers to show).
+const UCONTEXT_SIZE: i32 = 920;
+const UC_SIGMASK: i32 = 280;
+/// musl's thread-cancellation signal. Its handler marks the thread and
+/// re-raises it blocked; the interrupted call must then fail with EINTR
+/// (which musl's cancellation points turn into the cancellation) instead
+/// of being restarted as SA_RESTART asks: a wasm handler cannot move the
+/// interrupted code to musl's `__cp_cancel` as native handlers do.
+const SIGCANCEL: u32 = 33;
 
 /// Linux returns EINTR from these whatever SA_RESTART says.
 pub fn restartable(syscall: u32) -> bool {
@@ -35,15 +45,16 @@ pub fn restartable(syscall: u32) -> bool {
     )
 }
 
-/// Runs every handler that is due. Returns whether at least one ran and
-/// all that ran asked for SA_RESTART.
-pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool> {
+/// Runs every handler that is due. Returns `None` if none ran, else
+/// whether all that ran asked for SA_RESTART.
+pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<Option<bool>> {
     let cage = caller.as_context_mut().data().cage.clone();
+    let tid = caller.as_context_mut().data().tid;
     let mut ran = false;
     let mut restart = true;
-    while let Some((info, action, restore)) = cage.begin_handler() {
+    while let Some((info, action, restore)) = cage.begin_handler(tid) {
         ran = true;
-        restart &= action.flags & SA_RESTART != 0;
+        restart &= action.flags & SA_RESTART != 0 && info.signo != SIGCANCEL;
         // SA_ONSTACK moves to the alternate stack unless already on it.
         let altstack = {
             let mut s = cage.signals.lock();
@@ -57,27 +68,29 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<bool>
         };
         // A handler that longjmps out leaves its mask in place, as natively.
         caller.as_context_mut().data_mut().handler_depth += 1;
-        let r = run_handler(caller, &info, &action, altstack);
+        let r = run_handler(caller, &info, &action, restore, altstack);
         caller.as_context_mut().data_mut().handler_depth -= 1;
         if altstack.is_some() {
             cage.signals.lock().on_altstack = false;
         }
-        r?;
-        cage.end_handler(restore);
+        // As sigreturn: the mask comes back from the ucontext, which an
+        // SA_SIGINFO handler may have changed.
+        cage.end_handler(tid, r?);
     }
-    Ok(ran && restart)
+    Ok(ran.then_some(restart))
 }
 
-/// A trap, as the fault signal `sig`: runs the cage's handler for it if it
-/// has one and has not blocked it (Linux would kill the cage otherwise).
-/// Returns Ok when the cage must die of the fault (no handler, or it
-/// returned: the faulting instruction cannot be resumed), or the error
-/// the handler left by (longjmp, exit, another trap).
+/// A trap, as the fault signal `sig`: runs the thread's handler for it if
+/// the cage has one and the thread has not blocked it (Linux would kill
+/// the cage otherwise). Returns Ok when the cage must die of the fault (no
+/// handler, or it returned: the faulting instruction cannot be resumed),
+/// or the error the handler left by (longjmp, exit, another trap).
 pub fn deliver_fault(store: &mut impl AsContextMut<Data = CageState>, sig: u32) -> Result<()> {
     let cage = store.as_context_mut().data().cage.clone();
+    let tid = store.as_context_mut().data().tid;
     let catchable = {
         let s = cage.signals.lock();
-        s.actions[sig as usize].handler > SIG_IGN && s.mask & (1 << (sig - 1)) == 0
+        s.actions[sig as usize].handler > SIG_IGN && s.mask_of(tid) & (1 << (sig - 1)) == 0
     };
     if !catchable {
         return Ok(());
@@ -88,19 +101,22 @@ pub fn deliver_fault(store: &mut impl AsContextMut<Data = CageState>, sig: u32) 
         code: 1,
         ..SigInfo::kernel(sig)
     };
-    if cage.post(info).is_err() {
+    if cage.post_to_thread(tid, info).is_err() {
         return Ok(());
     }
     deliver(store)?;
     Ok(())
 }
 
+/// Runs one handler, on the alternate stack if given; returns the mask
+/// to restore after it.
 fn run_handler(
     caller: &mut impl AsContextMut<Data = CageState>,
     info: &SigInfo,
     action: &SigAction,
+    restore: u64,
     altstack: Option<(u32, u32)>,
-) -> Result<()> {
+) -> Result<u64> {
     let sig = info.signo;
     let state = caller.as_context_mut();
     let table = state
@@ -111,7 +127,7 @@ fn run_handler(
         .data()
         .stack_pointer
         .context("module does not export __stack_pointer")?;
-    let memory = state.data().memory.context("no memory")?;
+    let memory = state.data().memory.clone().context("no memory")?;
     let func = match table.get(&mut *caller, action.handler as u64) {
         Some(wasmtime::Ref::Func(Some(f))) => f,
         _ => bail!(
@@ -122,29 +138,47 @@ fn run_handler(
     let Val::I32(sp) = sp_global.get(&mut *caller) else {
         bail!("__stack_pointer is not an i32");
     };
-    // The handler's frames (and siginfo) go below the stack pointer, or at
-    // the top of the alternate stack.
+    // The handler's frames go below the stack pointer, or at the top of
+    // the alternate stack.
     let top = match altstack {
         Some((base, size)) => (base.wrapping_add(size) & !15) as i32,
         None => sp,
     };
-    let r = if action.flags & SA_SIGINFO == 0 {
+    if action.flags & SA_SIGINFO == 0 {
         let Ok(handler) = func.typed::<i32, ()>(&*caller) else {
             bail!("signal {sig}: handler is not `void handler(int)`");
         };
         sp_global.set(&mut *caller, Val::I32(top))?;
-        handler.call(&mut *caller, sig as i32)
-    } else {
-        let Ok(handler) = func.typed::<(i32, i32, i32), ()>(&*caller) else {
-            bail!(
-                "signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`"
-            );
-        };
-        let info_at = (top - SIGINFO_SIZE) & !15;
-        memory.write(&mut *caller, info_at as u32 as usize, &info.encode())?;
-        sp_global.set(&mut *caller, Val::I32(info_at))?;
-        handler.call(&mut *caller, (sig as i32, info_at, 0))
+        let r = handler.call(&mut *caller, sig as i32);
+        sp_global.set(&mut *caller, Val::I32(sp))?;
+        r?;
+        return Ok(restore);
+    }
+    let Ok(handler) = func.typed::<(i32, i32, i32), ()>(&*caller) else {
+        bail!("signal {sig}: SA_SIGINFO handler is not `void handler(int, siginfo_t *, void *)`");
     };
+    // siginfo_t goes on that stack, and so does a ucontext_t whose
+    // uc_sigmask is the mask the handler returns to.
+    let info_at = (top - SIGINFO_SIZE) & !15;
+    let uc_at = (info_at - UCONTEXT_SIZE) & !15;
+    let oob =
+        |e: lind_abi::Errno| wasmtime::format_err!("signal frame out of bounds: {}", e.name());
+    memory
+        .write(&mut *caller, info_at as u32 as u64, &info.encode())
+        .map_err(oob)?;
+    let mut uc = [0u8; UCONTEXT_SIZE as usize];
+    let m = UC_SIGMASK as usize;
+    uc[m..m + 8].copy_from_slice(&restore.to_le_bytes());
+    memory
+        .write(&mut *caller, uc_at as u32 as u64, &uc)
+        .map_err(oob)?;
+    sp_global.set(&mut *caller, Val::I32(uc_at))?;
+    let r = handler.call(&mut *caller, (sig as i32, info_at, uc_at));
     sp_global.set(&mut *caller, Val::I32(sp))?;
-    r
+    r?;
+    let mut mask = [0u8; 8];
+    memory
+        .read(&mut *caller, (uc_at + UC_SIGMASK) as u32 as u64, &mut mask)
+        .map_err(oob)?;
+    Ok(u64::from_le_bytes(mask))
 }

@@ -421,7 +421,7 @@ mod tests {
 
     fn wait_until_blocked(c: &Cage) {
         let give_up = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while c.waiting_on.lock().is_none() {
+        while c.waiting_on.lock().is_empty() {
             assert!(std::time::Instant::now() < give_up, "never blocked");
             std::thread::sleep(std::time::Duration::from_millis(1));
         }

@@ -16,6 +16,7 @@ pub mod poll;
 pub mod process;
 pub mod signal;
 pub mod table;
+pub mod thread;
 pub mod time;
 mod trace;
 
@@ -34,6 +35,12 @@ pub struct Ctx<'a> {
     pub forked: Option<Arc<Cage>>,
     /// Set by `execve`: the program to load in place of this one.
     pub exec: Option<exec::ExecImage>,
+    /// The calling thread (the pid for the main thread).
+    pub tid: i32,
+    /// Set by `clone` of a thread: the runtime must start it.
+    pub spawn: Option<thread::NewThread>,
+    /// Set by `exit` of a thread that is not the cage's last.
+    pub thread_exit: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -44,6 +51,22 @@ impl<'a> Ctx<'a> {
             mem,
             forked: None,
             exec: None,
+            tid: cage.pid,
+            spawn: None,
+            thread_exit: false,
+        }
+    }
+
+    /// The same, for thread `tid` of the cage.
+    pub fn for_thread(
+        kernel: &'a Kernel,
+        cage: &'a Arc<Cage>,
+        tid: i32,
+        mem: &'a mut dyn GuestMemory,
+    ) -> Self {
+        Ctx {
+            tid,
+            ..Ctx::new(kernel, cage, mem)
         }
     }
 }
@@ -63,6 +86,11 @@ pub enum Outcome {
     /// if it is not a module it can run) and then calls
     /// [`Cage::commit_exec`].
     Exec(exec::ExecImage),
+    /// `clone` made this thread in the kernel; the runtime starts it and
+    /// returns its tid (or, if it cannot, forgets it and returns EAGAIN).
+    Thread(thread::NewThread),
+    /// `exit` ended the calling thread; the cage's other threads go on.
+    ThreadExit,
 }
 
 /// The six raw arguments, widened to 64 bits by the libc.
@@ -120,6 +148,9 @@ pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
         trace::print_result(ctx, def, &args, line, &result, exit.is_some());
     }
     if let Some(status) = exit {
+        if let Some(t) = ctx.spawn.take() {
+            ctx.cage.forget_thread(t.tid);
+        }
         if let Some(child) = ctx.forked.take() {
             ctx.kernel.exit_cage(
                 &child,
@@ -136,6 +167,12 @@ pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
     }
     if let Some(image) = ctx.exec.take() {
         return Outcome::Exec(image);
+    }
+    if let Some(t) = ctx.spawn.take() {
+        return Outcome::Thread(t);
+    }
+    if ctx.thread_exit {
+        return Outcome::ThreadExit;
     }
     Outcome::Return(match result {
         Ok(v) => v,

@@ -72,18 +72,19 @@ fn with_sigmask<T>(
         return Err(Errno::EINVAL);
     }
     let new = ctx.mem.read_u64(mask_addr)? & !UNBLOCKABLE;
+    let tid = ctx.tid;
     {
         let mut s = ctx.cage.signals.lock();
-        let old = s.mask;
-        s.suspend_mask = Some(old);
-        s.mask = new;
+        let old = s.mask_of(tid);
+        s.suspend_masks.insert(tid, old);
+        s.set_mask_of(tid, new);
     }
     ctx.cage.check_pending();
     let r = f(ctx);
-    if r.as_ref().err() != Some(&Errno::EINTR) || !ctx.cage.handler_pending() {
+    if r.as_ref().err() != Some(&Errno::EINTR) || !ctx.cage.handler_pending_for(tid) {
         let mut s = ctx.cage.signals.lock();
-        if let Some(old) = s.suspend_mask.take() {
-            s.mask = old;
+        if let Some(old) = s.suspend_masks.remove(&tid) {
+            s.set_mask_of(tid, old);
         }
     }
     r

@@ -2,7 +2,6 @@
 
 use super::{Args, Ctx};
 use crate::{
-    cage::ExitStatus,
     kernel::{WaitFor, WaitOptions},
     memory::GuestMemoryExt,
     signal::SigInfo,
@@ -20,9 +19,6 @@ pub fn getpid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
 }
 pub fn getppid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     Ok(ctx.cage.ppid.load(Ordering::Relaxed) as i64)
-}
-pub fn gettid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
-    Ok(ctx.cage.pid as i64)
 }
 pub fn getuid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     Ok(ctx.cage.cred.lock().uid as i64)
@@ -74,20 +70,6 @@ pub fn getpgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 pub fn getsid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(target(ctx, a.int(0))?.sid.load(Ordering::Relaxed) as i64)
-}
-
-pub fn set_tid_address(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    *ctx.cage.clear_child_tid.lock() = a.ptr(0);
-    Ok(ctx.cage.pid as i64)
-}
-
-pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    ctx.cage.request_exit(ExitStatus::Exited(a.int(0) as u8));
-    Ok(0)
-}
-
-pub fn exit_group(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    exit(ctx, a)
 }
 
 pub fn uname(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -295,8 +277,11 @@ const CSIGNAL: u64 = 0xff;
 
 pub fn clone(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let flags = a.u64(0);
-    // Plain fork-like clones only; threads come with the threads work.
-    if flags & CLONE_VM != 0 || flags & !CSIGNAL & !0x0120_0000 != 0 || a.ptr(1) != 0 {
+    if flags & CLONE_VM != 0 {
+        return super::thread::clone_thread(ctx, a);
+    }
+    // Otherwise plain fork-like clones only.
+    if flags & !CSIGNAL & !0x0120_0000 != 0 || a.ptr(1) != 0 {
         return Err(Errno::ENOSYS);
     }
     fork(ctx, a)

@@ -75,14 +75,15 @@ pub fn rt_sigprocmask(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     let old = {
         let mut s = ctx.cage.signals.lock();
-        let old = s.mask;
+        let old = s.mask_of(ctx.tid);
         if let Some(set) = set {
-            s.mask = match how {
+            let new = match how {
                 SIG_BLOCK => old | set,
                 SIG_UNBLOCK => old & !set,
                 SIG_SETMASK => set,
                 _ => return Err(Errno::EINVAL),
-            } & !UNBLOCKABLE;
+            };
+            s.set_mask_of(ctx.tid, new);
         }
         old
     };
@@ -169,12 +170,31 @@ pub fn kill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
+/// Sends `info` to thread `tid`: its handler runs in that thread.
+fn send_thread(ctx: &Ctx, tgid: Option<i32>, tid: i32, info: SigInfo) -> KResult<i64> {
+    let target = if ctx.cage.threads.lock().live.contains_key(&tid) {
+        Some(ctx.cage.clone())
+    } else {
+        ctx.kernel.cage_of_tid(tid)
+    };
+    let target = target
+        .filter(|c| c.threads.lock().live.contains_key(&tid))
+        .ok_or(Errno::ESRCH)?;
+    if tgid.is_some_and(|g| g != target.pid) {
+        return Err(Errno::ESRCH);
+    }
+    if info.signo != 0 {
+        target.post_to_thread(tid, info)?;
+    }
+    Ok(0)
+}
+
 pub fn tkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let sig = valid_signal(a.int(1))?;
     if a.int(0) <= 0 {
         return Err(Errno::EINVAL);
     }
-    send(ctx, a.int(0), from_caller(ctx, sig, SI_TKILL))
+    send_thread(ctx, None, a.int(0), from_caller(ctx, sig, SI_TKILL))
 }
 
 pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -182,10 +202,12 @@ pub fn tgkill(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if a.int(0) <= 0 || a.int(1) <= 0 {
         return Err(Errno::EINVAL);
     }
-    if a.int(0) != a.int(1) {
-        return Err(Errno::ESRCH);
-    }
-    send(ctx, a.int(1), from_caller(ctx, sig, SI_TKILL))
+    send_thread(
+        ctx,
+        Some(a.int(0)),
+        a.int(1),
+        from_caller(ctx, sig, SI_TKILL),
+    )
 }
 
 /// The siginfo a sigqueue-style call passes. A process may not pose as
@@ -208,18 +230,14 @@ pub fn rt_sigqueueinfo(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     send(ctx, pid, info)
 }
 
-/// rt_tgsigqueueinfo(tgid, tid, sig, info): one thread per cage for now,
-/// so the thread must be the process.
+/// rt_tgsigqueueinfo(tgid, tid, sig, info): sigqueue to one thread.
 pub fn rt_tgsigqueueinfo(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (tgid, tid, sig) = (a.int(0), a.int(1), valid_signal(a.int(2))?);
     if tgid <= 0 || tid <= 0 {
         return Err(Errno::EINVAL);
     }
-    if tgid != tid {
-        return Err(Errno::ESRCH);
-    }
-    let info = queued_info(ctx, tid, sig, a.ptr(3))?;
-    send(ctx, tid, info)
+    let info = queued_info(ctx, tgid, sig, a.ptr(3))?;
+    send_thread(ctx, Some(tgid), tid, info)
 }
 
 /// rt_sigtimedwait(set, info, timeout, sigsetsize): takes a pending signal
@@ -241,7 +259,7 @@ pub fn rt_sigtimedwait(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     let cage = ctx.cage.clone();
     cage.signals.lock().awaited = set;
-    let taken = wait_for_signal(&cage, set, deadline);
+    let taken = wait_for_signal(&cage, ctx.tid, set, deadline);
     cage.signals.lock().awaited = 0;
     // Signals that arrived for the wait but were not taken act now.
     cage.check_pending();
@@ -254,21 +272,22 @@ pub fn rt_sigtimedwait(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 fn wait_for_signal(
     cage: &Arc<Cage>,
+    tid: i32,
     set: u64,
     deadline: Option<std::time::Instant>,
 ) -> KResult<SigInfo> {
     let lock = parking_lot::Mutex::new(());
     let cv = Arc::new(parking_lot::Condvar::new());
     loop {
-        if let Some(info) = cage.take_signal(set) {
+        if let Some(info) = cage.take_signal(tid, set) {
             return Ok(info);
         }
         let mut guard = lock.lock();
         match crate::block::wait_until(&cv, &mut guard, deadline) {
-            Ok(true) => return cage.take_signal(set).ok_or(Errno::EAGAIN),
+            Ok(true) => return cage.take_signal(tid, set).ok_or(Errno::EAGAIN),
             Ok(false) => {}
             // A signal in the set may be what interrupted the wait.
-            Err(e) => return cage.take_signal(set).ok_or(e),
+            Err(e) => return cage.take_signal(tid, set).ok_or(e),
         }
     }
 }
@@ -278,7 +297,7 @@ pub fn rt_sigpending(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         return Err(Errno::EINVAL);
     }
     let s = ctx.cage.signals.lock();
-    let pending = s.pending & s.mask;
+    let pending = s.pending_for_thread(ctx.tid) & s.mask_of(ctx.tid);
     drop(s);
     ctx.mem.write_u64(a.ptr(0), pending)?;
     Ok(0)
@@ -348,9 +367,9 @@ pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let new = ctx.mem.read_u64(a.ptr(0))? & !UNBLOCKABLE;
     {
         let mut s = ctx.cage.signals.lock();
-        let old = s.mask;
-        s.suspend_mask = Some(old);
-        s.mask = new;
+        let old = s.mask_of(ctx.tid);
+        s.suspend_masks.insert(ctx.tid, old);
+        s.set_mask_of(ctx.tid, new);
     }
     ctx.cage.check_pending();
     let r = loop {
@@ -359,10 +378,10 @@ pub fn rt_sigsuspend(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
     };
     // Nothing to deliver (the cage is ending): put the mask back now.
-    if !ctx.cage.handler_pending() {
+    if !ctx.cage.handler_pending_for(ctx.tid) {
         let mut s = ctx.cage.signals.lock();
-        if let Some(old) = s.suspend_mask.take() {
-            s.mask = old;
+        if let Some(old) = s.suspend_masks.remove(&ctx.tid) {
+            s.set_mask_of(ctx.tid, old);
         }
     }
     Err(r)

@@ -1,7 +1,7 @@
 //! The one syscall table. A row: number, name, handler, argument kinds (for
 //! `--trace`) and how complete the support is (for `lind syscalls`).
 
-use super::{exec, fs, io, lock, mem, net, pipe, poll, process, signal, time, Args, Ctx};
+use super::{exec, fs, io, lock, mem, net, pipe, poll, process, signal, thread, time, Args, Ctx};
 use crate::KResult;
 use lind_abi::nr;
 use std::sync::OnceLock;
@@ -140,7 +140,7 @@ syscall_table! {
     // Process identity and limits.
     (GETPID, "getpid", process::getpid, [], Full),
     (GETPPID, "getppid", process::getppid, [], Full),
-    (GETTID, "gettid", process::gettid, [], Full),
+    (GETTID, "gettid", thread::gettid, [], Full),
     (GETUID, "getuid", process::getuid, [], Full),
     (GETEUID, "geteuid", process::geteuid, [], Full),
     (GETGID, "getgid", process::getgid, [], Full),
@@ -149,9 +149,9 @@ syscall_table! {
     (GETPGRP, "getpgrp", process::getpgrp, [], Full),
     (GETPGID, "getpgid", process::getpgid, [Int], Full),
     (GETSID, "getsid", process::getsid, [Int], Full),
-    (SET_TID_ADDRESS, "set_tid_address", process::set_tid_address, [Ptr], Full),
-    (EXIT, "exit", process::exit, [Int], Partial("ends the whole cage until threads land")),
-    (EXIT_GROUP, "exit_group", process::exit_group, [Int], Full),
+    (SET_TID_ADDRESS, "set_tid_address", thread::set_tid_address, [Ptr], Full),
+    (EXIT, "exit", thread::exit, [Int], Full),
+    (EXIT_GROUP, "exit_group", thread::exit_group, [Int], Full),
     (UNAME, "uname", process::uname, [Ptr], Full),
     (SYSINFO, "sysinfo", process::sysinfo, [Ptr], Full),
     (GETRLIMIT, "getrlimit", process::getrlimit, [Int, Ptr], Full),
@@ -163,7 +163,8 @@ syscall_table! {
     // Processes.
     (FORK, "fork", process::fork, [], Partial("whole memory copied (no copy-on-write yet)")),
     (VFORK, "vfork", process::fork, [], Partial("a fork: the parent does not wait")),
-    (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags only; CLONE_VM (threads) is ENOSYS")),
+    (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags, or a whole thread (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, as pthread_create); CLONE_VM without CLONE_THREAD is ENOSYS")),
+    (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private or not); no PI or WAKE_OP")),
     (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
     (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Partial("AT_EMPTY_PATH not supported")),
     (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported; rusage zero")),

@@ -28,7 +28,7 @@ pub(super) fn clock_now(ctx: &Ctx, clock: i32) -> KResult<Duration> {
     }
 }
 
-pub(super) fn read_timespec(ctx: &Ctx, addr: u64) -> KResult<Timespec> {
+pub(crate) fn read_timespec(ctx: &Ctx, addr: u64) -> KResult<Timespec> {
     let b = ctx.mem.read_vec(addr, Timespec::SIZE)?;
     let ts = Timespec::from_bytes(b.as_slice().try_into().map_err(|_| Errno::EFAULT)?);
     if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {

@@ -11,7 +11,7 @@
  * through frames that cannot be rewound. */
 #include "syscall.h"
 
-hidden int __lind_unwind_refused;
+hidden __thread int __lind_unwind_refused;
 
 __attribute__((__noinline__))
 long long __lind_syscall_unwinding(long long n, long long a, long long b,

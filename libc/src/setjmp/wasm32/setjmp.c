@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include "syscall.h"
 
-extern hidden int __lind_unwind_refused;
+extern hidden __thread int __lind_unwind_refused;
 
 int setjmp(jmp_buf env)
 {

@@ -15,7 +15,7 @@ static int __lind_qsort_compare(const void *a, const void *b, void *compare)
 	return ((compare_fn)compare)(a, b);
 }
 
-extern hidden int __lind_unwind_refused;
+extern hidden __thread int __lind_unwind_refused;
 
 void qsort(void *base, size_t nel, size_t width, compare_fn compare)
 {

@@ -1,9 +1,9 @@
-/* The thread pointer of Lind wasm32 (see arch/wasm32/pthread_arch.h): a C
- * global while a cage has a single thread. Returning 0 tells musl the
- * thread pointer works (libc.can_do_threads). */
+/* The thread pointer of Lind wasm32 (see arch/wasm32/pthread_arch.h): a
+ * `__thread` variable, so each thread instance has its own. Returning 0
+ * tells musl the thread pointer works (libc.can_do_threads). */
 #include "pthread_impl.h"
 
-hidden uintptr_t __lind_tp;
+hidden __thread uintptr_t __lind_tp;
 
 int __set_thread_area(void *p)
 {

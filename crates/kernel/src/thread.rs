@@ -1,0 +1,368 @@
+//! Threads of a cage, and the futex table.
+//!
+//! A thread is a tid in its cage's [`Threads`]; the runtime runs each on
+//! its own host thread as a wasm instance over the cage's shared memory.
+//! Threads share everything of the cage (fd table, cwd, memory map, signal
+//! dispositions; for now also the signal mask and pending set) but their
+//! tid and their `clear_child_tid` word.
+//!
+//! Futexes are keyed by (address space, address): the cage's pid stands for
+//! its address space, so threads of one cage meet and a forked child, whose
+//! memory is a copy, does not. A waiter enqueues itself before it reads the
+//! futex word, and no lock is held while it reads or sleeps, so a wake
+//! between the read and the sleep is never lost.
+
+use crate::{block, Cage, KResult, Kernel};
+use lind_abi::Errno;
+use parking_lot::{Condvar, Mutex};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A cage's threads.
+pub struct Threads {
+    /// Live threads: tid → the `clear_child_tid` address (0: none), which
+    /// is zeroed and futex-woken when the thread exits.
+    pub live: BTreeMap<i32, u64>,
+    /// Host threads still running one of the cage's instances. The
+    /// runtime counts them, so the cage's end waits for all of them.
+    pub hosts: usize,
+}
+
+impl Threads {
+    /// A cage's only thread, the main one, whose tid is the pid.
+    pub fn new(pid: i32) -> Self {
+        Threads {
+            live: BTreeMap::from([(pid, 0)]),
+            hosts: 1,
+        }
+    }
+}
+
+impl Cage {
+    /// Number of threads that have not exited.
+    pub fn thread_count(&self) -> usize {
+        self.threads.lock().live.len()
+    }
+
+    /// The runtime started a host thread for one of the cage's threads.
+    pub fn host_started(&self) {
+        self.threads.lock().hosts += 1;
+    }
+
+    /// The runtime's host thread for one of the cage's threads ended.
+    pub fn host_ended(&self) {
+        let mut t = self.threads.lock();
+        t.hosts = t.hosts.saturating_sub(1);
+        drop(t);
+        self.threads_changed.notify_all();
+    }
+
+    /// Blocks (not interruptibly: the caller is ending the others) until
+    /// only the calling host thread runs an instance of the cage.
+    pub fn wait_other_hosts(&self) {
+        let mut t = self.threads.lock();
+        while t.hosts > 1 {
+            self.threads_changed
+                .wait_for(&mut t, std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// The thread `tid` is gone without running (the runtime could not
+    /// start it) or was ended with the others: forget it.
+    pub fn forget_thread(&self, tid: i32) {
+        self.threads.lock().live.remove(&tid);
+    }
+
+    /// Forgets every thread but `tid` (exec, after the others ended).
+    pub fn keep_only_thread(&self, tid: i32) {
+        self.threads.lock().live.retain(|&t, _| t == tid);
+    }
+}
+
+impl Kernel {
+    /// Adds a thread to `cage`; returns its tid (from the pid space, as on
+    /// Linux).
+    pub fn new_thread(&self, cage: &Cage, clear_child_tid: u64) -> KResult<i32> {
+        let tid = self.next_tid();
+        cage.threads.lock().live.insert(tid, clear_child_tid);
+        Ok(tid)
+    }
+
+    /// The cage that has a thread `tid`.
+    pub fn cage_of_tid(&self, tid: i32) -> Option<Arc<Cage>> {
+        if let Some(c) = self.cage(tid) {
+            return Some(c);
+        }
+        self.all_cages()
+            .into_iter()
+            .find(|c| c.threads.lock().live.contains_key(&tid))
+    }
+}
+
+/// One thread sleeping on a futex.
+struct Waiter {
+    bitset: u32,
+    state: Mutex<WaiterState>,
+    cv: Arc<Condvar>,
+}
+
+struct WaiterState {
+    woken: bool,
+    /// Where the waiter is queued now (requeue moves it).
+    key: Key,
+}
+
+type Key = (i32, u64);
+
+/// Every futex waiter of a kernel.
+#[derive(Default)]
+pub struct Futexes {
+    queues: Mutex<HashMap<Key, Vec<Arc<Waiter>>>>,
+}
+
+impl Futexes {
+    pub fn new() -> Self {
+        Futexes::default()
+    }
+
+    /// FUTEX_WAIT(_BITSET): sleeps on `(space, addr)` while `still_equal`
+    /// says the futex word still holds the expected value (checked after
+    /// enqueueing), until woken (Ok), `deadline` (ETIMEDOUT) or a signal or
+    /// the cage's end (EINTR). A word that differs is EAGAIN.
+    pub fn wait(
+        &self,
+        space: i32,
+        addr: u64,
+        bitset: u32,
+        deadline: Option<Instant>,
+        still_equal: impl FnOnce() -> KResult<bool>,
+    ) -> KResult<()> {
+        let key = (space, addr);
+        let w = Arc::new(Waiter {
+            bitset,
+            state: Mutex::new(WaiterState { woken: false, key }),
+            cv: Arc::new(Condvar::new()),
+        });
+        self.queues.lock().entry(key).or_default().push(w.clone());
+        let gone = |e: Errno| {
+            // Woken meanwhile: the wake counted us, so report it.
+            if self.remove(&w) {
+                Err(e)
+            } else {
+                Ok(())
+            }
+        };
+        match still_equal() {
+            Ok(true) => {}
+            Ok(false) => return gone(Errno::EAGAIN),
+            Err(e) => return gone(e),
+        }
+        let mut st = w.state.lock();
+        loop {
+            if st.woken {
+                return Ok(());
+            }
+            let r = block::wait_until(&w.cv, &mut st, deadline);
+            if st.woken {
+                return Ok(());
+            }
+            match r {
+                Ok(false) => {}
+                Ok(true) => {
+                    drop(st);
+                    return gone(Errno::ETIMEDOUT);
+                }
+                Err(e) => {
+                    drop(st);
+                    return gone(e);
+                }
+            }
+        }
+    }
+
+    /// Takes `w` out of its queue; false if a wake already did.
+    fn remove(&self, w: &Arc<Waiter>) -> bool {
+        let mut q = self.queues.lock();
+        let st = w.state.lock();
+        if st.woken {
+            return false;
+        }
+        if let Some(list) = q.get_mut(&st.key) {
+            list.retain(|x| !Arc::ptr_eq(x, w));
+            if list.is_empty() {
+                q.remove(&st.key);
+            }
+        }
+        true
+    }
+
+    /// FUTEX_WAKE(_BITSET): wakes up to `n` waiters on `(space, addr)`
+    /// whose bitset meets `bitset`, oldest first; returns how many.
+    pub fn wake(&self, space: i32, addr: u64, n: u32, bitset: u32) -> u32 {
+        let mut q = self.queues.lock();
+        let key = (space, addr);
+        let Some(list) = q.get_mut(&key) else {
+            return 0;
+        };
+        let mut woken = 0;
+        list.retain(|w| {
+            if woken >= n || w.bitset & bitset == 0 {
+                return true;
+            }
+            w.state.lock().woken = true;
+            w.cv.notify_all();
+            woken += 1;
+            false
+        });
+        if list.is_empty() {
+            q.remove(&key);
+        }
+        woken
+    }
+
+    /// FUTEX_(CMP_)REQUEUE: wakes up to `n_wake` waiters on `from` and
+    /// moves up to `n_move` of the rest to `to`; returns both counts'
+    /// sum, as Linux does.
+    pub fn requeue(&self, space: i32, from: u64, to: u64, n_wake: u32, n_move: u32) -> u32 {
+        let woken = self.wake(space, from, n_wake, u32::MAX);
+        if from == to || n_move == 0 {
+            return woken;
+        }
+        let mut q = self.queues.lock();
+        let Some(list) = q.get_mut(&(space, from)) else {
+            return woken;
+        };
+        let take = (n_move as usize).min(list.len());
+        let moved: Vec<Arc<Waiter>> = list.drain(..take).collect();
+        if list.is_empty() {
+            q.remove(&(space, from));
+        }
+        for w in &moved {
+            w.state.lock().key = (space, to);
+        }
+        let n = moved.len() as u32;
+        q.entry((space, to)).or_default().extend(moved);
+        woken + n
+    }
+
+    /// Number of waiters on `(space, addr)` (tests and /proc).
+    pub fn waiters(&self, space: i32, addr: u64) -> usize {
+        self.queues.lock().get(&(space, addr)).map_or(0, Vec::len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::Duration;
+
+    fn wait_for_waiters(f: &Futexes, addr: u64, n: usize) {
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while f.waiters(1, addr) < n {
+            assert!(Instant::now() < give_up, "waiters never queued");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn value_mismatch_is_eagain_and_leaves_no_waiter() {
+        let f = Futexes::new();
+        assert_eq!(
+            f.wait(1, 64, u32::MAX, None, || Ok(false)),
+            Err(Errno::EAGAIN)
+        );
+        assert_eq!(f.waiters(1, 64), 0);
+        assert_eq!(
+            f.wait(1, 64, u32::MAX, None, || Err(Errno::EFAULT)),
+            Err(Errno::EFAULT)
+        );
+        assert_eq!(f.waiters(1, 64), 0);
+    }
+
+    #[test]
+    fn timeout_is_etimedout() {
+        let f = Futexes::new();
+        let t = Instant::now();
+        let d = Some(t + Duration::from_millis(30));
+        assert_eq!(
+            f.wait(1, 64, u32::MAX, d, || Ok(true)),
+            Err(Errno::ETIMEDOUT)
+        );
+        assert!(t.elapsed() >= Duration::from_millis(30));
+        assert_eq!(f.waiters(1, 64), 0);
+    }
+
+    #[test]
+    fn wake_counts_and_wakes_in_order() {
+        let f = Arc::new(Futexes::new());
+        let done = Arc::new(AtomicU32::new(0));
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let (f, done) = (f.clone(), done.clone());
+                std::thread::spawn(move || {
+                    f.wait(1, 128, u32::MAX, None, || Ok(true)).unwrap();
+                    done.fetch_add(1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        wait_for_waiters(&f, 128, 3);
+        // Another address space or address wakes nobody.
+        assert_eq!(f.wake(2, 128, 10, u32::MAX), 0);
+        assert_eq!(f.wake(1, 132, 10, u32::MAX), 0);
+        assert_eq!(f.wake(1, 128, 2, u32::MAX), 2);
+        std::thread::sleep(Duration::from_millis(20));
+        assert_eq!(done.load(Ordering::SeqCst), 2);
+        assert_eq!(f.wake(1, 128, 10, u32::MAX), 1);
+        for h in hs {
+            h.join().unwrap();
+        }
+        assert_eq!(f.waiters(1, 128), 0);
+    }
+
+    #[test]
+    fn bitsets_select_waiters() {
+        let f = Arc::new(Futexes::new());
+        let h = {
+            let f = f.clone();
+            std::thread::spawn(move || f.wait(1, 256, 0b10, None, || Ok(true)))
+        };
+        wait_for_waiters(&f, 256, 1);
+        assert_eq!(f.wake(1, 256, 1, 0b01), 0);
+        assert_eq!(f.wake(1, 256, 1, 0b11), 1);
+        assert_eq!(h.join().unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn requeue_moves_waiters() {
+        let f = Arc::new(Futexes::new());
+        let hs: Vec<_> = (0..3)
+            .map(|_| {
+                let f = f.clone();
+                std::thread::spawn(move || f.wait(1, 512, u32::MAX, None, || Ok(true)))
+            })
+            .collect();
+        wait_for_waiters(&f, 512, 3);
+        assert_eq!(f.requeue(1, 512, 1024, 1, 10), 3);
+        assert_eq!(f.waiters(1, 512), 0);
+        assert_eq!(f.waiters(1, 1024), 2);
+        assert_eq!(f.wake(1, 512, 10, u32::MAX), 0);
+        assert_eq!(f.wake(1, 1024, 10, u32::MAX), 2);
+        for h in hs {
+            assert_eq!(h.join().unwrap(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn a_wake_racing_the_check_is_not_lost() {
+        // The value check runs after enqueueing: a wake that lands in
+        // between wakes this waiter (it returns Ok, not EAGAIN).
+        let f = Futexes::new();
+        let r = f.wait(1, 64, u32::MAX, None, || {
+            assert_eq!(f.wake(1, 64, 1, u32::MAX), 1);
+            Ok(false)
+        });
+        assert_eq!(r, Ok(()));
+    }
+}
