@@ -570,6 +570,10 @@ fn link_command(
             "--export=__heap_base".into(),
             "--export=__data_end".into(),
             "--export=__stack_pointer".into(),
+            // A forked child's memory is the parent's before its instance
+            // starts; the runtime then sets the main thread's TLS base,
+            // which the skipped memory initialisation would have set.
+            "--export=__tls_base".into(),
             "--export-table".into(),
             // The runtime may add entries (signal trampolines, ...).
             "--growable-table".into(),
@@ -1050,6 +1054,7 @@ mod tests {
             "--export=__heap_base",
             "--export=__data_end",
             "--export=__stack_pointer",
+            "--export=__tls_base",
             "--export-table",
             "--growable-table",
             "--stack-first",

@@ -29,6 +29,9 @@ pub struct Asyncify {
     start_rewind: TypedFunc<i32, ()>,
     stop_rewind: TypedFunc<(), ()>,
     stack_pointer: Global,
+    /// The main thread's `__tls_base` (exported by `lind cc`): a child
+    /// whose memory is adopted before instantiation does not set it itself.
+    tls_base: Option<Global>,
     /// Address of the asyncify data header, once allocated.
     buffer: Option<u64>,
 }
@@ -51,6 +54,7 @@ impl Asyncify {
                 .get_typed_func(&mut *store, "asyncify_stop_rewind")
                 .ok()?,
             stack_pointer: instance.get_global(&mut *store, "__stack_pointer")?,
+            tls_base: instance.get_global(&mut *store, "__tls_base"),
             buffer: None,
         })
     }
@@ -325,6 +329,7 @@ pub struct Snapshot {
     /// Zero pages below the heap, where a fresh instance may have data.
     image_zero_pages: Vec<u64>,
     stack_pointer: i32,
+    tls_base: Option<i32>,
     buffer: Option<u64>,
     /// A child may longjmp to a setjmp its parent made before the fork.
     jumps: std::collections::HashMap<u32, SavedStack>,
@@ -427,6 +432,10 @@ impl Snapshot {
                 page = stop;
             }
         }
+        let tls_base = match asyncify.tls_base.map(|g| g.get(&mut *store)) {
+            Some(Val::I32(v)) => Some(v),
+            _ => None,
+        };
         Ok(Snapshot {
             kernel,
             layout,
@@ -435,12 +444,32 @@ impl Snapshot {
             ranges,
             image_zero_pages,
             stack_pointer,
+            tls_base,
             buffer: asyncify.buffer,
             jumps: store.data().jumps.clone(),
         })
     }
 
     /// Makes a fresh instance's memory and stack pointer the parent's.
+    /// For a module that imports its memory: gives `memory` the parent's
+    /// pages before the child's instance exists. Its start function
+    /// (wasm-ld's `__wasm_init_memory`) then finds the memory initialised
+    /// and leaves it alone, instead of rewriting the data segments and
+    /// zeroing every BSS page only for them to be replaced (that made a
+    /// fork cost as much as the program's static data).
+    /// Only for modules that export `__tls_base` (see `can_adopt_early`).
+    pub fn adopt_early(&mut self, memory: &wasmtime::SharedMemory) -> Result<()> {
+        let have = memory.data_size() as u64;
+        if self.memory_size > have {
+            memory.grow((self.memory_size - have).div_ceil(lind_abi::WASM_PAGE))?;
+        }
+        if let Some(layout) = self.layout.take() {
+            let base = memory.data().as_ptr() as *const u8;
+            crate::cow::adopt(base, &layout).map_err(|e| format_err!("{e}"))?;
+        }
+        Ok(())
+    }
+
     pub fn restore(self, store: &mut Store<CageState>, _instance: &Instance) -> Result<()> {
         let memory = store.data().memory.clone().context("no memory")?;
         memory.grow_to(&mut *store, self.memory_size)?;
@@ -465,8 +494,11 @@ impl Snapshot {
             .as_mut()
             .context("child module without Asyncify")?;
         asyncify.buffer = self.buffer;
-        let sp = asyncify.stack_pointer;
+        let (sp, tls_base) = (asyncify.stack_pointer, asyncify.tls_base);
         sp.set(&mut *store, Val::I32(self.stack_pointer))?;
+        if let (Some(g), Some(v)) = (tls_base, self.tls_base) {
+            g.set(&mut *store, Val::I32(v))?;
+        }
         Ok(())
     }
 }

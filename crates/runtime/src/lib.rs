@@ -279,8 +279,27 @@ impl Runtime {
         let pid = cage.pid;
         lind_kernel::block::enter(cage.clone());
         loop {
+            // A forked child's imported memory gets the parent's pages first.
+            // (It must export `__tls_base`, which the skipped start function
+            // would have set, so the parent's value can be put back.)
+            let imports_memory = module
+                .imports()
+                .any(|i| matches!(i.ty(), wasmtime::ExternType::Memory(_)));
+            let exports_tls_base = module.exports().any(|e| e.name() == "__tls_base");
+            let memory = match snapshot.as_mut() {
+                Some(snap) if imports_memory && exports_tls_base => {
+                    match self
+                        .new_memory(&module)
+                        .and_then(|m| snap.adopt_early(&m).map(|()| m))
+                    {
+                        Ok(m) => Some(m),
+                        Err(e) => return Some(runtime_failure(pid, e)),
+                    }
+                }
+                _ => None,
+            };
             let (mut store, instance) =
-                match self.instantiate(kernel.clone(), cage.clone(), &module, pid, None) {
+                match self.instantiate(kernel.clone(), cage.clone(), &module, pid, memory) {
                     Ok(x) => x,
                     Err(e) => return Some(runtime_failure(pid, e)),
                 };
