@@ -105,6 +105,12 @@ pub struct Cage {
     /// The condition variable this cage is blocked on, so a signal can
     /// wake it (see `block`).
     pub waiting_on: Mutex<Option<std::sync::Arc<parking_lot::Condvar>>>,
+    /// Notified whenever a signal becomes pending (signalfd readers and
+    /// pollers wait here); `signal_seq` counts those events, and readers
+    /// wait with its lock (never with `signals`, which the wait itself
+    /// takes to look for interruptions).
+    pub signal_events: crate::block::WaitQueue,
+    pub signal_seq: Mutex<u64>,
     /// Set once the cage must stop; checked without a lock on every
     /// syscall return and at the runtime's interruption points.
     exiting: std::sync::atomic::AtomicBool,
@@ -148,6 +154,8 @@ impl Cage {
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
             waiting_on: Mutex::new(None),
+            signal_events: crate::block::WaitQueue::new(),
+            signal_seq: Mutex::new(0),
             exiting: std::sync::atomic::AtomicBool::new(false),
             stopped: Mutex::new(None),
             resumed: Default::default(),
@@ -188,6 +196,8 @@ impl Cage {
             clear_child_tid: Mutex::new(0),
             exit: Mutex::new(None),
             waiting_on: Mutex::new(None),
+            signal_events: crate::block::WaitQueue::new(),
+            signal_seq: Mutex::new(0),
             exiting: std::sync::atomic::AtomicBool::new(false),
             stopped: Mutex::new(None),
             resumed: Default::default(),

@@ -229,6 +229,8 @@ impl Cage {
         s.pending |= bit(sig);
         let wake = awaited || (s.mask & bit(sig) == 0) || UNBLOCKABLE & bit(sig) != 0;
         drop(s);
+        *self.signal_seq.lock() += 1;
+        self.signal_events.notify(POLLIN);
         self.check_pending();
         if wake {
             // A blocking call returns (EINTR, or the signal sigtimedwait
