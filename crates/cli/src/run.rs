@@ -3,7 +3,9 @@
 use anyhow::{bail, Context};
 use cap_std::{ambient_authority, fs::Dir};
 use clap::Args;
-use lind_kernel::{cage::Cred, host::SystemHost, stdio::host_stdio, Kernel, KernelConfig};
+use lind_kernel::{
+    cage::Cred, host::SystemHost, inet::NetPolicy, stdio::host_stdio, Kernel, KernelConfig,
+};
 use lind_runtime::{Runtime, RuntimeOptions, CAGE_THREAD_STACK};
 use std::io::IsTerminal;
 use std::os::unix::ffi::OsStrExt;
@@ -35,6 +37,11 @@ pub struct RunArgs {
     /// prog.wasm` (build it with `lind cc -g -O0` for the best results).
     #[arg(long)]
     debug: bool,
+    /// Network policy for AF_INET/AF_INET6 sockets: `loopback` (default:
+    /// 127.0.0.1 and ::1 only), `host` (everything the host allows) or
+    /// `none` (no IP sockets, EACCES).
+    #[arg(long, value_name = "POLICY", default_value = "loopback", value_parser = parse_net)]
+    net: NetPolicy,
     /// Do not read or write the compiled-module cache.
     #[arg(long)]
     no_cache: bool,
@@ -43,6 +50,17 @@ pub struct RunArgs {
     /// Arguments for the program.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<std::ffi::OsString>,
+}
+
+fn parse_net(s: &str) -> Result<NetPolicy, String> {
+    match s {
+        "loopback" => Ok(NetPolicy::Loopback),
+        "host" => Ok(NetPolicy::Host),
+        "none" => Ok(NetPolicy::None),
+        _ => Err(format!(
+            "unknown network policy `{s}` (use loopback, host or none)"
+        )),
+    }
 }
 
 fn wasm_error(e: lind_runtime::Error) -> anyhow::Error {
@@ -124,6 +142,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
                 .map(str::to_string)
                 .collect(),
             max_procs: args.max_procs.max(1),
+            net: args.net,
             ..KernelConfig::default()
         },
     );

@@ -39,7 +39,8 @@ pub fn current() -> Option<Arc<Cage>> {
     CURRENT.with(|c| c.borrow().as_ref().map(|(c, _)| c.clone()))
 }
 
-fn current_thread() -> Option<(Arc<Cage>, i32)> {
+/// The cage and thread id this host thread runs, if any.
+pub fn current_thread() -> Option<(Arc<Cage>, i32)> {
     CURRENT.with(|c| c.borrow().clone())
 }
 

@@ -109,6 +109,12 @@ pub struct Cage {
     pub waiting_on: Mutex<Vec<std::sync::Arc<parking_lot::Condvar>>>,
     /// Set while every thread but one must end (exec in a threaded cage).
     stopping: std::sync::atomic::AtomicBool,
+    /// Notified whenever a signal becomes pending (signalfd readers and
+    /// pollers wait here); `signal_seq` counts those events, and readers
+    /// wait with its lock (never with `signals`, which the wait itself
+    /// takes to look for interruptions).
+    pub signal_events: crate::block::WaitQueue,
+    pub signal_seq: Mutex<u64>,
     /// Set once the cage must stop; checked without a lock on every
     /// syscall return and at the runtime's interruption points.
     exiting: std::sync::atomic::AtomicBool,
@@ -157,6 +163,8 @@ impl Cage {
             exit: Mutex::new(None),
             waiting_on: Mutex::new(Vec::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            signal_events: crate::block::WaitQueue::new(),
+            signal_seq: Mutex::new(0),
             exiting: std::sync::atomic::AtomicBool::new(false),
             stopped: Mutex::new(None),
             resumed: Default::default(),
@@ -201,6 +209,8 @@ impl Cage {
             exit: Mutex::new(None),
             waiting_on: Mutex::new(Vec::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            signal_events: crate::block::WaitQueue::new(),
+            signal_seq: Mutex::new(0),
             exiting: std::sync::atomic::AtomicBool::new(false),
             stopped: Mutex::new(None),
             resumed: Default::default(),

@@ -100,6 +100,14 @@ pub trait FileLike: Send + Sync {
     fn as_socket(&self) -> Option<&dyn crate::socket::Socket> {
         None
     }
+    /// The timerfd behind this file, for timerfd_settime/gettime.
+    fn as_timerfd(&self) -> Option<&crate::timerfd::TimerFd> {
+        None
+    }
+    /// The signalfd behind this file, for signalfd on an existing one.
+    fn as_signalfd(&self) -> Option<&crate::signalfd::SignalFd> {
+        None
+    }
     /// The epoll instance behind this file, for epoll_ctl/epoll_wait.
     fn as_epoll(&self) -> Option<&crate::epoll::Epoll> {
         None

@@ -1,7 +1,45 @@
 //! The host as the kernel sees it: time and randomness come in through this
 //! trait so that tests can run the kernel on a fake clock.
 
+use crate::block::Waker;
+use crate::KResult;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// A host socket (AF_INET/AF_INET6 TCP or UDP) as the kernel sees it.
+/// Always non-blocking on the host: every call completes at once or fails
+/// with EAGAIN (EINPROGRESS/EALREADY for connect); the kernel does the
+/// waiting on its own queues, woken through [`HostSocket::watch`].
+/// Flags, levels and option names are Linux's.
+pub trait HostSocket: Send + Sync {
+    fn bind(&self, addr: SocketAddr) -> KResult<()>;
+    fn listen(&self, backlog: i32) -> KResult<()>;
+    /// A pending connection (non-blocking, close-on-exec on the host).
+    fn accept(&self) -> KResult<(Arc<dyn HostSocket>, SocketAddr)>;
+    /// `None`: AF_UNSPEC, dissolve the association.
+    fn connect(&self, addr: Option<SocketAddr>) -> KResult<()>;
+    fn send(&self, data: &[u8], to: Option<SocketAddr>, flags: u32) -> KResult<usize>;
+    /// Bytes received (the whole datagram's length with MSG_TRUNC) and
+    /// the sender.
+    fn recv(&self, buf: &mut [u8], flags: u32) -> KResult<(usize, Option<SocketAddr>)>;
+    fn shutdown(&self, how: u32) -> KResult<()>;
+    /// `None` while unbound.
+    fn local_addr(&self) -> KResult<Option<SocketAddr>>;
+    fn peer_addr(&self) -> KResult<SocketAddr>;
+    /// SO_ERROR (read and cleared).
+    fn take_error(&self) -> KResult<Option<lind_abi::Errno>>;
+    /// An integer option; SO_LINGER as -1 (off) or seconds.
+    fn set_opt(&self, level: u32, name: u32, value: i32) -> KResult<()>;
+    fn get_opt(&self, level: u32, name: u32) -> KResult<i32>;
+    /// Readiness now (POLLIN, POLLOUT, POLLHUP, POLLERR, POLLRDHUP).
+    fn readiness(&self) -> u32;
+    /// FIONREAD.
+    fn bytes_available(&self) -> KResult<u64>;
+    /// From now on, `waker` is woken whenever the readiness may have
+    /// changed (new data, room, a connection, an error, hang-up).
+    fn watch(&self, waker: Weak<dyn Waker>);
+}
 
 pub trait Host: Send + Sync {
     /// Wall-clock time since the Unix epoch.
@@ -26,6 +64,10 @@ pub trait Host: Send + Sync {
     }
     fn uptime(&self) -> Duration {
         self.monotonic()
+    }
+    /// A new host socket; hosts without a network say EAFNOSUPPORT.
+    fn socket(&self, _domain: u32, _ty: u32, _protocol: u32) -> KResult<Arc<dyn HostSocket>> {
+        Err(lind_abi::Errno::EAFNOSUPPORT)
     }
 }
 
@@ -80,6 +122,9 @@ impl Host for SystemHost {
     }
     fn sleep(&self, d: Duration) -> crate::KResult<()> {
         crate::block::sleep(d)
+    }
+    fn socket(&self, domain: u32, ty: u32, protocol: u32) -> KResult<Arc<dyn HostSocket>> {
+        crate::host_net::socket(domain, ty, protocol)
     }
     fn memory(&self) -> (u64, u64) {
         let info = rustix::system::sysinfo();

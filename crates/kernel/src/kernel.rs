@@ -26,6 +26,8 @@ pub struct KernelConfig {
     /// Most cages alive at once in this run (`lind run --max-procs`): fork
     /// fails with EAGAIN beyond it, so a fork bomb cannot exhaust the host.
     pub max_procs: usize,
+    /// Which networks AF_INET/AF_INET6 sockets may reach (`--net`).
+    pub net: crate::inet::NetPolicy,
 }
 
 impl Default for KernelConfig {
@@ -35,6 +37,7 @@ impl Default for KernelConfig {
             trace_only: Vec::new(),
             hostname: "lind".into(),
             max_procs: 512,
+            net: crate::inet::NetPolicy::default(),
         }
     }
 }

@@ -12,6 +12,8 @@ pub mod eventfd;
 pub mod fdtable;
 pub mod file;
 pub mod host;
+mod host_net;
+pub mod inet;
 pub mod itimer;
 pub mod kernel;
 pub mod lock;
@@ -20,12 +22,14 @@ pub mod mm;
 pub mod pipe;
 pub mod poll;
 pub mod signal;
+pub mod signalfd;
 pub mod socket;
 pub mod stdio;
 pub mod syscall;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod thread;
+pub mod timerfd;
 pub mod unix;
 pub mod vfs;
 

@@ -331,6 +331,8 @@ impl Cage {
         };
         let wake = awaited || unblocked || UNBLOCKABLE & bit(sig) != 0;
         drop(s);
+        *self.signal_seq.lock() += 1;
+        self.signal_events.notify(POLLIN);
         self.check_pending();
         if wake {
             // A blocking call returns (EINTR, or the signal sigtimedwait

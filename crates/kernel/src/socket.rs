@@ -3,8 +3,9 @@
 //! The syscall layer (`syscall/net.rs`) copies addresses, buffers and
 //! control messages in and out of guest memory and calls a [`Socket`];
 //! each family decodes its own address format. AF_UNIX is served entirely
-//! in the kernel ([`crate::unix`]); AF_INET through host sockets will be a
-//! second implementation of the same trait, chosen in [`create`].
+//! in the kernel ([`crate::unix`]); AF_INET and AF_INET6 go through host
+//! sockets ([`crate::inet`]), a second implementation of the same trait,
+//! chosen in [`create`].
 
 use crate::{file::FileLike, file::OpenFile, Cage, KResult, Kernel};
 use lind_abi::{flags::*, Errno};
@@ -105,8 +106,9 @@ pub trait Socket: Send + Sync {
 
 /// `socket(domain, type, protocol)` without the flag bits: a new socket
 /// of the family, or EAFNOSUPPORT.
-pub fn create(domain: u32, ty: u32, protocol: u32) -> KResult<Arc<dyn FileLike>> {
+pub fn create(kernel: &Kernel, domain: u32, ty: u32, protocol: u32) -> KResult<Arc<dyn FileLike>> {
     match domain {
+        AF_INET | AF_INET6 => Ok(crate::inet::create(kernel, domain, ty, protocol)?),
         AF_UNIX => {
             if protocol != 0 && protocol != AF_UNIX {
                 return Err(Errno::EPROTONOSUPPORT);

@@ -39,6 +39,20 @@ const ALL_EVENTS: u32 = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLRDHUP;
 
 static NEXT_INO: AtomicU64 = AtomicU64::new(1 << 41);
 
+/// Copies `out.len()` bytes of `q` starting `skip` bytes in.
+fn copy_front(q: &VecDeque<u8>, skip: usize, out: &mut [u8]) {
+    let (a, b) = q.as_slices();
+    let n = out.len();
+    if skip < a.len() {
+        let from_a = (a.len() - skip).min(n);
+        out[..from_a].copy_from_slice(&a[skip..skip + from_a]);
+        out[from_a..].copy_from_slice(&b[..n - from_a]);
+    } else {
+        let at = skip - a.len();
+        out.copy_from_slice(&b[at..at + n]);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum NameKey {
     Path(u64, u64),
@@ -96,9 +110,13 @@ fn parse(addr: &[u8]) -> KResult<(Addr, Vec<u8>)> {
     Ok((Addr::Path(path), reported))
 }
 
+/// A message (datagram, seqpacket), or on a stream a run of bytes of
+/// [`BufState::stream`] written with the same credentials and no
+/// descriptors (or one write carrying descriptors, read on its own).
 struct Seg {
     data: Vec<u8>,
-    off: usize,
+    /// Stream only: bytes of `BufState::stream` this segment still holds.
+    len: usize,
     rights: Vec<Arc<OpenFile>>,
     cred: Ucred,
     from: Option<Vec<u8>>,
@@ -108,6 +126,9 @@ struct Seg {
 struct BufState {
     segs: VecDeque<Seg>,
     bytes: usize,
+    /// Stream bytes, in one contiguous queue (like a pipe's): a write
+    /// appends, a read drains, no allocation per write.
+    stream: VecDeque<u8>,
     /// No more data will come (the writer shut down, or the reader did).
     shut: bool,
     /// The reader is gone (datagram senders get ECONNREFUSED).
@@ -300,13 +321,31 @@ impl UnixSocket {
             };
             if fits {
                 let n = if stream { left.min(room) } else { left };
-                st.segs.push_back(Seg {
-                    data: data[done..done + n].to_vec(),
-                    off: 0,
-                    rights: std::mem::take(&mut anc.rights),
-                    cred,
-                    from: from.clone(),
-                });
+                let rights = std::mem::take(&mut anc.rights);
+                if stream {
+                    st.stream.extend(&data[done..done + n]);
+                    let plain = rights.is_empty();
+                    match st.segs.back_mut() {
+                        Some(last) if plain && last.rights.is_empty() && last.cred == cred => {
+                            last.len += n
+                        }
+                        _ => st.segs.push_back(Seg {
+                            data: Vec::new(),
+                            len: n,
+                            rights,
+                            cred,
+                            from: None,
+                        }),
+                    }
+                } else {
+                    st.segs.push_back(Seg {
+                        data: data[done..done + n].to_vec(),
+                        len: 0,
+                        rights,
+                        cred,
+                        from: from.clone(),
+                    });
+                }
                 st.bytes += n;
                 done += n;
                 buf.readable.notify(POLLIN);
@@ -357,7 +396,7 @@ impl UnixSocket {
                     let s = &st.segs[0];
                     Seg {
                         data: s.data.clone(),
-                        off: 0,
+                        len: 0,
                         rights: s.rights.clone(),
                         cred: s.cred,
                         from: s.from.clone(),
@@ -383,33 +422,39 @@ impl UnixSocket {
             // descriptors starts a read of its own and ends it.
             let mut stop = false;
             let mut i = 0;
-            while out.data.len() < max && i < st.segs.len() {
-                let (n, had_rights, done) = {
-                    let seg = &mut st.segs[i];
-                    if !seg.rights.is_empty() && !out.data.is_empty() {
-                        stop = true;
-                        break;
-                    }
-                    if out.data.is_empty() {
-                        out.cred = passcred.then_some(seg.cred);
-                    }
-                    let n = (seg.data.len() - seg.off).min(max - out.data.len());
-                    out.data.extend_from_slice(&seg.data[seg.off..seg.off + n]);
-                    let had_rights = !seg.rights.is_empty();
-                    if peek {
-                        out.rights.extend(seg.rights.iter().cloned());
-                    } else {
-                        out.rights.append(&mut seg.rights);
-                        seg.off += n;
-                    }
-                    (n, had_rights, seg.off == seg.data.len())
-                };
+            // Peeking skips what it already copied.
+            let mut skip = 0;
+            let BufState {
+                segs,
+                stream,
+                bytes,
+                ..
+            } = &mut *st;
+            while out.data.len() < max && i < segs.len() {
+                let seg = &mut segs[i];
+                if !seg.rights.is_empty() && !out.data.is_empty() {
+                    stop = true;
+                    break;
+                }
+                if out.data.is_empty() {
+                    out.cred = passcred.then_some(seg.cred);
+                }
+                let n = seg.len.min(max - out.data.len());
+                let at = out.data.len();
+                out.data.resize(at + n, 0);
+                copy_front(stream, skip, &mut out.data[at..]);
+                let had_rights = !seg.rights.is_empty();
                 if peek {
+                    out.rights.extend(seg.rights.iter().cloned());
+                    skip += n;
                     i += 1;
                 } else {
-                    st.bytes -= n;
-                    if done {
-                        st.segs.pop_front();
+                    out.rights.append(&mut seg.rights);
+                    seg.len -= n;
+                    stream.drain(..n);
+                    *bytes -= n;
+                    if seg.len == 0 {
+                        segs.pop_front();
                     }
                 }
                 if had_rights {
@@ -449,21 +494,23 @@ impl UnixSocket {
             rx.readable.wait(&mut st)?;
         }
         let mut n = 0;
+        let BufState { segs, stream, .. } = &mut *st;
         while n < buf.len() {
-            let Some(seg) = st.segs.front_mut() else {
+            let Some(seg) = segs.front_mut() else {
                 break;
             };
             let had_rights = !seg.rights.is_empty();
             if had_rights && n > 0 {
                 break;
             }
-            let k = (seg.data.len() - seg.off).min(buf.len() - n);
-            buf[n..n + k].copy_from_slice(&seg.data[seg.off..seg.off + k]);
-            seg.off += k;
+            let k = seg.len.min(buf.len() - n);
+            copy_front(stream, 0, &mut buf[n..n + k]);
+            stream.drain(..k);
+            seg.len -= k;
             n += k;
             dropped.append(&mut seg.rights);
-            if seg.off == seg.data.len() {
-                st.segs.pop_front();
+            if seg.len == 0 {
+                segs.pop_front();
             }
             if had_rights {
                 break;
@@ -538,7 +585,11 @@ impl Drop for UnixSocket {
         }
         // Data nobody will read goes (descriptors in flight close, after
         // the lock is released: closing one may reach this buffer).
-        let unread = std::mem::take(&mut self.rx.st.lock().segs);
+        let unread = {
+            let mut rx = self.rx.st.lock();
+            rx.stream = VecDeque::new();
+            std::mem::take(&mut rx.segs)
+        };
         drop(unread);
         self.rx.shut(true);
         self.events.notify(ALL_EVENTS);

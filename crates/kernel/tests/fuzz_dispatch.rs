@@ -95,7 +95,7 @@ proptest! {
                 Outcome::ThreadExit => prop_assert!(false, "nr {n} ended a thread of a one-thread cage"),
                 Outcome::Exit(_) if killed.load(Ordering::SeqCst) => break,
                 Outcome::Exit(_) => {
-                    prop_assert!(matches!(n as u32, nr::EXIT | nr::EXIT_GROUP | nr::KILL | nr::TKILL | nr::TGKILL | nr::RT_SIGPROCMASK | nr::RT_SIGACTION) && n < 1 << 32);
+                    prop_assert!(matches!(n as u32, nr::EXIT | nr::EXIT_GROUP | nr::KILL | nr::TKILL | nr::TGKILL | nr::RT_SIGQUEUEINFO | nr::RT_TGSIGQUEUEINFO | nr::RT_SIGPROCMASK | nr::RT_SIGACTION) && n < 1 << 32);
                     break;
                 }
             }

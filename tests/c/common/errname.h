@@ -20,6 +20,7 @@ static const char *errname(int e)
     E(EPROTONOSUPPORT) E(ESOCKTNOSUPPORT) E(EAFNOSUPPORT) E(EADDRINUSE)
     E(EADDRNOTAVAIL) E(ECONNRESET) E(ENOBUFS) E(EISCONN) E(ENOTCONN)
     E(ECONNREFUSED) E(EALREADY) E(EINPROGRESS) E(ECONNABORTED)
+    E(ENETUNREACH) E(EHOSTUNREACH)
 #undef E
     default:
         snprintf(buf, sizeof buf, "errno=%d", e);

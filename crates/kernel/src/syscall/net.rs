@@ -89,7 +89,7 @@ fn split_type(ty: u32) -> KResult<(u32, u32)> {
 
 pub fn socket(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (ty, flags) = split_type(a.uint(1))?;
-    let s = socket::create(a.uint(0), ty, a.uint(2))?;
+    let s = socket::create(ctx.kernel, a.uint(0), ty, a.uint(2))?;
     io::install(
         ctx,
         s,

@@ -343,3 +343,112 @@ pub fn eventfd2(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     )
     .map(i64::from)
 }
+
+// ---------------------------------------------------------------- timerfd
+
+const TFD_TIMER_ABSTIME: u32 = 1;
+const TFD_TIMER_CANCEL_ON_SET: u32 = 2;
+const CLOCK_REALTIME_ALARM: u32 = 8;
+const CLOCK_BOOTTIME_ALARM: u32 = 9;
+
+pub fn timerfd_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (clock, flags) = (a.uint(0), a.uint(1));
+    let clock = match clock {
+        CLOCK_REALTIME | CLOCK_REALTIME_ALARM => CLOCK_REALTIME,
+        CLOCK_MONOTONIC | CLOCK_BOOTTIME | CLOCK_BOOTTIME_ALARM => CLOCK_MONOTONIC,
+        _ => return Err(Errno::EINVAL),
+    };
+    if flags & !(O_NONBLOCK | O_CLOEXEC) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let t = crate::timerfd::TimerFd::new(clock);
+    io::install(
+        ctx,
+        t,
+        O_RDWR | (flags & O_NONBLOCK),
+        flags & O_CLOEXEC != 0,
+    )
+    .map(i64::from)
+}
+
+fn timerfd_file(ctx: &Ctx, fd: i32) -> KResult<std::sync::Arc<crate::file::OpenFile>> {
+    let f = io::file(ctx, fd)?;
+    if f.file.as_timerfd().is_none() {
+        return Err(Errno::EINVAL);
+    }
+    Ok(f)
+}
+
+/// timerfd_settime(fd, flags, new, old): TFD_TIMER_ABSTIME is read
+/// against the timer's clock once (a later realtime change does not move
+/// it; TFD_TIMER_CANCEL_ON_SET is accepted and never fires).
+pub fn timerfd_settime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let flags = a.uint(1);
+    if flags & !(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let f = timerfd_file(ctx, a.int(0))?;
+    let t = f.file.as_timerfd().ok_or(Errno::EINVAL)?;
+    let b = ctx.mem.read_vec(a.ptr(2), 32)?;
+    let ts = |o: usize| {
+        let ts = Timespec::from_bytes(b[o..o + 16].try_into().map_err(|_| Errno::EFAULT)?);
+        if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {
+            return Err(Errno::EINVAL);
+        }
+        Ok(Duration::new(ts.sec as u64, ts.nsec as u32))
+    };
+    let (interval, mut value) = (ts(0)?, ts(16)?);
+    if flags & TFD_TIMER_ABSTIME != 0 && !value.is_zero() {
+        let now = super::time::clock_now(ctx, t.clock as i32)?;
+        value = value.saturating_sub(now).max(Duration::from_nanos(1));
+    }
+    if a.ptr(3) != 0 {
+        check_range(ctx.mem, a.ptr(3), 32)?;
+    }
+    let (left, old_interval) = t.set(value, interval);
+    if a.ptr(3) != 0 {
+        ctx.mem
+            .write(a.ptr(3), &super::time::itimerspec_bytes(left, old_interval))?;
+    }
+    Ok(0)
+}
+
+pub fn timerfd_gettime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let f = timerfd_file(ctx, a.int(0))?;
+    let (left, interval) = f.file.as_timerfd().ok_or(Errno::EINVAL)?.get();
+    ctx.mem
+        .write(a.ptr(1), &super::time::itimerspec_bytes(left, interval))?;
+    Ok(0)
+}
+
+// ---------------------------------------------------------------- signalfd
+
+fn do_signalfd(ctx: &mut Ctx, a: &Args, flags: u32) -> KResult<i64> {
+    if a.size(2) != SIGSET_SIZE || flags & !(O_NONBLOCK | O_CLOEXEC) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let mask = ctx.mem.read_u64(a.ptr(1))?;
+    let fd = a.int(0);
+    if fd != -1 {
+        let f = io::file(ctx, fd)?;
+        let s = f.file.as_signalfd().ok_or(Errno::EINVAL)?;
+        s.set_mask(mask);
+        return Ok(fd as i64);
+    }
+    let s = crate::signalfd::SignalFd::new(mask);
+    io::install(
+        ctx,
+        s,
+        O_RDWR | (flags & O_NONBLOCK),
+        flags & O_CLOEXEC != 0,
+    )
+    .map(i64::from)
+}
+
+pub fn signalfd(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    do_signalfd(ctx, a, 0)
+}
+
+pub fn signalfd4(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    do_signalfd(ctx, a, a.uint(3))
+}

@@ -169,7 +169,7 @@ pub fn alarm(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 }
 
 /// `struct itimerspec`: interval, then value, each a timespec.
-fn itimerspec_bytes(left: Duration, interval: Duration) -> [u8; 32] {
+pub(super) fn itimerspec_bytes(left: Duration, interval: Duration) -> [u8; 32] {
     let mut b = [0u8; 32];
     b[0..16].copy_from_slice(&to_ts(interval).to_bytes());
     b[16..32].copy_from_slice(&to_ts(left).to_bytes());

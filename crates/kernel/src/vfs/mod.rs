@@ -339,7 +339,11 @@ pub fn standard_vfs(
     stdin_is_tty: bool,
 ) -> Vfs {
     let mut vfs = Vfs::new();
+    let has_etc = root.is_dir("etc");
     vfs.mount(b"/", Arc::new(hostfs::HostFs::new(root, false)));
+    if !has_etc {
+        vfs.mount(b"/etc", Arc::new(etc_overlay(host.clone())));
+    }
     vfs.mount(
         b"/tmp",
         Arc::new(memfs::MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/tmp")),
@@ -350,6 +354,50 @@ pub fn standard_vfs(
         vfs.mount(&at, Arc::new(hostfs::HostFs::new(dir, ro)));
     }
     vfs
+}
+
+/// What name resolution needs when the cage's root has no `/etc`:
+/// `hosts` (localhost), `services`, `protocols` and a `resolv.conf` that
+/// gives up quickly (cages reach loopback only by default).
+pub const ETC_FILES: &[(&str, &str)] = &[
+    (
+        "hosts",
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\tlind\n",
+    ),
+    (
+        "services",
+        "ftp\t\t21/tcp\nssh\t\t22/tcp\ntelnet\t\t23/tcp\nsmtp\t\t25/tcp\t\tmail\n\
+domain\t\t53/tcp\ndomain\t\t53/udp\nhttp\t\t80/tcp\t\twww\npop3\t\t110/tcp\n\
+ntp\t\t123/udp\nimap2\t\t143/tcp\t\timap\nsnmp\t\t161/udp\nhttps\t\t443/tcp\n\
+https\t\t443/udp\nsubmission\t587/tcp\nimaps\t\t993/tcp\npop3s\t\t995/tcp\n\
+mysql\t\t3306/tcp\npostgresql\t5432/tcp\nhttp-alt\t8080/tcp\twebcache\n",
+    ),
+    (
+        "protocols",
+        "ip\t0\tIP\nicmp\t1\tICMP\ntcp\t6\tTCP\nudp\t17\tUDP\nipv6\t41\tIPv6\n\
+ipv6-icmp\t58\tIPv6-ICMP\n",
+    ),
+    (
+        "resolv.conf",
+        "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
+    ),
+];
+
+/// An in-memory `/etc` with [`ETC_FILES`].
+pub fn etc_overlay(host: Arc<dyn crate::host::Host>) -> memfs::MemFs {
+    let fs = memfs::MemFs::new(host, 0, 0, 0o755).mounted_at(b"/etc");
+    let root = Cred::new(0, 0);
+    for (name, text) in ETC_FILES {
+        if let Ok(f) = fs.open(
+            name.as_bytes(),
+            lind_abi::flags::O_CREAT | lind_abi::flags::O_WRONLY,
+            0o644,
+            &root,
+        ) {
+            let _ = f.pwrite(text.as_bytes(), 0);
+        }
+    }
+    fs
 }
 
 #[cfg(test)]
