@@ -30,7 +30,6 @@
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::ffi::OsString;
-use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -260,41 +259,7 @@ fn run_case_in(setup: &Setup, case: &Case, work: &Path) -> Result<(), Failed> {
         .current_dir(&dir);
     let lind = run_with_timeout(cmd, case.stdin.as_deref(), case.timeout, OUTPUT_CAP)?;
 
-    let mut problems = Vec::new();
-    if lind.timed_out {
-        problems.push(format!(
-            "lind run timed out after {:?} and was killed",
-            case.timeout
-        ));
-    }
-    if lind.stdout != native.stdout {
-        problems.push("stdout differs".to_string());
-    }
-    if !lind.timed_out && lind.status != native.status {
-        problems.push(format!(
-            "exit status differs: native {}, lind {}",
-            describe_status(&native),
-            describe_status(&lind)
-        ));
-    }
-    if problems.is_empty() {
-        return Ok(());
-    }
-    let mut m = problems.join("; ");
-    m.push('\n');
-    if lind.stdout != native.stdout {
-        m.push_str(&stdout_diff(&native.stdout, &lind.stdout, "native"));
-    }
-    if !native.stderr.is_empty() {
-        let _ = write!(m, "--- native stderr ---\n{}", clip(&native.stderr, 1500));
-    }
-    let _ = write!(
-        m,
-        "--- lind stderr ({:.1?}) ---\n{}",
-        lind.elapsed,
-        clip(&lind.stderr, 3000)
-    );
-    Err(m.into())
+    compare_with_native(&native, &lind, case.timeout)
 }
 
 // ---------------------------------------------------------------------------------------

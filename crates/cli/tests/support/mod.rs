@@ -348,3 +348,48 @@ pub fn native_dash() -> Result<PathBuf, String> {
 pub fn env_flag(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
 }
+
+/// The verdict of a side-by-side run: Ok when lind's stdout and exit
+/// status match native's, else what differs, with a diff and both stderrs.
+#[allow(dead_code)]
+pub fn compare_with_native(
+    native: &Outcome,
+    lind: &Outcome,
+    timeout: Duration,
+) -> Result<(), Failed> {
+    let mut problems = Vec::new();
+    if lind.timed_out {
+        problems.push(format!(
+            "lind run timed out after {:?} and was killed",
+            timeout
+        ));
+    }
+    if lind.stdout != native.stdout {
+        problems.push("stdout differs".to_string());
+    }
+    if !lind.timed_out && lind.status != native.status {
+        problems.push(format!(
+            "exit status differs: native {}, lind {}",
+            describe_status(native),
+            describe_status(lind)
+        ));
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let mut m = problems.join("; ");
+    m.push('\n');
+    if lind.stdout != native.stdout {
+        m.push_str(&stdout_diff(&native.stdout, &lind.stdout, "native"));
+    }
+    if !native.stderr.is_empty() {
+        let _ = write!(m, "--- native stderr ---\n{}", clip(&native.stderr, 1500));
+    }
+    let _ = write!(
+        m,
+        "--- lind stderr ({:.1?}) ---\n{}",
+        lind.elapsed,
+        clip(&lind.stderr, 3000)
+    );
+    Err(m.into())
+}
