@@ -139,6 +139,18 @@ pub fn pair(
 }
 
 /// An int option value as bytes.
+/// What fstat reports for a socket of any family (Linux's sockfs device).
+pub fn socket_stat(ino: u64) -> lind_abi::layout::Stat {
+    lind_abi::layout::Stat {
+        dev: 0x8,
+        ino,
+        nlink: 1,
+        mode: S_IFSOCK | 0o777,
+        blksize: 4096,
+        ..Default::default()
+    }
+}
+
 pub fn int_opt(v: i32) -> Vec<u8> {
     v.to_le_bytes().to_vec()
 }

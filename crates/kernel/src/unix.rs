@@ -1024,14 +1024,7 @@ impl FileLike for UnixSocket {
     }
 
     fn stat(&self) -> KResult<Stat> {
-        Ok(Stat {
-            dev: 0x8,
-            ino: self.ino,
-            nlink: 1,
-            mode: S_IFSOCK | 0o777,
-            blksize: 4096,
-            ..Stat::default()
-        })
+        Ok(crate::socket::socket_stat(self.ino))
     }
 
     fn bytes_available(&self) -> KResult<u64> {
