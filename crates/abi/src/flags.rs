@@ -137,6 +137,28 @@ pub const MREMAP_FIXED: u32 = 2;
 pub const MADV_NORMAL: u32 = 0;
 pub const MADV_DONTNEED: u32 = 4;
 pub const MADV_FREE: u32 = 8;
+pub const MS_ASYNC: u32 = 1;
+pub const MS_INVALIDATE: u32 = 2;
+pub const MS_SYNC: u32 = 4;
+pub const MFD_CLOEXEC: u32 = 1;
+pub const MFD_ALLOW_SEALING: u32 = 2;
+pub const MFD_HUGETLB: u32 = 4;
+
+// System V shared memory.
+pub const IPC_PRIVATE: i32 = 0;
+pub const IPC_CREAT: u32 = 0o1000;
+pub const IPC_EXCL: u32 = 0o2000;
+pub const IPC_RMID: u32 = 0;
+pub const IPC_SET: u32 = 1;
+pub const IPC_STAT: u32 = 2;
+pub const IPC_INFO: u32 = 3;
+/// musl sets it on every shmctl command (the 64-bit `shmid_ds`).
+pub const IPC_64: u32 = 0x100;
+pub const SHM_RDONLY: u32 = 0o10000;
+pub const SHM_RND: u32 = 0o20000;
+pub const SHM_REMAP: u32 = 0o40000;
+pub const SHM_EXEC: u32 = 0o100000;
+pub const SHMLBA: u64 = 4096;
 
 // Clocks.
 pub const CLOCK_REALTIME: u32 = 0;

@@ -296,3 +296,24 @@ pub mod ucred {
 pub mod linger {
     pub const SIZE: usize = 8;
 }
+
+/// `struct shmid_ds` on wasm32 (musl's x32-style layout, 112 bytes):
+/// `struct ipc_perm` (key, uid, gid, cuid, cgid, mode, seq, two 64-bit
+/// pads), then the segment's size, times, pids and attach count.
+pub mod shmid_ds {
+    pub const KEY: usize = 0;
+    pub const UID: usize = 4;
+    pub const GID: usize = 8;
+    pub const CUID: usize = 12;
+    pub const CGID: usize = 16;
+    pub const MODE: usize = 20;
+    pub const SEQ: usize = 24;
+    pub const SEGSZ: usize = 48;
+    pub const ATIME: usize = 56;
+    pub const DTIME: usize = 64;
+    pub const CTIME: usize = 72;
+    pub const CPID: usize = 80;
+    pub const LPID: usize = 84;
+    pub const NATTCH: usize = 88;
+    pub const SIZE: usize = 112;
+}

@@ -65,6 +65,12 @@ pub trait FileLike: Send + Sync {
     fn sync(&self) -> KResult<()> {
         Ok(())
     }
+    /// A host descriptor (a new one, close-on-exec) for mapping the file's
+    /// pages into a cage's memory; files without one say ENODEV (then a
+    /// private mapping is a copy, and a shared one fails).
+    fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
+        Err(Errno::ENODEV)
+    }
     fn chmod(&self, _mode: u32) -> KResult<()> {
         Err(Errno::EPERM)
     }

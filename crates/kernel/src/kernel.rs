@@ -62,6 +62,8 @@ pub struct Kernel {
     pub unix: Arc<crate::unix::Names>,
     /// Threads sleeping on futexes, of every cage.
     pub futexes: crate::thread::Futexes,
+    /// System V shared memory segments.
+    pub shm: crate::shm::ShmTable,
 }
 
 /// Parent/child links and zombies.
@@ -157,6 +159,7 @@ impl Kernel {
                 foreground: AtomicI32::new(INIT_PID),
                 unix: Default::default(),
                 futexes: crate::thread::Futexes::new(),
+                shm: Default::default(),
             }
         })
     }

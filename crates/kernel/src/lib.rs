@@ -21,6 +21,7 @@ pub mod memory;
 pub mod mm;
 pub mod pipe;
 pub mod poll;
+pub mod shm;
 pub mod signal;
 pub mod signalfd;
 pub mod socket;

@@ -35,6 +35,40 @@ pub trait GuestMemory {
         let _ = (addr, len);
         Ok(())
     }
+    /// Maps `len` bytes of the host file `fd` from `offset` over
+    /// page-aligned `[addr, addr+len)`: zero-copy, MAP_SHARED (`shared`:
+    /// writes reach the file, and forked children share the pages) or
+    /// MAP_PRIVATE. `writable`: whether the file allows writing through a
+    /// shared mapping. Pages wholly beyond the file's end raise SIGBUS when
+    /// the cage touches them, and kernel copies to or from them EFAULT.
+    /// Memories that cannot map files say ENODEV; the caller then copies.
+    fn map_file(
+        &mut self,
+        addr: u64,
+        len: u64,
+        fd: std::os::fd::OwnedFd,
+        offset: u64,
+        shared: bool,
+        writable: bool,
+    ) -> KResult<()> {
+        let _ = (addr, len, fd, offset, shared, writable);
+        Err(Errno::ENODEV)
+    }
+    /// Writes MAP_SHARED file pages of the range back to their files
+    /// (msync MS_SYNC).
+    fn sync(&mut self, addr: u64, len: u64) -> KResult<()> {
+        let _ = (addr, len);
+        Ok(())
+    }
+    /// mincore(2): a byte per page of `[addr, addr+len)`, 1 when the page
+    /// is in memory. Memories that cannot tell say every page is.
+    fn resident(&self, addr: u64, len: u64) -> KResult<Vec<u8>> {
+        let end = addr.checked_add(len).ok_or(Errno::EFAULT)?;
+        if end > self.size() {
+            return Err(Errno::EFAULT);
+        }
+        Ok(vec![1; len.div_ceil(lind_abi::PAGE_SIZE) as usize])
+    }
     /// Fresh zero pages over page-aligned `[addr, addr+len)`, without
     /// writing to them (MADV_DONTNEED).
     fn discard(&mut self, addr: u64, len: u64) -> KResult<()> {

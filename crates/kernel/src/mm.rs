@@ -18,6 +18,30 @@ pub struct Region {
     pub len: u64,
     pub prot: u32,
     pub flags: u32,
+    pub backing: Backing,
+}
+
+/// What a region maps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backing {
+    /// Anonymous memory (MAP_SHARED or not), or a copy of a file.
+    #[default]
+    Anonymous,
+    /// A file mapped zero-copy; `writable`: whether PROT_WRITE is allowed
+    /// (not for a MAP_SHARED mapping of a file opened read-only).
+    File { writable: bool },
+    /// An attached System V shared memory segment.
+    Shm { id: i32, writable: bool },
+}
+
+impl Backing {
+    /// Whether mprotect may add PROT_WRITE.
+    pub fn writable(self) -> bool {
+        match self {
+            Backing::Anonymous => true,
+            Backing::File { writable } | Backing::Shm { writable, .. } => writable,
+        }
+    }
 }
 
 /// A range the caller must make valid: grow memory to `end`, and zero
@@ -127,7 +151,15 @@ impl MemMap {
         } else {
             self.find_gap(len).ok_or(Errno::ENOMEM)?
         };
-        self.regions.insert(start, Region { len, prot, flags });
+        self.regions.insert(
+            start,
+            Region {
+                len,
+                prot,
+                flags,
+                backing: Backing::Anonymous,
+            },
+        );
         Ok((start, self.prepare(start, start + len)))
     }
 
@@ -178,7 +210,15 @@ impl MemMap {
         Ok(())
     }
 
-    /// Records new protection; the whole range must be mapped (ENOMEM).
+    /// Records what the region starting at `start` maps.
+    pub fn set_backing(&mut self, start: u64, backing: Backing) {
+        if let Some(r) = self.regions.get_mut(&start) {
+            r.backing = backing;
+        }
+    }
+
+    /// Records new protection; the whole range must be mapped (ENOMEM),
+    /// and PROT_WRITE allowed by what it maps (EACCES).
     pub fn protect(&mut self, addr: u64, len: u64, prot: u32) -> KResult<()> {
         if !addr.is_multiple_of(PAGE_SIZE) {
             return Err(Errno::EINVAL);
@@ -194,6 +234,10 @@ impl MemMap {
             .filter(|(&s, r)| s + r.len > addr)
             .map(|(&s, r)| (s, *r))
             .collect();
+        if prot & lind_abi::flags::PROT_WRITE != 0 && hit.iter().any(|(_, r)| !r.backing.writable())
+        {
+            return Err(Errno::EACCES);
+        }
         for (s, r) in hit {
             self.regions.remove(&s);
             let rend = s + r.len;
@@ -313,6 +357,29 @@ mod tests {
         assert_eq!(m.regions.len(), 3);
         assert_eq!(m.regions[&(a + 4096)].prot, 0);
         assert_eq!(m.protect(a + 8 * 4096, 4096, 1), Err(Errno::ENOMEM));
+    }
+
+    #[test]
+    fn read_only_file_mappings_refuse_prot_write() {
+        let mut m = mm();
+        let (a, _) = m.map(0, 2 * 4096, 1, 0x01, false).unwrap();
+        m.set_backing(a, Backing::File { writable: false });
+        assert_eq!(m.protect(a, 4096, 3), Err(Errno::EACCES));
+        assert_eq!(m.protect(a, 4096, 0), Ok(()));
+        // Split regions keep what they map.
+        assert_eq!(
+            m.regions[&(a + 4096)].backing,
+            Backing::File { writable: false }
+        );
+        let (b, _) = m.map(0, 4096, 1, 0x01, false).unwrap();
+        m.set_backing(
+            b,
+            Backing::Shm {
+                id: 3,
+                writable: true,
+            },
+        );
+        assert_eq!(m.protect(b, 4096, 3), Ok(()));
     }
 
     #[test]

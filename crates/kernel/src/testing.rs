@@ -62,6 +62,10 @@ pub fn test_vfs(host: Arc<FakeHost>, owner: &Cred) -> Vfs {
         b"/tmp",
         Arc::new(MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/tmp")),
     );
+    vfs.mount(
+        b"/dev/shm",
+        Arc::new(MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/dev/shm")),
+    );
     vfs.mount(b"/dev", Arc::new(DevFs::new(host, false)));
     vfs
 }

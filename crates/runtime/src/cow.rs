@@ -39,9 +39,30 @@ enum Source {
     /// Anonymous private memory (grown after the first freeze, or pages
     /// discarded).
     Anonymous,
-    /// MAP_SHARED memory: a memfd of its own, mapped shared (offset equal
-    /// to address, like the others), that stays shared across fork.
-    Mapped(Arc<OwnedFd>),
+    /// A file mapped into the memory: MAP_SHARED anonymous memory (a memfd
+    /// of its own), a host file, a memfd of the in-memory file system, a
+    /// shm object. Unlike the others, its file offset is not the address.
+    File(FileMap),
+}
+
+/// One file mapping. Shared ones stay shared across fork; private ones
+/// keep their written pages private (the freeze copies them like any
+/// other written page).
+#[derive(Clone)]
+struct FileMap {
+    fd: Arc<OwnedFd>,
+    /// File offset minus memory address: invariant when a span is split.
+    delta: i64,
+    shared: bool,
+    /// False for a shared mapping of a file opened read-only: the host
+    /// mapping is then read-only too.
+    writable: bool,
+}
+
+impl FileMap {
+    fn offset_of(&self, addr: usize) -> u64 {
+        (addr as i64 + self.delta) as u64
+    }
 }
 
 #[derive(Clone)]
@@ -132,11 +153,13 @@ impl Protections {
     }
 
     /// Puts the recorded protections on the host mapping at `base`
-    /// (`lift`: makes those pages read+write again, for copying).
+    /// (`lift`: makes those pages readable, for copying).
     fn apply(&self, base: usize, lift: bool) -> Result<(), String> {
         for (s, e, p) in self.snapshot() {
+            // Read access is all the copying needs, and all a shared
+            // mapping of a read-only file allows.
             let flags = if lift {
-                MprotectFlags::READ | MprotectFlags::WRITE
+                MprotectFlags::READ
             } else {
                 host_flags(p)
             };
@@ -204,13 +227,25 @@ fn map(base: usize, start: usize, len: usize, source: &Source) -> Result<(), Str
     // those pages, and no wasm code of this cage runs while we remap.
     let r = unsafe {
         match source {
-            Source::Shared(fd) | Source::Mapped(fd) => rustix::mm::mmap(
+            Source::Shared(fd) => rustix::mm::mmap(
                 at,
                 len,
                 rw,
                 MapFlags::SHARED | MapFlags::FIXED,
                 &**fd,
                 start as u64,
+            ),
+            Source::File(f) => rustix::mm::mmap(
+                at,
+                len,
+                if f.writable { rw } else { ProtFlags::READ },
+                if f.shared {
+                    MapFlags::SHARED
+                } else {
+                    MapFlags::PRIVATE
+                } | MapFlags::FIXED,
+                &*f.fd,
+                f.offset_of(start),
             ),
             Source::Frozen(fd) => rustix::mm::mmap(
                 at,
@@ -308,8 +343,10 @@ impl Backing {
                 // Anonymous pages never touched are zero, as the file is
                 // there; touched ones are among the dirty runs.
                 Source::Anonymous => {}
-                // MAP_SHARED memory keeps its own file.
-                Source::Mapped(_) => {}
+                // File mappings keep their file (copying could touch
+                // pages beyond its end); their written private pages are
+                // among the dirty runs but stay where they are.
+                Source::File(_) => {}
                 _ => copy.push((s, sp.len)),
             }
         }
@@ -327,7 +364,7 @@ impl Backing {
         let kept: Vec<(usize, Span)> = self
             .layout
             .iter()
-            .filter(|(_, sp)| matches!(sp.source, Source::Mapped(_)))
+            .filter(|(_, sp)| matches!(sp.source, Source::File(_)))
             .map(|(&s, sp)| (s, sp.clone()))
             .collect();
         let mut at = 0;
@@ -429,8 +466,10 @@ impl Backing {
         let mut runs: Vec<(usize, usize)> = Vec::new();
         let pm = pagemap().ok_or("cannot read /proc/self/pagemap")?;
         for (&span_start, sp) in &self.layout {
-            if matches!(sp.source, Source::Shared(_) | Source::Mapped(_)) {
-                continue;
+            match &sp.source {
+                Source::Shared(_) => continue,
+                Source::File(f) if f.shared => continue,
+                _ => {}
             }
             let span_end = span_start + sp.len;
             // Only what the cage has mapped can have been written.
@@ -488,8 +527,45 @@ impl Backing {
     /// file, which forked children map too.
     fn share(&mut self, start: usize, len: usize) -> Result<(), String> {
         self.check_inside(start, len)?;
-        let fd = new_memfd(start + len)?;
-        self.replace(start, len, Source::Mapped(fd))
+        let fd = new_memfd(len)?;
+        let map = FileMap {
+            fd,
+            delta: -(start as i64),
+            shared: true,
+            writable: true,
+        };
+        self.replace(start, len, Source::File(map))
+    }
+
+    /// Maps `len` bytes of `fd` from `offset` at `start`.
+    fn map_file(&mut self, start: usize, len: usize, map: FileMap) -> Result<(), String> {
+        self.check_inside(start, len)?;
+        self.replace(start, len, Source::File(map))
+    }
+
+    /// Maps the page at `page` from its source again (it was replaced by
+    /// the SIGBUS handler). Anything but a file there is left alone.
+    fn restore_page(&mut self, page: usize) -> Result<(), String> {
+        let source = self
+            .layout
+            .range(..=page)
+            .next_back()
+            .filter(|(&s, sp)| s + sp.len > page)
+            .map(|(_, sp)| sp.source.clone());
+        if let Some(source @ Source::File(_)) = source {
+            map(self.base, page, PAGE, &source)?;
+            self.protections.apply(self.base, false)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the page at `page` is mapped from a file (the only pages
+    /// that can raise SIGBUS).
+    fn is_file_page(&self, page: usize) -> bool {
+        self.layout
+            .range(..=page)
+            .next_back()
+            .is_some_and(|(&s, sp)| s + sp.len > page && matches!(sp.source, Source::File(_)))
     }
 
     /// Private zero pages over `[start, start+len)`: MADV_DONTNEED, and what
@@ -499,13 +575,13 @@ impl Backing {
         self.replace(start, len, Source::Anonymous)
     }
 
-    /// Ends sharing of any MAP_SHARED pages in `[start, start+len)`.
+    /// Ends any file mapping (MAP_SHARED or not) in `[start, start+len)`.
     fn unshare(&mut self, start: usize, len: usize) -> Result<(), String> {
         let end = (start.saturating_add(len)).min(self.size);
         let mapped: Vec<(usize, usize)> = self
             .layout
             .range(..end)
-            .filter(|(&s, sp)| s + sp.len > start && matches!(sp.source, Source::Mapped(_)))
+            .filter(|(&s, sp)| s + sp.len > start && matches!(sp.source, Source::File(_)))
             .map(|(&s, sp)| (s.max(start), (s + sp.len).min(end)))
             .collect();
         for (s, e) in mapped {
@@ -579,6 +655,7 @@ unsafe impl MemoryCreator for CowMemoryCreator {
         reserved: Option<usize>,
         guard: usize,
     ) -> Result<Box<dyn LinearMemory>, String> {
+        crate::sigbus::install();
         let capacity = reserved.unwrap_or(maximum.unwrap_or(1 << 32));
         let reservation = capacity + guard;
         // SAFETY: a fresh anonymous PROT_NONE reservation at an address the
@@ -710,6 +787,31 @@ pub fn protections(base: *const u8) -> Option<Arc<Protections>> {
     backing_of(base).map(|b| b.lock().protections.clone())
 }
 
+/// The memory whose reservation holds host address `addr`, and the
+/// offset of `addr` in it.
+fn backing_holding(addr: usize) -> Option<(Arc<Mutex<Backing>>, usize)> {
+    let registry = registry().lock();
+    registry.iter().find_map(|(&base, b)| {
+        (addr >= base && addr - base < b.lock().capacity).then(|| (b.clone(), addr - base))
+    })
+}
+
+/// Whether host address `page` is a page of some cage memory that is
+/// mapped from a file (for the SIGBUS handler).
+pub fn is_file_page(page: usize) -> bool {
+    backing_holding(page).is_some_and(|(b, at)| b.lock().is_file_page(at))
+}
+
+/// Maps the file page at host address `page` back after the SIGBUS
+/// handler replaced it.
+pub fn restore_page(page: usize) {
+    if let Some((b, at)) = backing_holding(page) {
+        if let Err(e) = b.lock().restore_page(at) {
+            tracing::warn!("mapping a file page back: {e}");
+        }
+    }
+}
+
 fn with_backing(
     base: *const u8,
     f: impl FnOnce(&mut Backing) -> Result<(), String>,
@@ -723,7 +825,76 @@ pub fn share(base: *const u8, start: usize, len: usize) -> Result<(), String> {
     with_backing(base, |b| b.share(start, len))
 }
 
-/// MAP_SHARED pages in the range become private again (munmap).
+/// Maps `len` bytes of the host file `fd` from `offset` at `start` of the
+/// memory at `base`: MAP_SHARED (writes reach the file, and forked
+/// children share the pages) or MAP_PRIVATE (copy-on-write of the file's
+/// pages). `writable`: whether the host mapping may be written, which a
+/// shared mapping of a file opened read-only may not.
+pub fn map_file(
+    base: *const u8,
+    start: usize,
+    len: usize,
+    fd: OwnedFd,
+    offset: u64,
+    shared: bool,
+    writable: bool,
+) -> Result<(), String> {
+    let map = FileMap {
+        fd: Arc::new(fd),
+        delta: offset as i64 - start as i64,
+        shared,
+        writable: writable || !shared,
+    };
+    with_backing(base, |b| b.map_file(start, len, map))
+}
+
+/// msync(MS_SYNC) of `[start, start+len)`: shared file pages go to disk.
+pub fn sync(base: *const u8, start: usize, len: usize) -> Result<(), String> {
+    if len == 0 {
+        return Ok(());
+    }
+    // SAFETY: the range is inside the memory's mapped size (checked by the
+    // caller); msync only writes dirty shared pages back to their files.
+    let r = unsafe {
+        libc::msync(
+            (base as usize + start) as *mut libc::c_void,
+            len,
+            libc::MS_SYNC,
+        )
+    };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error().to_string());
+    }
+    Ok(())
+}
+
+/// mincore(2): one byte per page of `[start, start+len)`, bit 0 set when
+/// the host has the page in memory (page cache or anonymous memory).
+pub fn resident(base: *const u8, start: usize, len: usize) -> Result<Vec<u8>, String> {
+    let pages = len.div_ceil(PAGE);
+    let mut out = vec![0u8; pages];
+    if pages == 0 {
+        return Ok(out);
+    }
+    // SAFETY: the range is inside the memory's mapped size (checked by the
+    // caller), part of its reservation; mincore only reads page tables.
+    let r = unsafe {
+        libc::mincore(
+            (base as usize + start) as *mut libc::c_void,
+            pages * PAGE,
+            out.as_mut_ptr(),
+        )
+    };
+    if r != 0 {
+        return Err(std::io::Error::last_os_error().to_string());
+    }
+    for b in &mut out {
+        *b &= 1;
+    }
+    Ok(out)
+}
+
+/// File mappings in the range end (munmap): private anonymous pages again.
 pub fn unshare(base: *const u8, start: usize, len: usize) -> Result<(), String> {
     with_backing(base, |b| b.unshare(start, len))
 }

@@ -9,6 +9,7 @@ mod cow;
 mod fork;
 mod host_signals;
 mod memory;
+mod sigbus;
 mod signal;
 mod trap;
 
@@ -487,6 +488,11 @@ impl Runtime {
                     // handler can longjmp out (or exit). If there is none,
                     // or it returns, the cage dies of the fault.
                     let err = if err.downcast_ref::<wasmtime::Trap>().is_some() {
+                        let err = if sigbus::take_wasm_fault() {
+                            err.context(trap::BeyondEndOfFile)
+                        } else {
+                            err
+                        };
                         match signal::deliver_fault(store, trap::classify(&err).signal) {
                             Ok(()) => err,
                             Err(e) => e,

@@ -68,26 +68,32 @@ impl Mem {
         // No Rust reference into guest memory is made: other threads of the
         // cage may write it concurrently, as wasm allows for shared memory,
         // and then the bytes read are some mix of old and new.
-        unsafe {
-            std::ptr::copy_nonoverlapping(self.base(&store).add(at), buf.as_mut_ptr(), buf.len())
-        };
-        Ok(())
+        let from = unsafe { self.base(&store).add(at) };
+        // SAFETY: as above; a page of a file mapping beyond the file's end
+        // is caught by the SIGBUS handler (EFAULT).
+        crate::sigbus::copy(from as usize, buf.len(), || unsafe {
+            std::ptr::copy_nonoverlapping(from, buf.as_mut_ptr(), buf.len())
+        })
     }
 
     pub fn write(&self, store: impl AsContext, addr: u64, src: &[u8]) -> Result<(), Errno> {
         let at = self.check(&store, addr, src.len())?;
         // SAFETY: as in `read`; `src` is a host buffer, never guest memory.
-        unsafe {
-            std::ptr::copy_nonoverlapping(src.as_ptr(), self.base(&store).add(at), src.len())
-        };
-        Ok(())
+        let to = unsafe { self.base(&store).add(at) };
+        // SAFETY: as in `read`.
+        crate::sigbus::copy(to as usize, src.len(), || unsafe {
+            std::ptr::copy_nonoverlapping(src.as_ptr(), to, src.len())
+        })
     }
 
     pub fn fill(&self, store: impl AsContext, addr: u64, len: u64, byte: u8) -> Result<(), Errno> {
         let at = self.check(&store, addr, len as usize)?;
         // SAFETY: as in `read`.
-        unsafe { std::ptr::write_bytes(self.base(&store).add(at), byte, len as usize) };
-        Ok(())
+        let to = unsafe { self.base(&store).add(at) };
+        // SAFETY: as in `read`.
+        crate::sigbus::copy(to as usize, len as usize, || unsafe {
+            std::ptr::write_bytes(to, byte, len as usize)
+        })
     }
 
     /// The aligned 32-bit word at `addr`, as a host atomic.
@@ -104,12 +110,13 @@ impl Mem {
     }
 
     pub fn atomic_load_u32(&self, store: impl AsContext, addr: u64) -> Result<u32, Errno> {
-        Ok(self.atomic_u32(store, addr)?.load(Ordering::SeqCst))
+        let a = self.atomic_u32(store, addr)?;
+        crate::sigbus::copy(a.as_ptr() as usize, 4, || a.load(Ordering::SeqCst))
     }
 
     pub fn atomic_store_u32(&self, store: impl AsContext, addr: u64, v: u32) -> Result<(), Errno> {
-        self.atomic_u32(store, addr)?.store(v, Ordering::SeqCst);
-        Ok(())
+        let a = self.atomic_u32(store, addr)?;
+        crate::sigbus::copy(a.as_ptr() as usize, 4, || a.store(v, Ordering::SeqCst))
     }
 }
 
@@ -201,6 +208,44 @@ impl GuestMemory for WasmMemory<'_, '_> {
 
     fn unshare(&mut self, addr: u64, len: u64) -> KResult<()> {
         self.remap(addr, len, crate::cow::unshare)
+    }
+
+    fn map_file(
+        &mut self,
+        addr: u64,
+        len: u64,
+        fd: rustix::fd::OwnedFd,
+        offset: u64,
+        shared: bool,
+        writable: bool,
+    ) -> KResult<()> {
+        check_range(self, addr, len)?;
+        let base = self.memory.base(&*self.caller);
+        crate::cow::map_file(
+            base,
+            addr as usize,
+            len as usize,
+            fd,
+            offset,
+            shared,
+            writable,
+        )
+        .map_err(|e| {
+            tracing::warn!("mapping a file at {addr:#x}: {e}");
+            Errno::ENOMEM
+        })
+    }
+
+    fn sync(&mut self, addr: u64, len: u64) -> KResult<()> {
+        check_range(self, addr, len)?;
+        let base = self.memory.base(&*self.caller);
+        crate::cow::sync(base, addr as usize, len as usize).map_err(|_| Errno::EIO)
+    }
+
+    fn resident(&self, addr: u64, len: u64) -> KResult<Vec<u8>> {
+        check_range(self, addr, len)?;
+        let base = self.memory.base(&*self.caller);
+        crate::cow::resident(base, addr as usize, len as usize).map_err(|_| Errno::ENOMEM)
     }
 
     fn discard(&mut self, addr: u64, len: u64) -> KResult<()> {

@@ -33,8 +33,25 @@ pub fn describe_signal(sig: u32) -> &'static str {
     }
 }
 
+/// Marks a trap caused by touching a page of a file mapping that lies
+/// beyond the end of the file (see `sigbus`): SIGBUS, as on Linux.
+#[derive(Debug)]
+pub struct BeyondEndOfFile;
+
+impl std::fmt::Display for BeyondEndOfFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("access to a file mapping beyond the end of the file")
+    }
+}
+
 /// Maps a trap to the signal Linux would have sent for the same fault.
 pub fn classify(err: &wasmtime::Error) -> Fault {
+    if err.downcast_ref::<BeyondEndOfFile>().is_some() {
+        return Fault {
+            signal: SIGBUS,
+            reason: BeyondEndOfFile.to_string(),
+        };
+    }
     let (signal, reason) = match err.downcast_ref::<Trap>() {
         Some(Trap::MemoryOutOfBounds) => (
             SIGSEGV,

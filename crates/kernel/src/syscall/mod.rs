@@ -14,6 +14,7 @@ pub mod net;
 pub mod pipe;
 pub mod poll;
 pub mod process;
+pub mod shm;
 pub mod signal;
 pub mod table;
 pub mod thread;

@@ -1,7 +1,9 @@
 //! The one syscall table. A row: number, name, handler, argument kinds (for
 //! `--trace`) and how complete the support is (for `lind syscalls`).
 
-use super::{exec, fs, io, lock, mem, net, pipe, poll, process, signal, thread, time, Args, Ctx};
+use super::{
+    exec, fs, io, lock, mem, net, pipe, poll, process, shm, signal, thread, time, Args, Ctx,
+};
 use crate::KResult;
 use lind_abi::nr;
 use std::sync::OnceLock;
@@ -121,12 +123,18 @@ syscall_table! {
     (UTIMENSAT, "utimensat", fs::utimensat, [DirFd, Path, Ptr, Hex], Full),
     // Memory.
     (BRK, "brk", mem::brk, [Hex], Full),
-    (MMAP, "mmap", mem::mmap, [Hex, Size, Hex, Hex, Fd, Off], Partial("anonymous and private file mappings; MAP_SHARED file mappings are read-only copies; protection recorded, not enforced")),
+    (MMAP, "mmap", mem::mmap, [Hex, Size, Hex, Hex, Fd, Off], Full),
     (MUNMAP, "munmap", mem::munmap, [Hex, Size], Full),
-    (MPROTECT, "mprotect", mem::mprotect, [Hex, Size, Hex], Partial("recorded, not enforced")),
-    (MREMAP, "mremap", mem::mremap, [Hex, Size, Size, Hex, Hex], Full),
+    (MPROTECT, "mprotect", mem::mprotect, [Hex, Size, Hex], Partial("PROT_EXEC accepted and ignored")),
+    (MREMAP, "mremap", mem::mremap, [Hex, Size, Size, Hex, Hex], Partial("MAP_SHARED and file mappings only shrink (growing them is ENOMEM); no MREMAP_FIXED")),
     (MADVISE, "madvise", mem::madvise, [Hex, Size, Int], Partial("MADV_DONTNEED zeroes; other advice accepted")),
-    (MSYNC, "msync", mem::msync, [Hex, Size, Hex], Partial("nothing to write back yet")),
+    (MSYNC, "msync", mem::msync, [Hex, Size, Hex], Full),
+    (MINCORE, "mincore", mem::mincore, [Hex, Size, Ptr], Full),
+    (MEMFD_CREATE, "memfd_create", shm::memfd_create, [Ptr, Hex], Partial("no sealing (MFD_ALLOW_SEALING accepted, F_ADD_SEALS unsupported)")),
+    (SHMGET, "shmget", shm::shmget, [Int, Size, Hex], Partial("permission bits recorded, not checked")),
+    (SHMAT, "shmat", shm::shmat, [Int, Hex, Hex], Full),
+    (SHMDT, "shmdt", shm::shmdt, [Hex], Full),
+    (SHMCTL, "shmctl", shm::shmctl, [Int, Hex, Ptr], Partial("IPC_STAT, IPC_SET, IPC_RMID; no IPC_INFO/SHM_INFO/SHM_LOCK")),
     // Time.
     (CLOCK_GETTIME, "clock_gettime", time::clock_gettime, [Int, Ptr], Full),
     (CLOCK_GETRES, "clock_getres", time::clock_getres, [Int, Ptr], Full),

@@ -618,6 +618,13 @@ impl FileLike for HostFile {
         retry(|| self.file.set_len(len as u64))
     }
 
+    fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
+        if self.kind != S_IFREG {
+            return Err(Errno::ENODEV);
+        }
+        rustix::io::fcntl_dupfd_cloexec(&self.file, 0).map_err(rerrno)
+    }
+
     fn sync(&self) -> KResult<()> {
         if self.read_only {
             return Ok(());

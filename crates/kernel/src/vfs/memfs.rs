@@ -91,19 +91,47 @@ impl Shared {
 const PAGE: usize = 4096;
 
 /// A regular file's contents: its size and the pages that hold data.
-/// Missing pages read as zeros.
+/// Missing pages read as zeros. A file that is mmapped moves into a host
+/// memfd (`fd`) for good, so that cages map its pages zero-copy and
+/// share them with `read`/`write`; from then on it is charged for its
+/// whole size, since stores through a mapping are not seen page by page.
 #[derive(Default)]
 struct Data {
     size: u64,
     pages: BTreeMap<u64, Box<[u8; PAGE]>>,
+    fd: Option<std::os::fd::OwnedFd>,
+}
+
+fn host_errno(e: rustix::io::Errno) -> Errno {
+    Errno::from_raw(e.raw_os_error()).unwrap_or(Errno::EIO)
 }
 
 impl Data {
+    /// Pages charged to the file system's budget.
+    fn charged(&self) -> usize {
+        match self.fd {
+            Some(_) => self.size.div_ceil(PAGE as u64) as usize,
+            None => self.pages.len(),
+        }
+    }
+
     fn read(&self, buf: &mut [u8], offset: u64) -> usize {
         if offset >= self.size {
             return 0;
         }
         let n = (buf.len() as u64).min(self.size - offset) as usize;
+        if let Some(fd) = &self.fd {
+            let mut done = 0;
+            while done < n {
+                match rustix::io::pread(fd, &mut buf[done..n], offset + done as u64) {
+                    Ok(0) | Err(_) => break,
+                    Ok(k) => done += k,
+                }
+            }
+            // A concurrent truncation: what is gone reads as zeros.
+            buf[done..n].fill(0);
+            return n;
+        }
         let mut done = 0;
         while done < n {
             let pos = offset + done as u64;
@@ -121,6 +149,19 @@ impl Data {
 
     /// Writes `src` at `offset`; the caller checked the end fits in i64.
     fn write(&mut self, src: &[u8], offset: u64, sh: &Shared) -> KResult<()> {
+        if self.fd.is_some() {
+            let end = offset + src.len() as u64;
+            if end > self.size {
+                self.resize(end, sh)?;
+            }
+            let fd = self.fd.as_ref().ok_or(Errno::EIO)?;
+            let mut done = 0;
+            while done < src.len() {
+                done += rustix::io::pwrite(fd, &src[done..], offset + done as u64)
+                    .map_err(host_errno)?;
+            }
+            return Ok(());
+        }
         let (first, last) = (
             offset / PAGE as u64,
             (offset + src.len() as u64 - 1) / PAGE as u64,
@@ -142,7 +183,34 @@ impl Data {
         Ok(())
     }
 
-    fn truncate(&mut self, len: u64, sh: &Shared) {
+    /// Sets the size of a memfd-backed file, charging the difference.
+    fn resize(&mut self, len: u64, sh: &Shared) -> KResult<()> {
+        let (old, new) = (
+            self.size.div_ceil(PAGE as u64) as usize,
+            len.div_ceil(PAGE as u64) as usize,
+        );
+        if new > old {
+            sh.charge(new - old)?;
+        }
+        if let Some(fd) = &self.fd {
+            if let Err(e) = rustix::fs::ftruncate(fd, len) {
+                if new > old {
+                    sh.release(new - old);
+                }
+                return Err(host_errno(e));
+            }
+        }
+        if new < old {
+            sh.release(old - new);
+        }
+        self.size = len;
+        Ok(())
+    }
+
+    fn truncate(&mut self, len: u64, sh: &Shared) -> KResult<()> {
+        if self.fd.is_some() {
+            return self.resize(len, sh);
+        }
         if len < self.size {
             let dropped = self.pages.split_off(&len.div_ceil(PAGE as u64));
             sh.release(dropped.len());
@@ -154,6 +222,35 @@ impl Data {
             }
         }
         self.size = len;
+        Ok(())
+    }
+
+    /// A descriptor of the file's memfd, moving the contents there first.
+    fn map_fd(&mut self, sh: &Shared) -> KResult<std::os::fd::OwnedFd> {
+        if self.fd.is_none() {
+            let fd = rustix::fs::memfd_create("lind-memfs", rustix::fs::MemfdFlags::CLOEXEC)
+                .map_err(host_errno)?;
+            rustix::fs::ftruncate(&fd, self.size).map_err(host_errno)?;
+            for (&idx, page) in &self.pages {
+                let at = idx * PAGE as u64;
+                let n = (self.size - at).min(PAGE as u64) as usize;
+                let mut done = 0;
+                while done < n {
+                    done += rustix::io::pwrite(&fd, &page[done..n], at + done as u64)
+                        .map_err(host_errno)?;
+                }
+            }
+            let (had, want) = (self.pages.len(), self.size.div_ceil(PAGE as u64) as usize);
+            if want > had {
+                sh.charge(want - had)?;
+            } else {
+                sh.release(had - want);
+            }
+            self.pages.clear();
+            self.fd = Some(fd);
+        }
+        let fd = self.fd.as_ref().ok_or(Errno::EIO)?;
+        rustix::io::fcntl_dupfd_cloexec(fd, 0).map_err(host_errno)
     }
 }
 
@@ -186,7 +283,7 @@ struct FileBody {
 
 impl Drop for FileBody {
     fn drop(&mut self) {
-        self.sh.release(self.data.get_mut().pages.len());
+        self.sh.release(self.data.get_mut().charged());
     }
 }
 
@@ -242,7 +339,7 @@ impl Inode {
     fn stat(&self, dev: u64) -> Stat {
         let size = self.size();
         let blocks = match &self.body {
-            Body::File(f) => (f.data.read().pages.len() * PAGE / 512) as i64,
+            Body::File(f) => (f.data.read().charged() * PAGE / 512) as i64,
             _ => (size.div_ceil(BLKSIZE as u64) * (BLKSIZE as u64 / 512)) as i64,
         };
         let m = *self.meta.lock();
@@ -601,7 +698,7 @@ impl FileSystem for MemFs {
         }
         if flags & O_TRUNC != 0 {
             if let Body::File(f) = &node.body {
-                f.data.write().truncate(0, &self.sh);
+                f.data.write().truncate(0, &self.sh)?;
                 node.touch(self.sh.now());
             }
         }
@@ -919,6 +1016,13 @@ impl FileLike for MemFile {
         Ok(self.node.stat(self.sh.dev))
     }
 
+    fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
+        match &self.node.body {
+            Body::File(f) => f.data.write().map_fd(&self.sh),
+            _ => Err(Errno::ENODEV),
+        }
+    }
+
     /// Tagged so a memfs file never shares a lock key with a host file
     /// whose (anonymous) device number happens to be the same.
     fn lock_key(&self) -> Option<crate::lock::FileKey> {
@@ -956,7 +1060,7 @@ impl FileLike for MemFile {
                 if len > i64::MAX as u64 {
                     return Err(Errno::EFBIG);
                 }
-                f.data.write().truncate(len, &self.sh);
+                f.data.write().truncate(len, &self.sh)?;
                 self.node.touch(self.sh.now());
                 Ok(())
             }
@@ -1359,6 +1463,37 @@ mod tests {
         f.truncate(1 << 40).unwrap();
         assert_eq!(fs.used(), 2 * 4096);
         f.truncate(0).unwrap();
+        assert_eq!(fs.used(), 0);
+    }
+
+    #[test]
+    fn mapped_files_move_into_a_memfd_and_stay_consistent() {
+        let (fs, _) = fs();
+        let fs = fs.with_capacity(4 * 4096);
+        let f = create(&fs, b"f", b"hello", &root());
+        f.pwrite(b"far", 6000).unwrap();
+        assert_eq!(fs.used(), 2 * 4096);
+        let fd = f.map_fd().unwrap();
+        // The host descriptor has what the file had, holes as zeros.
+        let mut buf = [0u8; 6003];
+        assert_eq!(rustix::io::pread(&fd, &mut buf, 0).unwrap(), 6003);
+        assert_eq!((&buf[..5], &buf[6000..]), (&b"hello"[..], &b"far"[..]));
+        assert!(buf[5..6000].iter().all(|&b| b == 0));
+        // Stores through the host side (a mapping) are what read() sees,
+        // and write() is what the host side sees.
+        rustix::io::pwrite(&fd, b"HE", 0).unwrap();
+        f.pwrite(b"LLO", 2).unwrap();
+        assert_eq!(read_all(&*f)[..5], *b"HELLO");
+        // Charged for its whole size from now on, growing and shrinking.
+        f.truncate(3 * 4096).unwrap();
+        assert_eq!(fs.used(), 3 * 4096);
+        assert_eq!(f.truncate(5 * 4096), Err(Errno::ENOSPC));
+        assert_eq!(f.stat().unwrap().size, 3 * 4096);
+        f.truncate(10).unwrap();
+        assert_eq!(fs.used(), 4096);
+        assert_eq!(rustix::fs::fstat(&fd).unwrap().st_size, 10);
+        drop(f);
+        fs.unlink(b"f", &root()).unwrap();
         assert_eq!(fs.used(), 0);
     }
 

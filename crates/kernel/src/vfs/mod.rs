@@ -329,7 +329,8 @@ pub fn now(host: &dyn crate::host::Host) -> lind_abi::layout::Timespec {
 }
 
 /// The tree a `lind run` cage sees: the host directory `root` at `/` (see
-/// [`hostfs`]), an in-memory `/tmp` (mode 01777), `/dev` (with `/dev/tty`
+/// [`hostfs`]), an in-memory `/tmp` (mode 01777), an in-memory `/dev/shm`
+/// (mode 01777, where musl's shm_open puts POSIX shared memory objects), `/dev` (with `/dev/tty`
 /// when `stdin_is_tty`), `/proc` (see [`procfs`]), then each `(guest path, host dir, read_only)` of
 /// `mounts` over them (a later mount at the same path wins).
 pub fn standard_vfs(
@@ -347,6 +348,10 @@ pub fn standard_vfs(
     vfs.mount(
         b"/tmp",
         Arc::new(memfs::MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/tmp")),
+    );
+    vfs.mount(
+        b"/dev/shm",
+        Arc::new(memfs::MemFs::new(host.clone(), 0, 0, 0o1777).mounted_at(b"/dev/shm")),
     );
     vfs.mount(b"/dev", Arc::new(devfs::DevFs::new(host, stdin_is_tty)));
     vfs.mount(b"/proc", Arc::new(procfs::ProcFs::new()));
