@@ -465,6 +465,7 @@ def http_run(side, lind, wrk, http_dir, env, secs):
     rps = [float(line.split()[1]) for line in out.splitlines() if line.startswith("Requests/sec:")]
     if not rps or rps[0] <= 0:
         raise Failure(f"wrk against {what}: no Requests/sec in:\n{out}")
+    log(f"{what}: {rps[0]:.0f} requests/s")
     return 1e9 / rps[0]
 
 

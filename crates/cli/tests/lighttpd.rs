@@ -289,9 +289,9 @@ fn read_response(conn: &mut BufReader<TcpStream>) -> Result<Response, String> {
 /// The n-th path client `i` asks for: a mix of every file, a 404 now and then, and the
 /// 1 MiB file for one client in ten.
 fn path_for(i: usize, n: usize, paths: &[String]) -> String {
-    if n == 2 && i % 10 == 0 {
+    if n == 2 && i.is_multiple_of(10) {
         "/big.bin".to_string()
-    } else if n == 4 && i % 3 == 0 {
+    } else if n == 4 && i.is_multiple_of(3) {
         format!("/missing-{i}.html")
     } else if n == 5 && i % 4 == 1 {
         "/".to_string()
@@ -337,7 +337,7 @@ fn client(
     paths: Arc<Vec<String>>,
     start: Arc<Barrier>,
 ) -> Result<usize, String> {
-    let keep_alive = i % 2 == 0;
+    let keep_alive = i.is_multiple_of(2);
     let mut conn = if keep_alive {
         Some(connect(port))
     } else {
