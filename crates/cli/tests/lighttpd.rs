@@ -104,7 +104,8 @@ fn config(port: u16) -> String {
 server.bind = "127.0.0.1"
 server.port = {port}
 server.event-handler = "linux-sysepoll"
-server.modules = ("mod_indexfile", "mod_staticfile")
+server.modules = ("mod_indexfile", "mod_dirlisting", "mod_staticfile")
+dir-listing.activate = "enable"
 server.upload-dirs = ("/tmp")
 server.max-keep-alive-requests = 1000
 index-file.names = ("index.html")
@@ -244,8 +245,13 @@ fn send_request(conn: &mut BufReader<TcpStream>, path: &str, close: bool) -> Res
         .map_err(|e| format!("sending GET {path}: {e}"))
 }
 
-/// Reads one response (status line, headers, a Content-Length body).
+/// Reads one response to a GET (status line, headers, a Content-Length body).
 fn read_response(conn: &mut BufReader<TcpStream>) -> Result<Response, String> {
+    read_response_to(conn, false)
+}
+
+/// Reads one response; no body after a HEAD (`head`) or a 304.
+fn read_response_to(conn: &mut BufReader<TcpStream>, head: bool) -> Result<Response, String> {
     let mut line = String::new();
     conn.read_line(&mut line)
         .map_err(|e| format!("reading the status line: {e}"))?;
@@ -276,6 +282,9 @@ fn read_response(conn: &mut BufReader<TcpStream>) -> Result<Response, String> {
         headers,
         body: Vec::new(),
     };
+    if head || status == 304 {
+        return Ok(r);
+    }
     let len: usize = r
         .header("Content-Length")
         .and_then(|v| v.parse().ok())
@@ -631,4 +640,101 @@ fn lighttpd_and_wget_as_two_cages_of_one_run() {
             "{f}: the downloaded bytes differ"
         );
     }
+}
+
+/// One raw request on a new connection, and its response.
+fn exchange(port: u16, request: &str) -> Response {
+    let mut c = connect(port).unwrap();
+    c.get_mut().write_all(request.as_bytes()).unwrap();
+    read_response_to(&mut c, request.starts_with("HEAD ")).unwrap()
+}
+
+/// What a static file server does beyond plain GETs, each exercising another kernel
+/// path: HEAD (fstat only), byte ranges (pread at an offset), conditional requests
+/// (the ETag and Last-Modified lighttpd derives from stat), a directory listing
+/// (getdents), a request pipelined behind another on one connection.
+#[test]
+fn lighttpd_head_ranges_conditionals_listing_and_pipelining() {
+    if !built("lighttpd") {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    let files = site();
+    write_site(&root.path().join("www"), &files);
+    let server = Server::start(root.path());
+    let port = server.port;
+    let big = &files["/big.bin"];
+    let req = |extra: &str, method: &str, path: &str| {
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}\r\n")
+    };
+
+    let r = exchange(port, &req("", "HEAD", "/big.bin"));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Length"), Some("1048576"));
+    let etag = r.header("ETag").expect("an ETag").to_string();
+    let modified = r
+        .header("Last-Modified")
+        .expect("Last-Modified")
+        .to_string();
+
+    let r = exchange(port, &req("Range: bytes=1000-1999\r\n", "GET", "/big.bin"));
+    assert_eq!(r.status, 206);
+    assert_eq!(r.header("Content-Range"), Some("bytes 1000-1999/1048576"));
+    assert!(r.body == big[1000..2000], "the range's bytes differ");
+    let r = exchange(port, &req("Range: bytes=-300\r\n", "GET", "/big.bin"));
+    assert_eq!(r.status, 206);
+    assert!(
+        r.body == big[big.len() - 300..],
+        "the suffix range's bytes differ"
+    );
+    let r = exchange(port, &req("Range: bytes=2000000-\r\n", "GET", "/big.bin"));
+    assert_eq!(r.status, 416, "a range past the end");
+
+    let r = exchange(
+        port,
+        &req(&format!("If-None-Match: {etag}\r\n"), "GET", "/big.bin"),
+    );
+    assert_eq!(r.status, 304);
+    let r = exchange(
+        port,
+        &req(
+            &format!("If-Modified-Since: {modified}\r\n"),
+            "GET",
+            "/big.bin",
+        ),
+    );
+    assert_eq!(r.status, 304);
+    let r = exchange(
+        port,
+        &req("If-None-Match: \"other\"\r\n", "GET", "/big.bin"),
+    );
+    assert_eq!(r.status, 200);
+    assert!(r.body == *big);
+
+    let r = exchange(port, &req("", "GET", "/small/"));
+    assert_eq!(r.status, 200);
+    let listing = String::from_utf8_lossy(&r.body);
+    for i in 0..24 {
+        assert!(
+            listing.contains(&format!("\"{i}.txt\"")),
+            "{i}.txt not listed:\n{listing}"
+        );
+    }
+
+    // Two requests in one write: both answered, in order.
+    let mut c = connect(port).unwrap();
+    let two =
+        "GET /small/5.txt HTTP/1.1\r\nHost: x\r\n\r\nGET /bytes.bin HTTP/1.1\r\nHost: x\r\n\r\n";
+    c.get_mut().write_all(two.as_bytes()).unwrap();
+    let a = read_response(&mut c).unwrap();
+    let b = read_response(&mut c).unwrap();
+    check(&a, "/small/5.txt", &files).unwrap();
+    check(&b, "/bytes.bin", &files).unwrap();
+    drop(c);
+
+    let (status, stderr) = server.stop();
+    assert!(
+        stopped_cleanly(status.code()) && stderr.contains("server stopped"),
+        "lind run exited with {status}:\n{stderr}"
+    );
 }
