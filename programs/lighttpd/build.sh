@@ -18,14 +18,15 @@
 #     architecture-dependent content) from a private include directory, as Alpine's
 #     bsd-compat-headers package does for musl.
 #   * Also built: lighttpd's unit tests (src/t/test_common, test_configfile, test_mod),
-#     into build/programs/lighttpd/{lind,native}/src/t/, run by the programs suite.
+#     into build/programs/lighttpd/{lind,native}/src/t/, run by crates/cli/tests/lighttpd.rs.
 NAME=lighttpd
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 
 VERSION=1.4.69-1
 DSC_SHA256=79de5cd54b9876b135f85fb617cca2dbd2df79b63563f7fa02851a1a516587db
 # The modules compiled into the static binary (lighttpd_SOURCES under LIGHTTPD_STATIC in
-# src/Makefile.am) minus those that need a library we do not build.
+# src/Makefile.am) that can be loaded, all but mod_deflate (no compression library is
+# built) and mod_ajp13/mod_rrdtool (of no use here).
 MODULES="access accesslog alias auth authn_file cgi dirlisting evhost expire extforward
 fastcgi indexfile proxy redirect rewrite scgi setenv simple_vhost sockproxy ssi
 staticfile status userdir vhostdb webdav"
