@@ -180,12 +180,14 @@ impl Cage {
     /// copied but shares every open-file description; cwd, umask,
     /// credentials, limits, memory map, signal dispositions and mask are
     /// inherited; pending signals are not.
-    pub fn fork_copy(&self, pid: i32) -> Cage {
+    /// The child of a fork by thread `tid`: it starts as that thread alone,
+    /// so it keeps that thread's signal mask.
+    pub fn fork_copy(&self, pid: i32, tid: i32) -> Cage {
         let signals = {
             let s = self.signals.lock();
             SignalState {
                 actions: s.actions,
-                mask: s.mask,
+                mask: s.mask_of(tid),
                 main: pid,
                 altstack: s.altstack,
                 ..SignalState::default()

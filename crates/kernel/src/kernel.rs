@@ -197,13 +197,18 @@ impl Kernel {
     /// Makes the kernel half of a forked child: a new pid with a copy of
     /// the parent's state. EAGAIN past the parent's RLIMIT_NPROC.
     pub fn fork(&self, parent: &Cage) -> KResult<Arc<Cage>> {
+        self.fork_from_thread(parent, parent.pid)
+    }
+
+    /// [`Kernel::fork`] called by thread `tid` of `parent`.
+    pub fn fork_from_thread(&self, parent: &Cage, tid: i32) -> KResult<Arc<Cage>> {
         let limit = parent.rlimit(RLIMIT_NPROC).0;
         let mut cages = self.cages.lock();
         if cages.len() as u64 >= limit || cages.len() >= self.config.max_procs {
             return Err(Errno::EAGAIN);
         }
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
-        let child = Arc::new(parent.fork_copy(pid));
+        let child = Arc::new(parent.fork_copy(pid, tid));
         cages.insert(pid, child.clone());
         drop(cages);
         self.procs.lock().parent.insert(pid, parent.pid);

@@ -123,7 +123,8 @@ impl Protections {
         self.any.store(!ranges.is_empty(), Ordering::Release);
     }
 
-    fn snapshot(&self) -> Vec<(usize, usize, u32)> {
+    /// `(start, end, prot)` of every page range that is not read+write.
+    pub fn snapshot(&self) -> Vec<(usize, usize, u32)> {
         self.ranges
             .lock()
             .iter()

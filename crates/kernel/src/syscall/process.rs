@@ -266,7 +266,7 @@ pub fn lind_startup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// `fork`, `vfork` and `clone` without CLONE_VM: the kernel half. The
 /// runtime makes the child's memory and resumes both.
 pub fn fork(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
-    let child = ctx.kernel.fork(ctx.cage)?;
+    let child = ctx.kernel.fork_from_thread(ctx.cage, ctx.tid)?;
     let pid = child.pid;
     ctx.forked = Some(child);
     Ok(pid as i64)
