@@ -264,6 +264,46 @@ impl Cage {
         self.rlimits.lock()[resource as usize]
     }
 
+    /// Sets a resource limit, and hands RLIMIT_AS and RLIMIT_DATA to the
+    /// vmmap, which enforces them. The caller has checked permissions.
+    pub fn set_rlimit(&self, resource: u32, value: (u64, u64)) {
+        self.rlimits.lock()[resource as usize] = value;
+        self.sync_memory_limits();
+    }
+
+    /// Copies the RLIMIT_AS and RLIMIT_DATA soft limits into the vmmap.
+    pub fn sync_memory_limits(&self) {
+        let (address_space, data) = {
+            let r = self.rlimits.lock();
+            (r[RLIMIT_AS as usize].0, r[RLIMIT_DATA as usize].0)
+        };
+        let mut mm = self.mm.lock();
+        mm.limits.address_space = address_space;
+        mm.limits.data = data;
+    }
+
+    /// A fresh vmmap for a new program (start-up, exec) whose heap begins
+    /// at `heap_base`, whose memory is `mem_size` bytes and whose stack
+    /// ends at `stack_top`. The limits carry over.
+    pub fn reset_memory_map(&self, heap_base: u64, mem_size: u64, stack_top: u64) {
+        {
+            let mut mm = self.mm.lock();
+            let limits = mm.limits;
+            *mm = MemMap::new(heap_base, mem_size);
+            mm.stack_top = stack_top;
+            mm.limits = limits;
+        }
+        self.sync_memory_limits();
+    }
+
+    /// Caps this cage's linear memory at `bytes` (`lind run --max-memory`)
+    /// and makes that its RLIMIT_AS, soft and hard, as `ulimit -v` would;
+    /// children inherit both.
+    pub fn cap_memory(&self, bytes: u64) {
+        self.mm.lock().limits.memory = bytes;
+        self.set_rlimit(RLIMIT_AS, (bytes, bytes));
+    }
+
     pub fn umask(&self) -> u32 {
         self.umask.load(Ordering::Relaxed)
     }

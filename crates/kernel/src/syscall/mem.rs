@@ -71,13 +71,7 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     if flags & MAP_FIXED_NOREPLACE != 0 {
         let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
-        let mm = ctx.cage.mm.lock();
-        if mm
-            .regions
-            .range(..end)
-            .next_back()
-            .is_some_and(|(&s, r)| s + r.len > addr)
-        {
+        if ctx.cage.mm.lock().any_mapped(addr, end) {
             return Err(Errno::EEXIST);
         }
     }
