@@ -184,13 +184,17 @@ impl MemMap {
                 .filter(|(bs, be, _)| bs < be)
                 .collect();
         }
-        out.extend(base.into_iter().map(|(start, end, kind)| Area {
-            start,
-            end,
-            prot: rw,
-            shared: false,
-            kind,
-        }));
+        out.extend(
+            base.into_iter()
+                .filter(|(s, e, _)| s < e)
+                .map(|(start, end, kind)| Area {
+                    start,
+                    end,
+                    prot: rw,
+                    shared: false,
+                    kind,
+                }),
+        );
         out.sort_by_key(|a| a.start);
         let mut merged: Vec<Area> = Vec::with_capacity(out.len());
         for a in out {
