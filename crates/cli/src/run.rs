@@ -27,7 +27,8 @@ pub struct RunArgs {
     #[arg(long = "mount", value_name = "HOST:GUEST[:ro]")]
     mounts: Vec<String>,
     /// Print every syscall (strace-like) on stderr, or only those listed
-    /// (`--trace=open,read,fork`), for every cage with its pid.
+    /// (`--trace=open,read,fork`), for every cage with its pid; with all
+    /// calls or `--trace=maps`, also each cage's /proc/<pid>/maps at exit.
     #[arg(long, value_name = "SYSCALLS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     trace: Option<String>,
     /// Most cages alive at once; fork fails with EAGAIN beyond it.

@@ -221,6 +221,17 @@ impl Kernel {
     /// EOF), its children go to init, and it stays a zombie until its
     /// parent waits for it.
     pub fn exit_cage(&self, cage: &Cage, status: ExitStatus) {
+        // `--trace` (all calls, or `--trace=maps`): the address space the
+        // cage ends with, as /proc/<pid>/maps shows it.
+        let c = &self.config;
+        if c.trace && (c.trace_only.is_empty() || c.trace_only.iter().any(|n| n == "maps")) {
+            let maps = crate::vfs::procfs::ProcFs::maps(cage);
+            let mut text = format!("[{}] maps at exit:\n", cage.pid);
+            for line in String::from_utf8_lossy(&maps).lines() {
+                text.push_str(&format!("[{}]   {line}\n", cage.pid));
+            }
+            eprint!("{text}");
+        }
         // Called on the cage's own thread, so this is its CPU time.
         *cage.cpu_used.lock() = self.host.thread_cpu_time();
         let old_fds = std::mem::take(&mut *cage.fds.lock());

@@ -347,7 +347,7 @@ impl ProcFs {
     }
 
     /// `/proc/<pid>/maps` in Linux's format, from the cage's vmmap.
-    fn maps(c: &Cage) -> Vec<u8> {
+    pub fn maps(c: &Cage) -> Vec<u8> {
         let areas = c.mm.lock().areas();
         let mut out = String::new();
         for a in areas {
@@ -901,6 +901,52 @@ mod tests {
         );
         let p = t.cstr("/dev/fd");
         assert_eq!(t.call(nr::MKDIR, &[p, 0o755]), err(Errno::EEXIST));
+    }
+
+    #[test]
+    fn maps_lists_the_vmmap_in_linux_format() {
+        let mut t = env();
+        t.cage.reset_memory_map(0x20000, 0x100000, 0x10000);
+        let brk = t.call(nr::BRK, &[0x22000]);
+        assert_eq!(brk, 0x22000);
+        {
+            let mut mm = t.cage.mm.lock();
+            mm.map(
+                0x80000,
+                0x3000,
+                PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                true,
+            )
+            .unwrap();
+            mm.protect(0x81000, 0x1000, PROT_NONE).unwrap();
+            mm.map(0x90000, 0x1000, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, true)
+                .unwrap();
+            mm.map(0xa0000, 0x2000, PROT_READ | PROT_EXEC, MAP_PRIVATE, true)
+                .unwrap();
+        }
+        let maps = String::from_utf8(t.read_file("/proc/self/maps")).unwrap();
+        let pad =
+            |prefix: &str, name: &str| format!("{prefix}{}{name}\n", " ".repeat(73 - prefix.len()));
+        let want = [
+            pad("00000000-00010000 rw-p 00000000 00:00 0 ", "[stack]"),
+            "00010000-00020000 rw-p 00000000 00:00 0 \n".to_string(),
+            pad("00020000-00022000 rw-p 00000000 00:00 0 ", "[heap]"),
+            "00080000-00081000 rw-p 00000000 00:00 0 \n".to_string(),
+            "00081000-00082000 ---p 00000000 00:00 0 \n".to_string(),
+            "00082000-00083000 rw-p 00000000 00:00 0 \n".to_string(),
+            "00090000-00091000 r--s 00000000 00:00 0 \n".to_string(),
+            "000a0000-000a2000 r-xp 00000000 00:00 0 \n".to_string(),
+        ]
+        .concat();
+        assert_eq!(maps, want);
+        let pid = t.cage.pid;
+        assert_eq!(t.read_file(&format!("/proc/{pid}/maps")), want.as_bytes());
+        // Another user's address space is not for us.
+        let child = t.kernel.fork(&t.cage).unwrap();
+        child.cred.lock().euid = 4242;
+        let path = format!("/proc/{}/maps", child.pid);
+        assert_eq!(open(&mut t, &path, O_RDONLY), err(Errno::EACCES));
     }
 
     #[test]
