@@ -26,6 +26,7 @@ import fcntl
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -82,6 +83,7 @@ PROC = [
     ("exec_small", "fork + execve(./exec-tiny) + waitpid", []),
     ("pipe_throughput", "MiB/s through a pipe, 64 KiB writes", [("tput", 0.5)]),
     ("unix_stream_throughput", "MiB/s through an AF_UNIX stream socketpair, 64 KiB writes", [("tput", 1.0)]),
+    ("tcp_throughput", "MiB/s through a TCP connection on 127.0.0.1, 64 KiB writes", []),
     ("pipeline_3stage_64mib", "64 MiB through gen -> transform -> checksum", []),
 ]
 # compute rows: name, program, what, targets ("wasi": lind no slower than wasi)
@@ -90,12 +92,32 @@ COMPUTE = [
     ("zlib_compress_64mib", "zlib64", "zlib 1.2.13 deflate (level 1) of 64 MiB in memory",
      [("ratio", 1.3), ("wasi", 1.0)]),
 ]
-THROUGHPUT = {"pipe_throughput", "unix_stream_throughput"}  # proc.c prints ns per MiB; shown as MiB/s
+THROUGHPUT = {"pipe_throughput", "unix_stream_throughput", "tcp_throughput"}  # ns per MiB; shown as MiB/s
 MICRO_MIB = {"mmap_read_64mib": 64}  # micro.c prints ns per operation of this many MiB; shown as MiB/s
 # Idle cages: benches/idle.c forks this many children that block in read();
 # the row is lind's resident memory (VmRSS) while they all wait.
 IDLE_CAGES = 1000
 IDLE_TARGET = 1 << 30
+# A real server: lighttpd (programs/lighttpd/build.sh), the same source built natively and
+# with `lind cc`, serving SMALL_FILE bytes over keep-alive connections to wrk (Debian's
+# package; installed with apt when missing and run as root), one wrk thread, HTTP_CONNS
+# connections, --http-secs per run. Kept as ns per request (so that the best is the
+# minimum, as everywhere here) and shown as requests per second.
+HTTP = [("http_keepalive_rps", "lighttpd, wrk GETs of a 1 KiB file over keep-alive connections",
+         [("tput", 0.5)])]
+LIGHTTPD = {"native": REPO / "build" / "programs" / "native" / "bin" / "lighttpd",
+            "lind": REPO / "build" / "programs" / "root" / "bin" / "lighttpd"}
+SMALL_FILE = 1024
+HTTP_CONNS = 16
+LIGHTTPD_CONF = """server.document-root = "{docroot}"
+server.bind = "127.0.0.1"
+server.port = {port}
+server.event-handler = "linux-sysepoll"
+server.modules = ("mod_staticfile")
+server.max-keep-alive-requests = 100000
+server.max-keep-alive-idle = 60
+mimetype.assign = (".html" => "text/html")
+"""
 
 
 class Failure(Exception):
@@ -372,6 +394,8 @@ def idle_rss(lind, bins, scratch, env):
 def fmt_value(v, unit):
     if unit == "MiB/s":
         return f"{v:.0f} MiB/s"
+    if unit == "req/s":
+        return f"{v:.0f} req/s"
     if unit == "B":
         return f"{v / 1024:.1f} KiB"
     return fmt_time(v)
@@ -451,6 +475,70 @@ def git_rev():
         return "unknown"
 
 
+def find_wrk():
+    """wrk from PATH, else installed with apt (as root); None when there is none."""
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing wrk (apt-get install wrk)")
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "wrk"],
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return shutil.which("wrk")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_run(side, lind, wrk, http_dir, env, secs):
+    """Starts lighttpd on one side, lets wrk load it for `secs`, stops it (SIGTERM).
+    Returns ns per request."""
+    port = free_port()
+    docroot = "/www" if side == "lind" else str(http_dir / "www")
+    conf = http_dir / "etc" / f"{side}.conf"
+    conf.write_text(LIGHTTPD_CONF.format(docroot=docroot, port=port))
+    if side == "lind":
+        cmd = [lind, "run", "--root", str(http_dir), str(LIGHTTPD["lind"]), "-D", "-f", f"/etc/{side}.conf"]
+    else:
+        cmd = [str(LIGHTTPD["native"]), "-D", "-f", str(conf)]
+    log_path = http_dir / f"{side}.log"
+    with open(log_path, "wb") as errlog:
+        server = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=errlog)
+    what = f"{side} lighttpd"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise Failure(f"{what} exited ({server.returncode}):\n{log_path.read_text()}")
+                if time.monotonic() > deadline:
+                    raise Failure(f"{what} does not listen on port {port} after 60 s")
+                time.sleep(0.05)
+        out = run([wrk, "-t1", f"-c{HTTP_CONNS}", f"-d{secs}s", f"http://127.0.0.1:{port}/small.html"],
+                  env=env, what=f"wrk against {what}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise Failure(f"wrk against {what}: errors:\n{out}")
+    rps = [float(line.split()[1]) for line in out.splitlines() if line.startswith("Requests/sec:")]
+    if not rps or rps[0] <= 0:
+        raise Failure(f"wrk against {what}: no Requests/sec in:\n{out}")
+    log(f"{what}: {rps[0]:.0f} requests/s")
+    return 1e9 / rps[0]
+
+
 def keep_min(best, got):
     for k, v in got.items():
         best[k] = min(v, best.get(k, v))
@@ -467,11 +555,14 @@ def main():
     ap.add_argument("--startup-runs", type=int, default=1,
                     help="lind cold and warm start-up runs per round (default 1; native hello runs 4x as many)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--http-secs", type=int, default=3,
+                    help="seconds of wrk load per lighttpd run, one run per side per round (default 3)")
+    ap.add_argument("--no-http", action="store_true", help="skip the lighttpd requests-per-second row")
     ap.add_argument("--no-wasi", action="store_true",
                     help="skip the wasm32-wasi column (it needs wasi-libc and wasmtime's CLI)")
     args = ap.parse_args()
-    if min(args.rounds, args.ms, args.reps, args.startup_runs) < 1:
-        ap.error("--rounds, --ms, --reps and --startup-runs must be positive")
+    if min(args.rounds, args.ms, args.reps, args.startup_runs, args.http_secs) < 1:
+        ap.error("--rounds, --ms, --reps, --startup-runs and --http-secs must be positive")
 
     t_start = time.perf_counter()
     lind = find_lind()
@@ -481,6 +572,17 @@ def main():
     dash_with, dash_without, dash_note = link_dash(lind)
     wasi = {} if args.no_wasi else build_wasi()
     wasmtime = find_wasmtime() if wasi else None
+    wrk, http_note = None, None
+    if args.no_http:
+        http_note = "skipped (--no-http)"
+    elif not all(p.is_file() for p in LIGHTTPD.values()):
+        http_note = "skipped: lighttpd is not built (programs/build.sh lighttpd)"
+    else:
+        wrk = find_wrk()
+        if not wrk:
+            http_note = "skipped: no wrk (apt-get install wrk)"
+    if http_note:
+        log(f"http_keepalive_rps {http_note}")
 
     scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=OUT))
     caches = Path(tempfile.mkdtemp(prefix="cache-", dir=OUT))
@@ -493,6 +595,10 @@ def main():
     env = dict(os.environ)
     env.pop("LIND_LOG", None)  # no tracing output while measuring
     env["LIND_CACHE_DIR"] = str(caches / "shared")
+    http_dir = scratch / "http"
+    (http_dir / "www").mkdir(parents=True)
+    (http_dir / "etc").mkdir()
+    (http_dir / "www" / "small.html").write_bytes(bytes(b"0123456789abcdef"[i % 16] for i in range(SMALL_FILE)))
     micro_names = [n for n, _, _ in MICRO]
     proc_names = [n for n, _, _ in PROC]
     try:
@@ -554,6 +660,10 @@ def main():
                 got = parse_items(run(cmd + opts, cwd=cwd, env=env, what=label), names, label,
                                   optional=wasi_micro_missing if side == "wasi" else ())
                 keep_min(best[side], got)
+            if wrk:
+                # native first in even rounds, lind first in odd ones
+                for side in (("native", "lind") if r % 2 == 0 else ("lind", "native")):
+                    keep_min(best[side], {HTTP[0][0]: http_run(side, lind, wrk, http_dir, env, args.http_secs)})
             for _ in range(4 * args.startup_runs):
                 native_runs.append(time_process([str(hello_native)], cwd=scratch, env=env,
                                                 expect=expect, what="native hello"))
@@ -599,6 +709,9 @@ def main():
             rows.append((name, 1e9 / n, 1e9 / l, "MiB/s", targets, None))
         else:
             rows.append((name, n, l, "ns", targets, None))
+    for name, _, targets in HTTP:
+        if name in best["lind"]:  # ns per request -> requests per second
+            rows.append((name, 1e9 / best["native"][name], 1e9 / best["lind"][name], "req/s", targets, None))
     native_start = min(native_runs)
     rows.append(("startup_cold", native_start, min(cold_runs), "ns", [],
                  min(wasi_cold_runs) if wasi_cold_runs else None))
@@ -612,6 +725,10 @@ def main():
     print(f"lind:    {lind}{' -> ' + real if real != lind else ''} (repo {git_rev()}); native: {Path(cc).name} -O2")
     print(f"wasi:    " + (f"clang-19 --target=wasm32-wasi -O2 (Debian wasi-libc), run by {wasmtime}"
                           if wasi else "skipped"))
+    print("http:    " + (http_note or f"lighttpd (programs/lighttpd) native and in a cage, "
+                                         f"{Path(wrk).name} -t1 -c{HTTP_CONNS} -d{args.http_secs}s "
+                                         f"GET of a {SMALL_FILE}-byte file, keep-alive; best of "
+                                         f"{args.rounds} runs per side, sides alternating"))
     print(f"method:  best of {args.rounds} rounds x {args.reps} reps x ~{args.ms} ms per item, "
           f"sides run one after the other; start-up = best of {len(cold_runs)} cold / "
           f"{len(warm_runs)} warm lind and {len(native_runs)} native process runs")
@@ -635,7 +752,8 @@ def main():
           "/dev/null); wasi's null_syscall is fcntl(F_GETFL) (fd_fdstat_get). "
           "coremark_iter per iteration, zlib_compress_64mib per 64 MiB; "
           "per operation, except: *_1mib per MiB; malloc_free per malloc+free pair; "
-          "pipe_throughput in MiB/s (its lind/native is a throughput ratio: higher is better); "
+          "*_throughput in MiB/s and http_keepalive_rps in requests/s (their lind/native is a "
+          "throughput ratio: higher is better); "
           "fork_*/exec_small per fork+wait; pipeline_3stage_64mib per 64 MiB; "
           "startup_* per process (`lind run hello.wasm` vs ./hello; cold = empty LIND_CACHE_DIR, "
           "warm = compiled module cached)")

@@ -73,7 +73,7 @@ syscall_table! {
     (DUP, "dup", io::dup, [Fd], Full),
     (DUP2, "dup2", io::dup2, [Fd, Fd], Full),
     (DUP3, "dup3", io::dup3, [Fd, Fd, OpenFlags], Full),
-    (FCNTL, "fcntl", io::fcntl, [Fd, Int, Hex], Partial("F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL, F_GETLK/SETLK/SETLKW (between cages; not seen by host processes); F_OFD_* locks are EINVAL")),
+    (FCNTL, "fcntl", io::fcntl, [Fd, Int, Hex], Partial("F_DUPFD[_CLOEXEC], F_GETFD/SETFD, F_GETFL/SETFL, F_GETPIPE_SZ/SETPIPE_SZ, F_GETLK/SETLK/SETLKW (between cages; not seen by host processes); F_OFD_* locks are EINVAL")),
     (FLOCK, "flock", lock::flock, [Fd, Hex], Partial("between cages; not seen by host processes")),
     (IOCTL, "ioctl", io::ioctl, [Fd, Hex, Hex], Partial("TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX/FIONCLEX; others ENOTTY")),
     (FSYNC, "fsync", io::fsync, [Fd], Full),
