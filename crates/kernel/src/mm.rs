@@ -304,6 +304,33 @@ impl MemMap {
         flags: u32,
         fixed: bool,
     ) -> KResult<(u64, Prepare)> {
+        self.map_replacing(addr, len, prot, flags, fixed, Usage::default())
+    }
+
+    /// mremap's move to a new place: like Linux, only the growth counts
+    /// against the limits, as the old `[old, old+old_len)` goes away.
+    pub fn map_moving(
+        &mut self,
+        old: u64,
+        old_len: u64,
+        len: u64,
+        prot: u32,
+        flags: u32,
+    ) -> KResult<(u64, Prepare)> {
+        let going = self.usage_in(old, old.saturating_add(old_len));
+        self.map_replacing(0, len, prot, flags, false, going)
+    }
+
+    /// `map`, with `going` (what the caller is about to unmap) not counted.
+    fn map_replacing(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u32,
+        flags: u32,
+        fixed: bool,
+        going: Usage,
+    ) -> KResult<(u64, Prepare)> {
         if len == 0 {
             return Err(Errno::EINVAL);
         }
@@ -320,13 +347,18 @@ impl MemMap {
             if end > self.limits.memory.min(ADDRESS_LIMIT) || addr < crate::memory::NULL_GUARD {
                 return Err(Errno::ENOMEM);
             }
-            if !self.may_expand(len, data, self.usage_in(addr, end)) {
+            let replaced = self.usage_in(addr, end);
+            let replaced = Usage {
+                total: replaced.total + going.total,
+                data: replaced.data + going.data,
+            };
+            if !self.may_expand(len, data, replaced) {
                 return Err(Errno::ENOMEM);
             }
             self.unmap(addr, len)?;
             addr
         } else {
-            if !self.may_expand(len, data, Usage::default()) {
+            if !self.may_expand(len, data, going) {
                 return Err(Errno::ENOMEM);
             }
             self.find_gap(len).ok_or(Errno::ENOMEM)?
@@ -576,6 +608,14 @@ mod tests {
         m.map(a, 4 * 4096, 3, 0x32, true).unwrap();
         assert_eq!(m.resize_in_place(b, 2 * 4096, 3 * 4096), None);
         m.unmap(a, 4 * 4096).unwrap();
+        // mremap moving b: only its growth counts.
+        assert_eq!(
+            m.map(0, 6 * 4096, 3, 0x22, false).map(|_| ()),
+            Err(Errno::ENOMEM)
+        );
+        let (moved, _) = m.map_moving(b, 2 * 4096, 6 * 4096, 3, 0x22).unwrap();
+        m.unmap(moved, 6 * 4096).unwrap();
+        let (b, _) = m.map(b, 2 * 4096, 3, 0x22, true).unwrap();
         assert!(m.resize_in_place(b, 2 * 4096, 3 * 4096).is_some());
         assert!(m.set_brk(m.brk + 4096).is_some());
     }

@@ -103,6 +103,27 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         munmap(maps[i], MIB);
     printf("after unmapping them: mmap 16 MiB: %s\n", try_mmap(16 * MIB, rw, anon));
+    /* mremap counts only the growth, moved or not: under the 32 MiB
+     * RLIMIT_DATA still in force, 14 -> 20 MiB fits (14 + 20 would not),
+     * 14 -> 40 does not. A page mapped right after the block makes the
+     * growth move it (lind places mappings upward, Linux downward). */
+    char *big = mmap(NULL, 14 * MIB, rw, anon, -1, 0);
+    if (big == MAP_FAILED) {
+        printf("mmap 14 MiB failed\n");
+        return 1;
+    }
+    char *after = mmap(big + 14 * MIB, 4096, PROT_READ, anon | MAP_FIXED_NOREPLACE, -1, 0);
+    big[0] = 42;
+    errno = 0;
+    char *grown = mremap(big, 14 * MIB, 40 * MIB, MREMAP_MAYMOVE);
+    printf("mremap 14 -> 40 MiB: %s\n", grown == MAP_FAILED ? errname(errno) : "done");
+    errno = 0;
+    grown = mremap(big, 14 * MIB, 20 * MIB, MREMAP_MAYMOVE);
+    printf("mremap 14 -> 20 MiB: %s, contents kept: %d\n", grown == MAP_FAILED ? errname(errno) : "done",
+           grown != MAP_FAILED && grown[0] == 42);
+    munmap(grown == MAP_FAILED ? big : grown, grown == MAP_FAILED ? 14 * MIB : 20 * MIB);
+    if (after != MAP_FAILED)
+        munmap(after, 4096);
 
     fflush(stdout);
     pid_t pid = fork();
