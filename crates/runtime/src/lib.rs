@@ -15,7 +15,7 @@ mod trap;
 pub use host_signals::forward_to as forward_host_signals;
 
 use lind_abi::{ABI_OLDEST, ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
-use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
+use lind_kernel::{cage::ExitStatus, syscall, Cage, Kernel};
 use memory::Mem;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -351,7 +351,7 @@ impl Runtime {
             let memory = match snapshot.as_mut() {
                 Some(snap) if imports_memory && exports_tls_base => {
                     match self
-                        .new_memory(&module)
+                        .new_memory(&module, &cage)
                         .and_then(|m| snap.adopt_early(&m).map(|()| m))
                     {
                         Ok(m) => Some(m),
@@ -478,7 +478,7 @@ impl Runtime {
         let instance = if imports_memory {
             let shared = match memory {
                 Some(m) => m,
-                None => self.new_memory(module)?,
+                None => self.new_memory(module, &store.data().cage.clone())?,
             };
             let mut linker = self.linker.clone();
             linker.define(
@@ -510,7 +510,7 @@ impl Runtime {
     /// made in a store of its own: a store that uses a shared memory holds
     /// one host instance for it, and wasmtime's trap handling requires that
     /// no two instances of a store hold the same memory.
-    fn new_memory(&self, module: &Module) -> Result<SharedMemory> {
+    fn new_memory(&self, module: &Module, cage: &Cage) -> Result<SharedMemory> {
         let min = module
             .imports()
             .find_map(|i| match i.ty() {
@@ -523,8 +523,19 @@ impl Runtime {
         let shared = instance
             .get_shared_memory(&mut store, "memory")
             .context("the memory module exports no shared memory")?;
+        // `lind run --max-memory`: the memory itself refuses to grow past
+        // it, memory.grow instructions included.
+        let cap = cage.mm.lock().limits.memory;
+        cow::set_limit(shared.data().as_ptr() as *const u8, cap as usize);
         let have = shared.data_size() as u64 / lind_abi::WASM_PAGE;
         if min > have {
+            if min * lind_abi::WASM_PAGE > cap {
+                bail!(
+                    "the program needs {} KiB of memory to start, more than --max-memory allows ({} KiB)",
+                    min * lind_abi::WASM_PAGE / 1024,
+                    cap / 1024
+                );
+            }
             shared.grow(min - have)?;
         }
         Ok(shared)
@@ -731,7 +742,23 @@ fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result
         _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
     };
     let size = memory.size(&*store);
-    *store.data().cage.mm.lock() = MemMap::new(heap_base, size);
+    // `lind cc` links the stack first: the initial stack pointer is where
+    // the stack ends and static data begins.
+    let stack_top = match instance
+        .get_global(&mut *store, "__stack_pointer")
+        .map(|g| g.get(&mut *store))
+    {
+        Some(wasmtime::Val::I32(v)) if (v as u32 as u64) <= heap_base => v as u32 as u64,
+        _ => 0,
+    };
+    if let Mem::Plain(m) = &memory {
+        let cap = store.data().cage.mm.lock().limits.memory;
+        cow::set_limit(m.data_ptr(&*store), cap as usize);
+    }
+    store
+        .data()
+        .cage
+        .reset_memory_map(heap_base, size, stack_top);
     Ok(())
 }
 
