@@ -219,7 +219,7 @@ syscall_table! {
     (RT_SIGQUEUEINFO, "rt_sigqueueinfo", signal::rt_sigqueueinfo, [Int, Signal, Ptr], Full),
     (RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", signal::rt_tgsigqueueinfo, [Int, Int, Signal, Ptr], Partial("one thread per cage")),
     (RT_SIGTIMEDWAIT, "rt_sigtimedwait", signal::rt_sigtimedwait, [Ptr, Ptr, Ptr, Size], Full),
-    (TIMER_CREATE, "timer_create", time::timer_create, [Int, Ptr, Ptr], Partial("CLOCK_REALTIME/MONOTONIC/BOOTTIME; SIGEV_SIGNAL and SIGEV_NONE")),
+    (TIMER_CREATE, "timer_create", time::timer_create, [Int, Ptr, Ptr], Partial("CLOCK_REALTIME/MONOTONIC/BOOTTIME; SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID (SIGEV_THREAD in libc)")),
     (TIMER_SETTIME, "timer_settime", time::timer_settime, [Int, Int, Ptr, Ptr], Full),
     (TIMER_GETTIME, "timer_gettime", time::timer_gettime, [Int, Ptr], Full),
     (TIMER_GETOVERRUN, "timer_getoverrun", time::timer_getoverrun, [Int], Full),
