@@ -27,6 +27,8 @@
 //                         chunks, a forked child reads them (one fork + wait
 //                         per repetition, amortised over >= 50 ms of data).
 //   unix_stream_throughput the same through an AF_UNIX stream socketpair.
+//   tcp_throughput        the same through a TCP connection on 127.0.0.1
+//                         (under lind: host sockets, the policy's loopback).
 //   pipeline_3stage_64mib three forked stages, generator -> transformer ->
 //                         checksummer, pass 64 MiB through two pipes; the
 //                         checksum comes back through a third and is checked.
@@ -39,6 +41,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -276,6 +281,26 @@ static void b_unix_stream_throughput(int64_t n_mib)
 	stream_throughput(n_mib, sv[0], sv[1], "unix_stream_throughput");
 }
 
+// A connected TCP pair on 127.0.0.1: connect to a listener on port 0, accept.
+static void b_tcp_throughput(int64_t n_mib)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof a;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) != 0 || listen(l, 1) != 0 ||
+	    getsockname(l, (struct sockaddr *)&a, &len) != 0)
+		die("tcp listener");
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (struct sockaddr *)&a, sizeof a) != 0)
+		die("tcp connect");
+	int s = accept(l, NULL, NULL);
+	if (s < 0)
+		die("tcp accept");
+	close(l);
+	stream_throughput(n_mib, c, s, "tcp_throughput");
+}
+
 // ---- generator -> transformer -> checksummer -----------------------------------
 
 #define WORDS (CHUNK / 8)
@@ -407,6 +432,7 @@ static const struct bench benches[] = {
 	{"exec_small", b_exec_small, NULL},
 	{"pipe_throughput", b_pipe_throughput, NULL},
 	{"unix_stream_throughput", b_unix_stream_throughput, NULL},
+	{"tcp_throughput", b_tcp_throughput, NULL},
 	{"pipeline_3stage_64mib", b_pipeline_3stage_64mib, pipeline_setup},
 	{"fork_exit_wait_64mib", b_fork_exit_wait_64mib, heap_setup},
 	{"fork_exit_wait_64mib_aged", b_fork_exit_wait_64mib, heap_age},

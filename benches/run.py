@@ -26,6 +26,7 @@ import fcntl
 import os
 import platform
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -63,6 +64,9 @@ MICRO = [
     ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", []),
     ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
     ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
+    ("mmap_touch_1mib", "mmap of 1 MiB anonymous + a write per page + munmap", [("ratio", 2.0)]),
+    ("mmap_read_64mib", "MiB/s reading a 64 MiB file through mmap (map, sum every word, munmap)",
+     [("tput", 0.8)]),
     ("pwrite_1b", "pwrite of 1 byte to a file", []),
     ("getdents_1000", "opendir + readdir of 1000 entries + closedir", []),
     ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
@@ -79,6 +83,7 @@ PROC = [
     ("exec_small", "fork + execve(./exec-tiny) + waitpid", []),
     ("pipe_throughput", "MiB/s through a pipe, 64 KiB writes", [("tput", 0.5)]),
     ("unix_stream_throughput", "MiB/s through an AF_UNIX stream socketpair, 64 KiB writes", [("tput", 1.0)]),
+    ("tcp_throughput", "MiB/s through a TCP connection on 127.0.0.1, 64 KiB writes", []),
     ("pipeline_3stage_64mib", "64 MiB through gen -> transform -> checksum", []),
 ]
 # compute rows: name, program, what, targets ("wasi": lind no slower than wasi)
@@ -87,7 +92,32 @@ COMPUTE = [
     ("zlib_compress_64mib", "zlib64", "zlib 1.2.13 deflate (level 1) of 64 MiB in memory",
      [("ratio", 1.3), ("wasi", 1.0)]),
 ]
-THROUGHPUT = {"pipe_throughput", "unix_stream_throughput"}  # proc.c prints ns per MiB; shown as MiB/s
+THROUGHPUT = {"pipe_throughput", "unix_stream_throughput", "tcp_throughput"}  # ns per MiB; shown as MiB/s
+MICRO_MIB = {"mmap_read_64mib": 64}  # micro.c prints ns per operation of this many MiB; shown as MiB/s
+# Idle cages: benches/idle.c forks this many children that block in read();
+# the row is lind's resident memory (VmRSS) while they all wait.
+IDLE_CAGES = 1000
+IDLE_TARGET = 1 << 30
+# A real server: lighttpd (programs/lighttpd/build.sh), the same source built natively and
+# with `lind cc`, serving SMALL_FILE bytes over keep-alive connections to wrk (Debian's
+# package; installed with apt when missing and run as root), one wrk thread, HTTP_CONNS
+# connections, --http-secs per run. Kept as ns per request (so that the best is the
+# minimum, as everywhere here) and shown as requests per second.
+HTTP = [("http_keepalive_rps", "lighttpd, wrk GETs of a 1 KiB file over keep-alive connections",
+         [("tput", 0.5)])]
+LIGHTTPD = {"native": REPO / "build" / "programs" / "native" / "bin" / "lighttpd",
+            "lind": REPO / "build" / "programs" / "root" / "bin" / "lighttpd"}
+SMALL_FILE = 1024
+HTTP_CONNS = 16
+LIGHTTPD_CONF = """server.document-root = "{docroot}"
+server.bind = "127.0.0.1"
+server.port = {port}
+server.event-handler = "linux-sysepoll"
+server.modules = ("mod_staticfile")
+server.max-keep-alive-requests = 100000
+server.max-keep-alive-idle = 60
+mimetype.assign = (".html" => "text/html")
+"""
 
 
 class Failure(Exception):
@@ -128,7 +158,7 @@ def build(lind, cc):
     """Builds every benchmark program both ways; returns {name: (native, wasm)}."""
     OUT.mkdir(parents=True, exist_ok=True)
     bins = {}
-    for prog in ("micro", "hello", "proc", "exec_tiny", "compute"):
+    for prog in ("micro", "hello", "proc", "exec_tiny", "compute", "idle"):
         src = BENCHES / f"{prog}.c"
         native = OUT / f"{prog}-native"
         wasm = OUT / f"{prog}.wasm"
@@ -299,9 +329,73 @@ def fmt_time(ns):
     return f"{ns / 1e9:.2f} s"
 
 
+def fmt_bytes(b):
+    if b >= 1 << 30:
+        return f"{b / (1 << 30):.2f} GiB"
+    return f"{b / (1 << 20):.1f} MiB"
+
+
+def read_kib(path, field):
+    with open(path) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def process_tree(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+def idle_once(cmd, cwd, env, native):
+    """Runs idle.c; returns bytes resident while every child waits."""
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        if line.split() != ["ready", str(IDLE_CAGES)]:
+            raise Failure(f"idle: expected 'ready {IDLE_CAGES}', got {line!r}: {p.stderr.read()[-2000:]}")
+        time.sleep(0.5)  # the last children settle into read()
+        if native:
+            kib = sum(read_kib(f"/proc/{q}/smaps_rollup", "Pss") for q in process_tree(p.pid))
+        else:
+            kib = read_kib(f"/proc/{p.pid}/status", "VmRSS")
+        p.stdin.close()  # EOF: the children are told to exit
+        out, err = p.stdout.read(), p.stderr.read()
+        p.wait(timeout=120)
+        if p.returncode != 0 or f"reaped {IDLE_CAGES}" not in out:
+            raise Failure(f"idle: the run failed (status {p.returncode}): {out!r} {err[-2000:]}")
+        return kib * 1024
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def idle_rss(lind, bins, scratch, env):
+    """(lind VmRSS, native sum of Pss) in bytes for IDLE_CAGES idle children."""
+    native, wasm = bins
+    n = idle_once([str(native), str(IDLE_CAGES)], scratch, env, True)
+    l = idle_once([lind, "run", "--max-procs", str(IDLE_CAGES + 16), "--root", str(scratch), str(wasm),
+                   str(IDLE_CAGES)], scratch, env, False)
+    return l, n
+
+
 def fmt_value(v, unit):
     if unit == "MiB/s":
         return f"{v:.0f} MiB/s"
+    if unit == "req/s":
+        return f"{v:.0f} req/s"
     if unit == "B":
         return f"{v / 1024:.1f} KiB"
     return fmt_time(v)
@@ -381,6 +475,70 @@ def git_rev():
         return "unknown"
 
 
+def find_wrk():
+    """wrk from PATH, else installed with apt (as root); None when there is none."""
+    if shutil.which("wrk"):
+        return shutil.which("wrk")
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing wrk (apt-get install wrk)")
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", "wrk"],
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return shutil.which("wrk")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_run(side, lind, wrk, http_dir, env, secs):
+    """Starts lighttpd on one side, lets wrk load it for `secs`, stops it (SIGTERM).
+    Returns ns per request."""
+    port = free_port()
+    docroot = "/www" if side == "lind" else str(http_dir / "www")
+    conf = http_dir / "etc" / f"{side}.conf"
+    conf.write_text(LIGHTTPD_CONF.format(docroot=docroot, port=port))
+    if side == "lind":
+        cmd = [lind, "run", "--root", str(http_dir), str(LIGHTTPD["lind"]), "-D", "-f", f"/etc/{side}.conf"]
+    else:
+        cmd = [str(LIGHTTPD["native"]), "-D", "-f", str(conf)]
+    log_path = http_dir / f"{side}.log"
+    with open(log_path, "wb") as errlog:
+        server = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=errlog)
+    what = f"{side} lighttpd"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise Failure(f"{what} exited ({server.returncode}):\n{log_path.read_text()}")
+                if time.monotonic() > deadline:
+                    raise Failure(f"{what} does not listen on port {port} after 60 s")
+                time.sleep(0.05)
+        out = run([wrk, "-t1", f"-c{HTTP_CONNS}", f"-d{secs}s", f"http://127.0.0.1:{port}/small.html"],
+                  env=env, what=f"wrk against {what}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise Failure(f"wrk against {what}: errors:\n{out}")
+    rps = [float(line.split()[1]) for line in out.splitlines() if line.startswith("Requests/sec:")]
+    if not rps or rps[0] <= 0:
+        raise Failure(f"wrk against {what}: no Requests/sec in:\n{out}")
+    log(f"{what}: {rps[0]:.0f} requests/s")
+    return 1e9 / rps[0]
+
+
 def keep_min(best, got):
     for k, v in got.items():
         best[k] = min(v, best.get(k, v))
@@ -397,11 +555,14 @@ def main():
     ap.add_argument("--startup-runs", type=int, default=1,
                     help="lind cold and warm start-up runs per round (default 1; native hello runs 4x as many)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    ap.add_argument("--http-secs", type=int, default=3,
+                    help="seconds of wrk load per lighttpd run, one run per side per round (default 3)")
+    ap.add_argument("--no-http", action="store_true", help="skip the lighttpd requests-per-second row")
     ap.add_argument("--no-wasi", action="store_true",
                     help="skip the wasm32-wasi column (it needs wasi-libc and wasmtime's CLI)")
     args = ap.parse_args()
-    if min(args.rounds, args.ms, args.reps, args.startup_runs) < 1:
-        ap.error("--rounds, --ms, --reps and --startup-runs must be positive")
+    if min(args.rounds, args.ms, args.reps, args.startup_runs, args.http_secs) < 1:
+        ap.error("--rounds, --ms, --reps, --startup-runs and --http-secs must be positive")
 
     t_start = time.perf_counter()
     lind = find_lind()
@@ -411,6 +572,17 @@ def main():
     dash_with, dash_without, dash_note = link_dash(lind)
     wasi = {} if args.no_wasi else build_wasi()
     wasmtime = find_wasmtime() if wasi else None
+    wrk, http_note = None, None
+    if args.no_http:
+        http_note = "skipped (--no-http)"
+    elif not all(p.is_file() for p in LIGHTTPD.values()):
+        http_note = "skipped: lighttpd is not built (programs/build.sh lighttpd)"
+    else:
+        wrk = find_wrk()
+        if not wrk:
+            http_note = "skipped: no wrk (apt-get install wrk)"
+    if http_note:
+        log(f"http_keepalive_rps {http_note}")
 
     scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=OUT))
     caches = Path(tempfile.mkdtemp(prefix="cache-", dir=OUT))
@@ -423,6 +595,10 @@ def main():
     env = dict(os.environ)
     env.pop("LIND_LOG", None)  # no tracing output while measuring
     env["LIND_CACHE_DIR"] = str(caches / "shared")
+    http_dir = scratch / "http"
+    (http_dir / "www").mkdir(parents=True)
+    (http_dir / "etc").mkdir()
+    (http_dir / "www" / "small.html").write_bytes(bytes(b"0123456789abcdef"[i % 16] for i in range(SMALL_FILE)))
     micro_names = [n for n, _, _ in MICRO]
     proc_names = [n for n, _, _ in PROC]
     try:
@@ -438,7 +614,7 @@ def main():
         def wasi_cmd(wasm):
             return [wasmtime, "run", "--dir", ".", str(wasm)]
         wasi_micro_missing = ("getpid", "write_devnull_1b", "signal_roundtrip", "poll_1_ready",
-                              "epoll_wait_1_ready")
+                              "epoll_wait_1_ready", "mmap_touch_1mib", "mmap_read_64mib")
         programs = [
             ("native micro", [str(bins["micro"][0])], scratch, micro_names, "native"),
             ("lind micro", lind_cmd(scratch, bins["micro"][1]), scratch, micro_names, "lind"),
@@ -472,6 +648,8 @@ def main():
         if "hello" in wasi:
             hello_cwasm = OUT / "hello-wasi.cwasm"
             run([wasmtime, "compile", "-o", str(hello_cwasm), str(wasi["hello"])], what="wasmtime compile")
+        log(f"{IDLE_CAGES} idle cages")
+        idle_lind, idle_native = idle_rss(lind, bins["idle"], scratch, env)
         for r in range(args.rounds):
             log(f"round {r + 1}/{args.rounds}")
             # The two compute builds swap places every round: neither always
@@ -482,6 +660,10 @@ def main():
                 got = parse_items(run(cmd + opts, cwd=cwd, env=env, what=label), names, label,
                                   optional=wasi_micro_missing if side == "wasi" else ())
                 keep_min(best[side], got)
+            if wrk:
+                # native first in even rounds, lind first in odd ones
+                for side in (("native", "lind") if r % 2 == 0 else ("lind", "native")):
+                    keep_min(best[side], {HTTP[0][0]: http_run(side, lind, wrk, http_dir, env, args.http_secs)})
             for _ in range(4 * args.startup_runs):
                 native_runs.append(time_process([str(hello_native)], cwd=scratch, env=env,
                                                 expect=expect, what="native hello"))
@@ -515,13 +697,21 @@ def main():
         if name in best[n_side]:
             rows.append((name, best[n_side][name], best[l_side][name], "ns", targets, wasi_best.get(name)))
     for name, _, targets in MICRO:
-        rows.append((name, best["native"][name], best["lind"][name], "ns", targets, wasi_best.get(name)))
+        n, l, w = best["native"][name], best["lind"][name], wasi_best.get(name)
+        if name in MICRO_MIB:  # ns per operation -> MiB/s
+            mib = MICRO_MIB[name]
+            rows.append((name, mib * 1e9 / n, mib * 1e9 / l, "MiB/s", targets, mib * 1e9 / w if w else None))
+        else:
+            rows.append((name, n, l, "ns", targets, w))
     for name, _, targets in PROC:
         n, l = best["native"][name], best["lind"][name]
         if name in THROUGHPUT:  # ns per MiB -> MiB/s
             rows.append((name, 1e9 / n, 1e9 / l, "MiB/s", targets, None))
         else:
             rows.append((name, n, l, "ns", targets, None))
+    for name, _, targets in HTTP:
+        if name in best["lind"]:  # ns per request -> requests per second
+            rows.append((name, 1e9 / best["native"][name], 1e9 / best["lind"][name], "req/s", targets, None))
     native_start = min(native_runs)
     rows.append(("startup_cold", native_start, min(cold_runs), "ns", [],
                  min(wasi_cold_runs) if wasi_cold_runs else None))
@@ -535,6 +725,10 @@ def main():
     print(f"lind:    {lind}{' -> ' + real if real != lind else ''} (repo {git_rev()}); native: {Path(cc).name} -O2")
     print(f"wasi:    " + (f"clang-19 --target=wasm32-wasi -O2 (Debian wasi-libc), run by {wasmtime}"
                           if wasi else "skipped"))
+    print("http:    " + (http_note or f"lighttpd (programs/lighttpd) native and in a cage, "
+                                         f"{Path(wrk).name} -t1 -c{HTTP_CONNS} -d{args.http_secs}s "
+                                         f"GET of a {SMALL_FILE}-byte file, keep-alive; best of "
+                                         f"{args.rounds} runs per side, sides alternating"))
     print(f"method:  best of {args.rounds} rounds x {args.reps} reps x ~{args.ms} ms per item, "
           f"sides run one after the other; start-up = best of {len(cold_runs)} cold / "
           f"{len(warm_runs)} warm lind and {len(native_runs)} native process runs")
@@ -546,11 +740,20 @@ def main():
                       f"{ratio:.2f}x", f"{wratio:.2f}x" if wratio else "n/a", fmt_target(targets)))
     print_table(table)
     print()
+    itable = [("memory", "native", "lind", "lind/native", "target"),
+              (f"idle_cages_rss ({IDLE_CAGES} cages)", fmt_bytes(idle_native), fmt_bytes(idle_lind),
+               f"{idle_lind / idle_native:.2f}x", f"lind < {fmt_bytes(IDLE_TARGET)}")]
+    print_table(itable)
+    print(f"idle_cages_rss: one program forking {IDLE_CAGES} children that block in read() "
+          f"(benches/idle.c); lind: VmRSS of the one `lind run` process; native: the sum of Pss "
+          f"over the {IDLE_CAGES + 1} processes (shared pages divided among them)")
+    print()
     print("n/a in the wasi column: WASI has no such call (fork, exec, pipes, signals, epoll, pids, "
           "/dev/null); wasi's null_syscall is fcntl(F_GETFL) (fd_fdstat_get). "
           "coremark_iter per iteration, zlib_compress_64mib per 64 MiB; "
           "per operation, except: *_1mib per MiB; malloc_free per malloc+free pair; "
-          "pipe_throughput in MiB/s (its lind/native is a throughput ratio: higher is better); "
+          "*_throughput in MiB/s and http_keepalive_rps in requests/s (their lind/native is a "
+          "throughput ratio: higher is better); "
           "fork_*/exec_small per fork+wait; pipeline_3stage_64mib per 64 MiB; "
           "startup_* per process (`lind run hello.wasm` vs ./hello; cold = empty LIND_CACHE_DIR, "
           "warm = compiled module cached)")
@@ -585,6 +788,8 @@ def main():
     lines = []
     for name, n, l, unit, targets, w in rows:
         lines += verdicts(name, n, l, targets, w=w)
+    lines.append(f"target idle_cages_rss: lind = {fmt_bytes(idle_lind)}, target < {fmt_bytes(IDLE_TARGET)}: "
+                 f"{'met' if idle_lind < IDLE_TARGET else 'NOT met'}")
     for name, n, wo, w, unit, targets in arows:
         lines += verdicts(f"asyncify {name}", wo, w, targets, label="with/without")
     print("\n".join(lines))
@@ -594,6 +799,8 @@ def main():
         for name, n, l, unit, targets, w in rows:
             f.write(f"{name}\t{n:.2f}\t{l:.2f}\t{unit}\t{l / n:.4f}\t{fmt_target(targets)}"
                     f"\t{'' if w is None else f'{w:.2f}'}\n")
+        f.write(f"idle_cages_rss\t{idle_native}\t{idle_lind}\tB\t{idle_lind / idle_native:.4f}"
+                f"\tlind < {fmt_bytes(IDLE_TARGET)}\t\n")
         for name, n, wo, w, unit, targets in arows:
             f.write(f"asyncify {name}\t{wo:.2f}\t{w:.2f}\t{unit}\t{w / wo:.4f}\t{fmt_target(targets)}"
                     f"\t(native column: without Asyncify; lind column: with)\n")

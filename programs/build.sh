@@ -10,7 +10,7 @@
 # Programs that take too long for CI are not in the default list (see programs/README.md).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-PROGRAMS=(zlib lua sqlite3 bzip2 grep busybox)
+PROGRAMS=(zlib lua sqlite3 bzip2 grep busybox lighttpd)
 
 if [ $# -gt 0 ]; then
 	list=("$@")

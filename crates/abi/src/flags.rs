@@ -73,6 +73,7 @@ pub const F_SETLKW: u32 = 7;
 pub const F_SETOWN: u32 = 8;
 pub const F_GETOWN: u32 = 9;
 pub const F_DUPFD_CLOEXEC: u32 = 1030;
+pub const F_SETPIPE_SZ: u32 = 1031;
 pub const F_GETPIPE_SZ: u32 = 1032;
 pub const FD_CLOEXEC: u32 = 1;
 

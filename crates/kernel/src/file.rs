@@ -118,6 +118,10 @@ pub trait FileLike: Send + Sync {
     fn as_epoll(&self) -> Option<&crate::epoll::Epoll> {
         None
     }
+    /// The pipe behind this file (either end), for F_GETPIPE_SZ/F_SETPIPE_SZ.
+    fn as_pipe(&self) -> Option<&crate::pipe::Pipe> {
+        None
+    }
 }
 
 /// An open-file description.

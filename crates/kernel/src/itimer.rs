@@ -26,6 +26,8 @@ pub struct Timer {
     changed: Arc<Condvar>,
     /// What an expiration sends; None for SIGEV_NONE.
     signal: Option<SigInfo>,
+    /// SIGEV_THREAD_ID: the one thread it goes to.
+    thread: Option<i32>,
     /// The clock TIMER_ABSTIME times are read against.
     pub clock: u32,
 }
@@ -34,10 +36,17 @@ impl Timer {
     /// A timer on `clock` that sends `signal` (None: nothing) at each
     /// expiration.
     pub fn new(signal: Option<SigInfo>, clock: u32) -> Arc<Self> {
+        Self::to_thread(signal, clock, None)
+    }
+
+    /// [`Timer::new`], with the signal sent to thread `thread` only
+    /// (SIGEV_THREAD_ID) when given.
+    pub fn to_thread(signal: Option<SigInfo>, clock: u32, thread: Option<i32>) -> Arc<Self> {
         Arc::new(Timer {
             state: Mutex::default(),
             changed: Arc::default(),
             signal,
+            thread,
             clock,
         })
     }
@@ -124,7 +133,15 @@ fn run(cage: Weak<Cage>, timer: Weak<Timer>, generation: u64) {
         let Some(mut info) = timer.signal else {
             continue;
         };
-        if info.code == SI_TIMER && c.signals.lock().pending & bit(info.signo) != 0 {
+        let still_pending = {
+            let signals = c.signals.lock();
+            let pending = match timer.thread {
+                Some(tid) => signals.thread_pending.get(&tid).copied().unwrap_or(0),
+                None => signals.pending,
+            };
+            pending & bit(info.signo) != 0
+        };
+        if info.code == SI_TIMER && still_pending {
             // Still pending from the last expiration: count it instead.
             s.missed = s.missed.saturating_add(1);
             continue;
@@ -133,6 +150,9 @@ fn run(cage: Weak<Cage>, timer: Weak<Timer>, generation: u64) {
         s.missed = 0;
         info.uid = s.overrun as u32;
         drop(s);
-        let _ = c.post(info);
+        let _ = match timer.thread {
+            Some(tid) => c.post_to_thread(tid, info),
+            None => c.post(info),
+        };
     }
 }

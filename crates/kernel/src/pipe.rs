@@ -15,9 +15,16 @@ use std::sync::Arc;
 pub const PIPE_CAPACITY: usize = 64 * 1024;
 /// Writes up to this size are atomic.
 pub const PIPE_BUF: usize = 4096;
+/// The largest capacity F_SETPIPE_SZ grants without privilege (Linux's default
+/// /proc/sys/fs/pipe-max-size).
+pub const PIPE_MAX_SIZE: usize = 1024 * 1024;
+/// The page size pipe capacities are counted in.
+const PAGE: usize = 4096;
 
 struct State {
     buf: VecDeque<u8>,
+    /// Bytes the pipe holds before a writer waits (F_GETPIPE_SZ/F_SETPIPE_SZ).
+    capacity: usize,
     readers: usize,
     writers: usize,
 }
@@ -39,6 +46,7 @@ impl Pipe {
         let pipe = Arc::new(Pipe {
             state: Mutex::new(State {
                 buf: VecDeque::new(),
+                capacity: PIPE_CAPACITY,
                 readers: 1,
                 writers: 1,
             }),
@@ -50,6 +58,37 @@ impl Pipe {
             Arc::new(PipeReader { pipe: pipe.clone() }),
             Arc::new(PipeWriter { pipe }),
         )
+    }
+
+    /// The capacity in bytes (F_GETPIPE_SZ).
+    pub fn capacity(&self) -> usize {
+        self.state.lock().capacity
+    }
+
+    /// F_SETPIPE_SZ: the capacity becomes `size` rounded up to a power-of-two number
+    /// of pages (at least one page) and is returned. As on Linux: EINVAL beyond 2^31
+    /// bytes, EPERM beyond PIPE_MAX_SIZE without privilege, EBUSY when the pipe holds
+    /// more than the new capacity.
+    pub fn set_capacity(&self, size: u64, privileged: bool) -> KResult<usize> {
+        if size > 1 << 31 {
+            return Err(Errno::EINVAL);
+        }
+        let pages = (size as usize).div_ceil(PAGE).max(1).next_power_of_two();
+        let cap = pages * PAGE;
+        if cap > PIPE_MAX_SIZE && !privileged {
+            return Err(Errno::EPERM);
+        }
+        let mut st = self.state.lock();
+        if st.buf.len() > cap {
+            return Err(Errno::EBUSY);
+        }
+        let grew = cap > st.capacity;
+        st.capacity = cap;
+        drop(st);
+        if grew {
+            self.writable.notify(POLLOUT);
+        }
+        Ok(cap)
     }
 
     fn stat(&self) -> Stat {
@@ -121,6 +160,10 @@ impl FileLike for PipeReader {
         Ok(self.pipe.state.lock().buf.len() as u64)
     }
 
+    fn as_pipe(&self) -> Option<&Pipe> {
+        Some(&self.pipe)
+    }
+
     fn poll(&self, waker: Option<&Arc<dyn Waker>>) -> Option<u32> {
         if let Some(w) = waker {
             self.pipe.readable.register(w);
@@ -138,6 +181,10 @@ impl FileLike for PipeReader {
 }
 
 impl FileLike for PipeWriter {
+    fn as_pipe(&self) -> Option<&Pipe> {
+        Some(&self.pipe)
+    }
+
     /// Blocks until everything is written (or, non-blocking, writes what
     /// fits). Writes of at most PIPE_BUF bytes are never interleaved.
     fn write(&self, data: &[u8], status: u32) -> KResult<usize> {
@@ -152,7 +199,7 @@ impl FileLike for PipeWriter {
                     Err(Errno::EPIPE)
                 };
             }
-            let space = PIPE_CAPACITY - st.buf.len();
+            let space = st.capacity.saturating_sub(st.buf.len());
             let left = data.len() - done;
             // A small write waits until it fits whole.
             let need = if left <= PIPE_BUF { left } else { 1 };
@@ -187,7 +234,7 @@ impl FileLike for PipeWriter {
         }
         let st = self.pipe.state.lock();
         let mut m = 0;
-        if PIPE_CAPACITY - st.buf.len() >= PIPE_BUF {
+        if st.capacity.saturating_sub(st.buf.len()) >= PIPE_BUF.min(st.capacity) {
             m |= POLLOUT | POLLWRNORM;
         }
         if st.readers == 0 {
@@ -221,6 +268,47 @@ mod tests {
         assert_eq!(w.write(b"x", O_NONBLOCK), Err(Errno::EAGAIN));
         drop(r);
         assert_eq!(w.write(b"x", 0), Err(Errno::EPIPE));
+    }
+
+    #[test]
+    fn set_capacity_rounds_to_pages_and_bounds_writes() {
+        let (r, w) = Pipe::new_pair();
+        let pipe = w.as_pipe().unwrap();
+        assert_eq!(pipe.capacity(), PIPE_CAPACITY);
+        assert_eq!(pipe.set_capacity(0, false), Ok(4096));
+        assert_eq!(pipe.set_capacity(4097, false), Ok(8192));
+        assert_eq!(pipe.set_capacity(3 * 4096, false), Ok(16384));
+        assert_eq!(pipe.set_capacity(1 << 20, false), Ok(1 << 20));
+        assert_eq!(pipe.set_capacity((1 << 20) + 1, false), Err(Errno::EPERM));
+        assert_eq!(pipe.set_capacity((1 << 20) + 1, true), Ok(2 << 20));
+        assert_eq!(pipe.set_capacity((1 << 31) + 1, true), Err(Errno::EINVAL));
+        // A non-blocking writer fills exactly the new capacity.
+        assert_eq!(pipe.set_capacity(8192, false), Ok(8192));
+        let big = vec![7u8; 20_000];
+        assert_eq!(w.write(&big, O_NONBLOCK), Ok(8192));
+        assert_eq!(w.poll(None), Some(0), "full: not writable");
+        // It cannot shrink below what it holds; growing makes room.
+        assert_eq!(pipe.set_capacity(4096, false), Err(Errno::EBUSY));
+        assert_eq!(r.as_pipe().unwrap().set_capacity(16384, false), Ok(16384));
+        assert_eq!(w.poll(None), Some(POLLOUT | POLLWRNORM));
+        assert_eq!(w.write(&big, O_NONBLOCK), Ok(8192));
+        let mut buf = vec![0u8; 20_000];
+        assert_eq!(r.read(&mut buf, 0), Ok(16384));
+    }
+
+    #[test]
+    fn one_page_pipe_is_writable_only_when_empty() {
+        let (r, w) = Pipe::new_pair();
+        assert_eq!(w.as_pipe().unwrap().set_capacity(1, false), Ok(4096));
+        assert_eq!(w.poll(None), Some(POLLOUT | POLLWRNORM));
+        assert_eq!(w.write(b"x", 0), Ok(1));
+        assert_eq!(w.poll(None), Some(0));
+        // A write of PIPE_BUF bytes waits to fit whole; a bigger one takes what fits.
+        assert_eq!(w.write(&[0u8; 4096], O_NONBLOCK), Err(Errno::EAGAIN));
+        assert_eq!(w.write(&[0u8; 4097], O_NONBLOCK), Ok(4095));
+        let mut buf = [0u8; 4096];
+        assert_eq!(r.read(&mut buf, 0), Ok(4096));
+        assert_eq!(w.poll(None), Some(POLLOUT | POLLWRNORM));
     }
 
     #[test]

@@ -1275,3 +1275,29 @@ fn linkat_follow_goes_through_symlinks_across_dirs() {
         stat_of(&mut t, "/d/f", false).unwrap().ino
     );
 }
+
+#[test]
+fn fcntl_pipe_size_on_pipes_only() {
+    let mut t = TestEnv::new();
+    let fds = t.alloc(8);
+    assert_eq!(t.call(nr::PIPE2, &[fds, 0]), 0);
+    let (r, w) = (t.read_u32(fds) as u64, t.read_u32(fds + 4) as u64);
+    assert_eq!(t.call(nr::FCNTL, &[r, F_GETPIPE_SZ as u64]), 65536);
+    assert_eq!(t.call(nr::FCNTL, &[w, F_SETPIPE_SZ as u64, 5000]), 8192);
+    assert_eq!(t.call(nr::FCNTL, &[r, F_GETPIPE_SZ as u64]), 8192);
+    // The argument is an unsigned int: -1 is 4 GiB, too big.
+    assert_eq!(
+        t.call(nr::FCNTL, &[w, F_SETPIPE_SZ as u64, u32::MAX as u64]),
+        err(Errno::EINVAL)
+    );
+    t.write_file("/f", b"x");
+    let f = t.open("/f", O_RDONLY) as u64;
+    assert_eq!(
+        t.call(nr::FCNTL, &[f, F_GETPIPE_SZ as u64]),
+        err(Errno::EBADF)
+    );
+    assert_eq!(
+        t.call(nr::FCNTL, &[f, F_SETPIPE_SZ as u64, 4096]),
+        err(Errno::EBADF)
+    );
+}

@@ -310,6 +310,20 @@ pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             file(ctx, fd)?;
             Ok(0)
         }
+        // Linux answers EBADF for a file that is not a pipe.
+        F_GETPIPE_SZ => {
+            let f = file(ctx, fd)?;
+            let pipe = f.file.as_pipe().ok_or(Errno::EBADF)?;
+            Ok(pipe.capacity() as i64)
+        }
+        F_SETPIPE_SZ => {
+            let f = file(ctx, fd)?;
+            let pipe = f.file.as_pipe().ok_or(Errno::EBADF)?;
+            let privileged = ctx.cage.cred.lock().euid == 0;
+            // The argument is an `unsigned int` on Linux.
+            pipe.set_capacity(u64::from(a.uint(2)), privileged)
+                .map(|c| c as i64)
+        }
         _ => {
             file(ctx, fd)?;
             Err(Errno::EINVAL)

@@ -188,8 +188,9 @@ fn timer(ctx: &Ctx, id: i32) -> KResult<std::sync::Arc<crate::itimer::Timer>> {
 /// RLIMIT_SIGPENDING); timer_create fails with EAGAIN beyond.
 const MAX_TIMERS: usize = 1024;
 
-/// timer_create(clock, sigevent, id): SIGEV_SIGNAL and SIGEV_NONE on the
-/// real-time and monotonic clocks. SIGEV_THREAD_ID needs threads (EINVAL).
+/// timer_create(clock, sigevent, id): SIGEV_SIGNAL, SIGEV_NONE and
+/// SIGEV_THREAD_ID (to one thread of the cage; musl's SIGEV_THREAD timers
+/// are built on it) on the real-time and monotonic clocks.
 pub fn timer_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     use lind_abi::layout::sigevent as sev;
     let clock = a.int(0) as u32;
@@ -203,6 +204,7 @@ pub fn timer_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             .position(Option::is_none)
             .unwrap_or(timers.len())
     };
+    let mut thread = None;
     let signal = if a.ptr(1) == 0 {
         Some((SIGALRM, id as i32))
     } else {
@@ -211,10 +213,17 @@ pub fn timer_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         let word = |o: usize| i32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
         match word(sev::NOTIFY) as u32 {
             SIGEV_NONE => None,
-            SIGEV_SIGNAL => {
+            notify @ (SIGEV_SIGNAL | SIGEV_THREAD_ID) => {
                 let signo = word(sev::SIGNO);
                 if signo <= 0 || signo as u32 >= NSIG {
                     return Err(Errno::EINVAL);
+                }
+                if notify == SIGEV_THREAD_ID {
+                    let tid = word(sev::TID);
+                    if !ctx.cage.threads.lock().live.contains_key(&tid) {
+                        return Err(Errno::EINVAL);
+                    }
+                    thread = Some(tid);
                 }
                 Some((signo as u32, word(sev::VALUE)))
             }
@@ -236,7 +245,7 @@ pub fn timer_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if id == timers.len() {
         timers.push(None);
     }
-    timers[id] = Some(crate::itimer::Timer::new(info, clock));
+    timers[id] = Some(crate::itimer::Timer::to_thread(info, clock, thread));
     Ok(0)
 }
 
@@ -282,4 +291,54 @@ pub fn timer_delete(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     t.disarm();
     ctx.cage.timers.lock()[a.int(0) as usize] = None;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestEnv;
+    use lind_abi::{flags::*, nr, Errno};
+
+    /// The kernel's sigevent head: value, signo, notify, tid.
+    fn sigevent(t: &mut TestEnv, signo: u32, notify: u32, tid: i32) -> u64 {
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&77i32.to_le_bytes());
+        b[4..8].copy_from_slice(&signo.to_le_bytes());
+        b[8..12].copy_from_slice(&notify.to_le_bytes());
+        b[12..16].copy_from_slice(&tid.to_le_bytes());
+        t.put(&b)
+    }
+
+    #[test]
+    fn sigev_thread_id_timer_signals_only_that_thread() {
+        let mut t = TestEnv::new();
+        let tid = t.kernel.new_thread(&t.cage, 0).unwrap();
+        let id_at = t.alloc(4);
+        let bad = sigevent(&mut t, SIGUSR1, SIGEV_THREAD_ID, 999_999);
+        assert_eq!(
+            t.call(nr::TIMER_CREATE, &[CLOCK_MONOTONIC as u64, bad, id_at]),
+            -(Errno::EINVAL as i64)
+        );
+        let good = sigevent(&mut t, SIGUSR1, SIGEV_THREAD_ID, tid);
+        assert_eq!(
+            t.call(nr::TIMER_CREATE, &[CLOCK_MONOTONIC as u64, good, id_at]),
+            0
+        );
+        let id = t.read_u32(id_at) as u64;
+        // One shot in 1 ms.
+        let mut its = [0u8; 32];
+        its[24..32].copy_from_slice(&1_000_000i64.to_le_bytes());
+        let its = t.put(&its);
+        assert_eq!(t.call(nr::TIMER_SETTIME, &[id, 0, its, 0]), 0);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while t.cage.signals.lock().pending_for_thread(tid) & (1 << (SIGUSR1 - 1)) == 0 {
+            assert!(std::time::Instant::now() < deadline, "timer never fired");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let signals = t.cage.signals.lock();
+        assert_eq!(
+            signals.pending & (1 << (SIGUSR1 - 1)),
+            0,
+            "not for the cage"
+        );
+    }
 }
