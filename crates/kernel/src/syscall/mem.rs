@@ -97,6 +97,16 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     // Pages a MAP_FIXED mapping replaces may still carry an old protection
     // or be shared with another cage: they become private and writable
     // before they are zeroed and filled.
+    // Pages a file or a new shared memfd will replace need no zeroing.
+    let replaced = matches!(source, Some((_, Some(_)))) || (source.is_none() && shared);
+    let prep = if replaced {
+        Prepare {
+            zero_len: 0,
+            ..prep
+        }
+    } else {
+        prep
+    };
     if let Err(e) = prepare_fresh(ctx, start, len, prep) {
         return Err(undo(ctx, e));
     }

@@ -104,6 +104,11 @@ pub fn shmat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
                 e
             }
         })?;
+    // The segment's pages replace these: no zeroing.
+    let prep = crate::mm::Prepare {
+        zero_len: 0,
+        ..prep
+    };
     let done = super::mem::prepare_fresh(ctx, start, len, prep)
         .and_then(|()| ctx.mem.map_file(start, len, fd, 0, true, writable))
         .and_then(|()| {
