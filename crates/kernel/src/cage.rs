@@ -187,7 +187,6 @@ impl Cage {
                 actions: s.actions,
                 mask: s.mask,
                 main: pid,
-                altstack: s.altstack,
                 ..SignalState::default()
             }
         };

@@ -111,6 +111,21 @@ impl Mem {
         self.atomic_u32(store, addr)?.store(v, Ordering::SeqCst);
         Ok(())
     }
+
+    pub fn atomic_cmpxchg_u32(
+        &self,
+        store: impl AsContext,
+        addr: u64,
+        old: u32,
+        new: u32,
+    ) -> Result<u32, Errno> {
+        let w = self.atomic_u32(store, addr)?;
+        Ok(
+            match w.compare_exchange(old, new, Ordering::SeqCst, Ordering::SeqCst) {
+                Ok(v) | Err(v) => v,
+            },
+        )
+    }
 }
 
 /// The kernel's view of a cage's memory during one syscall.
@@ -218,5 +233,12 @@ impl GuestMemory for WasmMemory<'_, '_> {
         check_range(self, addr, 4)?;
         self.check_protection(addr, 4, true)?;
         self.memory.atomic_store_u32(&*self.caller, addr, v)
+    }
+
+    fn atomic_cmpxchg_u32(&mut self, addr: u64, old: u32, new: u32) -> KResult<u32> {
+        check_range(self, addr, 4)?;
+        self.check_protection(addr, 4, true)?;
+        self.memory
+            .atomic_cmpxchg_u32(&*self.caller, addr, old, new)
     }
 }

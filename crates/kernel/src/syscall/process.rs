@@ -267,6 +267,7 @@ pub fn lind_startup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// runtime makes the child's memory and resumes both.
 pub fn fork(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     let child = ctx.kernel.fork(ctx.cage)?;
+    child.inherit_altstack(ctx.cage, ctx.tid);
     let pid = child.pid;
     ctx.forked = Some(child);
     Ok(pid as i64)
