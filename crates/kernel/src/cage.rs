@@ -232,6 +232,8 @@ impl Cage {
         envp: Vec<Vec<u8>>,
     ) -> Vec<crate::fdtable::FdEntry> {
         let closed = self.fds.lock().take_cloexec();
+        // The old image's robust list means nothing in the new one.
+        self.threads.lock().robust.clear();
         // POSIX timers do not survive exec; ITIMER_REAL does.
         for timer in std::mem::take(&mut *self.timers.lock())
             .into_iter()

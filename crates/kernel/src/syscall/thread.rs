@@ -412,6 +412,15 @@ mod tests {
     }
 
     #[test]
+    fn exec_drops_the_robust_list() {
+        let mut t = TestEnv::new();
+        let head = t.alloc(12);
+        assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
+        t.cage.commit_exec(vec![b"x".to_vec()], Vec::new());
+        assert!(t.cage.threads.lock().robust.is_empty());
+    }
+
+    #[test]
     fn a_circular_robust_list_ends_the_walk() {
         let mut t = TestEnv::new();
         let pid = t.cage.pid as u32;
