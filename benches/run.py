@@ -64,6 +64,9 @@ MICRO = [
     ("memcpy_1mib", "memcpy of 1 MiB in the program, per MiB", []),
     ("malloc_free", "malloc+free pair, 16 B..64 KiB (glibc natively, musl in lind)", []),
     ("fnv_1mib", "FNV-1a hash of 1 MiB, per MiB (pure computation)", []),
+    ("mmap_touch_1mib", "mmap of 1 MiB anonymous + a write per page + munmap", [("ratio", 2.0)]),
+    ("mmap_read_64mib", "MiB/s reading a 64 MiB file through mmap (map, sum every word, munmap)",
+     [("tput", 0.8)]),
     ("pwrite_1b", "pwrite of 1 byte to a file", []),
     ("getdents_1000", "opendir + readdir of 1000 entries + closedir", []),
     ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
@@ -102,6 +105,11 @@ COMPUTE = [
      [("ratio", 1.3), ("wasi", 1.0)]),
 ]
 THROUGHPUT = {"pipe_throughput", "unix_stream_throughput", "tcp_throughput"}  # ns per MiB; shown as MiB/s
+MICRO_MIB = {"mmap_read_64mib": 64}  # micro.c prints ns per operation of this many MiB; shown as MiB/s
+# Idle cages: benches/idle.c forks this many children that block in read();
+# the row is lind's resident memory (VmRSS) while they all wait.
+IDLE_CAGES = 1000
+IDLE_TARGET = 1 << 30
 # A real server: lighttpd (programs/lighttpd/build.sh), the same source built natively and
 # with `lind cc`, serving SMALL_FILE bytes over keep-alive connections to wrk (Debian's
 # package; installed with apt when missing and run as root), one wrk thread, HTTP_CONNS
@@ -162,7 +170,7 @@ def build(lind, cc):
     """Builds every benchmark program both ways; returns {name: (native, wasm)}."""
     OUT.mkdir(parents=True, exist_ok=True)
     bins = {}
-    for prog in ("micro", "hello", "proc", "exec_tiny", "compute"):
+    for prog in ("micro", "hello", "proc", "exec_tiny", "compute", "idle"):
         src = BENCHES / f"{prog}.c"
         native = OUT / f"{prog}-native"
         wasm = OUT / f"{prog}.wasm"
@@ -331,6 +339,68 @@ def fmt_time(ns):
     if ns < 1e9:
         return f"{ns / 1e6:.2f} ms"
     return f"{ns / 1e9:.2f} s"
+
+
+def fmt_bytes(b):
+    if b >= 1 << 30:
+        return f"{b / (1 << 30):.2f} GiB"
+    return f"{b / (1 << 20):.1f} MiB"
+
+
+def read_kib(path, field):
+    with open(path) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def process_tree(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+def idle_once(cmd, cwd, env, native):
+    """Runs idle.c; returns bytes resident while every child waits."""
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()
+        if line.split() != ["ready", str(IDLE_CAGES)]:
+            raise Failure(f"idle: expected 'ready {IDLE_CAGES}', got {line!r}: {p.stderr.read()[-2000:]}")
+        time.sleep(0.5)  # the last children settle into read()
+        if native:
+            kib = sum(read_kib(f"/proc/{q}/smaps_rollup", "Pss") for q in process_tree(p.pid))
+        else:
+            kib = read_kib(f"/proc/{p.pid}/status", "VmRSS")
+        p.stdin.close()  # EOF: the children are told to exit
+        out, err = p.stdout.read(), p.stderr.read()
+        p.wait(timeout=120)
+        if p.returncode != 0 or f"reaped {IDLE_CAGES}" not in out:
+            raise Failure(f"idle: the run failed (status {p.returncode}): {out!r} {err[-2000:]}")
+        return kib * 1024
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+
+
+def idle_rss(lind, bins, scratch, env):
+    """(lind VmRSS, native sum of Pss) in bytes for IDLE_CAGES idle children."""
+    native, wasm = bins
+    n = idle_once([str(native), str(IDLE_CAGES)], scratch, env, True)
+    l = idle_once([lind, "run", "--max-procs", str(IDLE_CAGES + 16), "--root", str(scratch), str(wasm),
+                   str(IDLE_CAGES)], scratch, env, False)
+    return l, n
 
 
 def fmt_value(v, unit):
@@ -564,7 +634,8 @@ def main():
         def wasi_cmd(wasm):
             return [wasmtime, "run", "--dir", ".", str(wasm)]
         wasi_micro_missing = ("getpid", "write_devnull_1b", "signal_roundtrip", "poll_1_ready",
-                              "epoll_wait_1_ready", "mutex_lock_unlock", "thread_create_join",
+                              "epoll_wait_1_ready", "mmap_touch_1mib", "mmap_read_64mib",
+                              "mutex_lock_unlock", "thread_create_join",
                               "mutex_contended_handoff", "condvar_pingpong", *PARALLEL_ITEMS)
         programs = [
             ("native micro", [str(bins["micro"][0])], scratch, micro_names, "native"),
@@ -601,6 +672,8 @@ def main():
         if "hello" in wasi:
             hello_cwasm = OUT / "hello-wasi.cwasm"
             run([wasmtime, "compile", "-o", str(hello_cwasm), str(wasi["hello"])], what="wasmtime compile")
+        log(f"{IDLE_CAGES} idle cages")
+        idle_lind, idle_native = idle_rss(lind, bins["idle"], scratch, env)
         for r in range(args.rounds):
             log(f"round {r + 1}/{args.rounds}")
             # The two compute builds swap places every round: neither always
@@ -648,7 +721,12 @@ def main():
         if name in best[n_side]:
             rows.append((name, best[n_side][name], best[l_side][name], "ns", targets, wasi_best.get(name)))
     for name, _, targets in MICRO:
-        rows.append((name, best["native"][name], best["lind"][name], "ns", targets, wasi_best.get(name)))
+        n, l, w = best["native"][name], best["lind"][name], wasi_best.get(name)
+        if name in MICRO_MIB:  # ns per operation -> MiB/s
+            mib = MICRO_MIB[name]
+            rows.append((name, mib * 1e9 / n, mib * 1e9 / l, "MiB/s", targets, mib * 1e9 / w if w else None))
+        else:
+            rows.append((name, n, l, "ns", targets, w))
     for name, _, targets in PARALLEL:
         rows.append((name, best["native"]["parallel_1t"] / best["native"]["parallel_2t"],
                      best["lind"]["parallel_1t"] / best["lind"]["parallel_2t"], "x", targets, None))
@@ -688,6 +766,14 @@ def main():
         table.append((name, fmt_value(n, unit), fmt_value(l, unit), fmt_value(w, unit) if w else "n/a",
                       f"{ratio:.2f}x", f"{wratio:.2f}x" if wratio else "n/a", fmt_target(targets)))
     print_table(table)
+    print()
+    itable = [("memory", "native", "lind", "lind/native", "target"),
+              (f"idle_cages_rss ({IDLE_CAGES} cages)", fmt_bytes(idle_native), fmt_bytes(idle_lind),
+               f"{idle_lind / idle_native:.2f}x", f"lind < {fmt_bytes(IDLE_TARGET)}")]
+    print_table(itable)
+    print(f"idle_cages_rss: one program forking {IDLE_CAGES} children that block in read() "
+          f"(benches/idle.c); lind: VmRSS of the one `lind run` process; native: the sum of Pss "
+          f"over the {IDLE_CAGES + 1} processes (shared pages divided among them)")
     print()
     print("n/a in the wasi column: WASI has no such call (fork, exec, pipes, signals, epoll, pids, "
           "/dev/null); wasi's null_syscall is fcntl(F_GETFL) (fd_fdstat_get). "
@@ -741,6 +827,8 @@ def main():
     lines = []
     for name, n, l, unit, targets, w in rows:
         lines += verdicts(name, n, l, targets, w=w)
+    lines.append(f"target idle_cages_rss: lind = {fmt_bytes(idle_lind)}, target < {fmt_bytes(IDLE_TARGET)}: "
+                 f"{'met' if idle_lind < IDLE_TARGET else 'NOT met'}")
     for name, n, wo, w, unit, targets in arows:
         lines += verdicts(f"asyncify {name}", wo, w, targets, label="with/without")
     for name, wo, w, targets in prow:
@@ -752,6 +840,8 @@ def main():
         for name, n, l, unit, targets, w in rows:
             f.write(f"{name}\t{n:.2f}\t{l:.2f}\t{unit}\t{l / n:.4f}\t{fmt_target(targets)}"
                     f"\t{'' if w is None else f'{w:.2f}'}\n")
+        f.write(f"idle_cages_rss\t{idle_native}\t{idle_lind}\tB\t{idle_lind / idle_native:.4f}"
+                f"\tlind < {fmt_bytes(IDLE_TARGET)}\t\n")
         for name, wo, w, targets in prow:
             f.write(f"{name}\t{wo:.2f}\t{w:.2f}\tns\t{w / wo:.4f}\t{fmt_target(targets)}"
                     f"\t(native column: LIND_NO_EPOCH=1; lind column: epoch on)\n")

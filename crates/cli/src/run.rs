@@ -27,12 +27,18 @@ pub struct RunArgs {
     #[arg(long = "mount", value_name = "HOST:GUEST[:ro]")]
     mounts: Vec<String>,
     /// Print every syscall (strace-like) on stderr, or only those listed
-    /// (`--trace=open,read,fork`), for every cage with its pid.
+    /// (`--trace=open,read,fork`), for every cage with its pid; with all
+    /// calls or `--trace=maps`, also each cage's /proc/<pid>/maps at exit.
     #[arg(long, value_name = "SYSCALLS", num_args = 0..=1, require_equals = true, default_missing_value = "")]
     trace: Option<String>,
     /// Most cages alive at once; fork fails with EAGAIN beyond it.
     #[arg(long, value_name = "N", default_value_t = 512)]
     max_procs: usize,
+    /// Most memory each cage may have (its whole linear memory), e.g. 64M
+    /// or 1G: mmap, brk and mremap fail with ENOMEM beyond it (malloc
+    /// returns NULL). Also every cage's RLIMIT_AS, soft and hard.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    max_memory: Option<u64>,
     /// Let a native debugger see the C program: `gdb --args lind run --debug
     /// prog.wasm` (build it with `lind cc -g -O0` for the best results).
     #[arg(long)]
@@ -61,6 +67,31 @@ fn parse_net(s: &str) -> Result<NetPolicy, String> {
             "unknown network policy `{s}` (use loopback, host or none)"
         )),
     }
+}
+
+/// A byte count with an optional K, M or G suffix (powers of 1024), at
+/// least one 64 KiB wasm page and at most the 4 GiB a wasm32 memory has.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(format!("`{s}`: expected a size such as 64M or 1G")),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}`: expected a size such as 64M or 1G"))?;
+    let bytes = n
+        .checked_mul(1 << shift)
+        .filter(|b| (lind_abi::WASM_PAGE..=1 << 32).contains(b))
+        .ok_or_else(|| format!("`{s}`: must be between 64K and 4G"))?;
+    Ok(bytes)
 }
 
 fn wasm_error(e: lind_runtime::Error) -> anyhow::Error {
@@ -143,6 +174,7 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
                 .collect(),
             max_procs: args.max_procs.max(1),
             net: args.net,
+            max_memory: args.max_memory,
             ..KernelConfig::default()
         },
     );

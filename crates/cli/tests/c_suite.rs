@@ -12,6 +12,7 @@
 //!   `// LIND-ONLY`         no native oracle: stdout must equal `<name>.expected`
 //!   `// TIMEOUT: S`        per-run timeout in seconds (default 60)
 //!   `// CFLAGS: -pthread`  extra flags for both builds (gcc and `lind cc`)
+//!   `// LIND-RUN: --max-memory 32M`  extra `lind run` flags (the lind run only)
 //!   `// SELF: PATH`        the program's own build (native executable or .wasm) is
 //!                          copied to PATH inside the run directory (the cage's
 //!                          root), so it can exec itself as `./PATH`
@@ -93,6 +94,7 @@ struct Case {
     timeout: Duration,
     self_copy: Option<String>,
     cflags: Vec<String>,
+    lind_run: Vec<String>,
     stdin: Option<PathBuf>,
     expected: Option<PathBuf>,
 }
@@ -134,6 +136,7 @@ fn parse_case(area: &Path, file: &Path) -> Case {
         timeout: Duration::from_secs(default_timeout),
         self_copy: None,
         cflags: Vec::new(),
+        lind_run: Vec::new(),
         stdin: Some(file.with_extension("stdin")).filter(|p| p.is_file()),
         expected: Some(file.with_extension("expected")).filter(|p| p.is_file()),
     };
@@ -161,6 +164,8 @@ fn parse_case(area: &Path, file: &Path) -> Case {
             case.lind_only = true;
         } else if let Some(rest) = body.strip_prefix("CFLAGS:") {
             case.cflags = shell_split(rest);
+        } else if let Some(rest) = body.strip_prefix("LIND-RUN:") {
+            case.lind_run = shell_split(rest);
         } else if let Some(rest) = body.strip_prefix("SELF:") {
             case.self_copy = Some(rest.trim().to_string());
         }
@@ -308,7 +313,10 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
     let rundir = subdir(work, "lind")?;
     place_self(case, &wasm, &rundir)?;
     let mut cmd = Command::new(&lind);
-    cmd.arg("run").arg("--root").arg(&rundir);
+    cmd.arg("run")
+        .arg("--root")
+        .arg(&rundir)
+        .args(&case.lind_run);
     for (k, v) in &case.env {
         cmd.arg("--env").arg(format!("{k}={v}"));
     }

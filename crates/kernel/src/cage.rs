@@ -180,13 +180,21 @@ impl Cage {
     /// copied but shares every open-file description; cwd, umask,
     /// credentials, limits, memory map, signal dispositions and mask are
     /// inherited; pending signals are not.
-    pub fn fork_copy(&self, pid: i32) -> Cage {
+    /// The child of a fork by thread `tid`: it starts as that thread alone,
+    /// so it keeps that thread's signal mask and alternate stack.
+    pub fn fork_copy(&self, pid: i32, tid: i32) -> Cage {
         let signals = {
             let s = self.signals.lock();
             SignalState {
                 actions: s.actions,
-                mask: s.mask,
+                mask: s.mask_of(tid),
                 main: pid,
+                // ... and that thread's alternate signal stack.
+                altstacks: s
+                    .altstacks
+                    .get(&tid)
+                    .map(|&st| [(pid, st)].into())
+                    .unwrap_or_default(),
                 ..SignalState::default()
             }
         };
@@ -265,6 +273,46 @@ impl Cage {
         self.rlimits.lock()[resource as usize]
     }
 
+    /// Sets a resource limit, and hands RLIMIT_AS and RLIMIT_DATA to the
+    /// vmmap, which enforces them. The caller has checked permissions.
+    pub fn set_rlimit(&self, resource: u32, value: (u64, u64)) {
+        self.rlimits.lock()[resource as usize] = value;
+        self.sync_memory_limits();
+    }
+
+    /// Copies the RLIMIT_AS and RLIMIT_DATA soft limits into the vmmap.
+    pub fn sync_memory_limits(&self) {
+        let (address_space, data) = {
+            let r = self.rlimits.lock();
+            (r[RLIMIT_AS as usize].0, r[RLIMIT_DATA as usize].0)
+        };
+        let mut mm = self.mm.lock();
+        mm.limits.address_space = address_space;
+        mm.limits.data = data;
+    }
+
+    /// A fresh vmmap for a new program (start-up, exec) whose heap begins
+    /// at `heap_base`, whose memory is `mem_size` bytes and whose stack
+    /// ends at `stack_top`. The limits carry over.
+    pub fn reset_memory_map(&self, heap_base: u64, mem_size: u64, stack_top: u64) {
+        {
+            let mut mm = self.mm.lock();
+            let limits = mm.limits;
+            *mm = MemMap::new(heap_base, mem_size);
+            mm.stack_top = stack_top;
+            mm.limits = limits;
+        }
+        self.sync_memory_limits();
+    }
+
+    /// Caps this cage's linear memory at `bytes` (`lind run --max-memory`)
+    /// and makes that its RLIMIT_AS, soft and hard, as `ulimit -v` would;
+    /// children inherit both.
+    pub fn cap_memory(&self, bytes: u64) {
+        self.mm.lock().limits.memory = bytes;
+        self.set_rlimit(RLIMIT_AS, (bytes, bytes));
+    }
+
     pub fn umask(&self) -> u32 {
         self.umask.load(Ordering::Relaxed)
     }
@@ -327,6 +375,56 @@ impl Cage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{err, TestEnv};
+    use lind_abi::{nr, Errno};
+
+    #[test]
+    fn memory_rlimits_reach_the_vmmap_and_are_inherited() {
+        let mut t = TestEnv::new();
+        let lim = t.put(&[(8u64 << 20).to_le_bytes(), (16u64 << 20).to_le_bytes()].concat());
+        assert_eq!(t.call(nr::SETRLIMIT, &[RLIMIT_AS as u64, lim]), 0);
+        assert_eq!(t.call(nr::SETRLIMIT, &[RLIMIT_DATA as u64, lim]), 0);
+        let limits = t.cage.mm.lock().limits;
+        assert_eq!((limits.address_space, limits.data), (8 << 20, 8 << 20));
+        // A new program keeps them (exec), a child gets them (fork).
+        t.cage.reset_memory_map(0x20000, 0x100000, 0x10000);
+        let child = t.kernel.fork(&t.cage).unwrap();
+        assert_eq!(child.mm.lock().limits, t.cage.mm.lock().limits);
+        let mut mm = t.cage.mm.lock();
+        assert_eq!(
+            mm.map(0, 9 << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, false),
+            Err(Errno::ENOMEM)
+        );
+        drop(mm);
+        // Only root raises a hard limit; soft above hard is EINVAL.
+        let lim = t.put(&[(32u64 << 20).to_le_bytes(), (32u64 << 20).to_le_bytes()].concat());
+        t.cage.cred.lock().euid = 1000;
+        assert_eq!(
+            t.call(nr::SETRLIMIT, &[RLIMIT_AS as u64, lim]),
+            err(Errno::EPERM)
+        );
+    }
+
+    #[test]
+    fn max_memory_caps_the_first_cage() {
+        let t = TestEnv::new();
+        let config = crate::KernelConfig {
+            max_memory: Some(32 << 20),
+            ..Default::default()
+        };
+        let kernel = crate::Kernel::new(
+            crate::testing::test_vfs(t.host.clone(), &Cred::new(0, 0)),
+            t.host.clone(),
+            config,
+        );
+        let stdio =
+            [0, 1, 2].map(|_| crate::file::OpenFile::new(crate::testing::null(), O_RDWR, None));
+        let cage = kernel.spawn_init(vec![b"x".to_vec()], Vec::new(), Cred::new(0, 0), stdio);
+        assert_eq!(cage.rlimit(RLIMIT_AS), (32 << 20, 32 << 20));
+        assert_eq!(cage.mm.lock().limits.memory, 32 << 20);
+        let child = kernel.fork(&cage).unwrap();
+        assert_eq!(child.mm.lock().limits.memory, 32 << 20);
+    }
 
     #[test]
     fn wait_status_encoding_matches_linux() {

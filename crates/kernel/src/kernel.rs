@@ -28,6 +28,9 @@ pub struct KernelConfig {
     pub max_procs: usize,
     /// Which networks AF_INET/AF_INET6 sockets may reach (`--net`).
     pub net: crate::inet::NetPolicy,
+    /// Most linear memory a cage may have, in bytes (`lind run
+    /// --max-memory`); also the first cage's RLIMIT_AS, inherited.
+    pub max_memory: Option<u64>,
 }
 
 impl Default for KernelConfig {
@@ -38,6 +41,7 @@ impl Default for KernelConfig {
             hostname: "lind".into(),
             max_procs: 512,
             net: crate::inet::NetPolicy::default(),
+            max_memory: None,
         }
     }
 }
@@ -171,6 +175,9 @@ impl Kernel {
     ) -> Arc<Cage> {
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
         let cage = Arc::new(Cage::new(pid, 0, cred, argv, envp));
+        if let Some(bytes) = self.config.max_memory {
+            cage.cap_memory(bytes);
+        }
         {
             let mut fds = cage.fds.lock();
             for (fd, file) in stdio.into_iter().enumerate() {
@@ -197,13 +204,18 @@ impl Kernel {
     /// Makes the kernel half of a forked child: a new pid with a copy of
     /// the parent's state. EAGAIN past the parent's RLIMIT_NPROC.
     pub fn fork(&self, parent: &Cage) -> KResult<Arc<Cage>> {
+        self.fork_from_thread(parent, parent.pid)
+    }
+
+    /// [`Kernel::fork`] called by thread `tid` of `parent`.
+    pub fn fork_from_thread(&self, parent: &Cage, tid: i32) -> KResult<Arc<Cage>> {
         let limit = parent.rlimit(RLIMIT_NPROC).0;
         let mut cages = self.cages.lock();
         if cages.len() as u64 >= limit || cages.len() >= self.config.max_procs {
             return Err(Errno::EAGAIN);
         }
         let pid = self.next_pid.fetch_add(1, Ordering::Relaxed);
-        let child = Arc::new(parent.fork_copy(pid));
+        let child = Arc::new(parent.fork_copy(pid, tid));
         cages.insert(pid, child.clone());
         drop(cages);
         self.procs.lock().parent.insert(pid, parent.pid);
@@ -214,6 +226,17 @@ impl Kernel {
     /// EOF), its children go to init, and it stays a zombie until its
     /// parent waits for it.
     pub fn exit_cage(&self, cage: &Cage, status: ExitStatus) {
+        // `--trace` (all calls, or `--trace=maps`): the address space the
+        // cage ends with, as /proc/<pid>/maps shows it.
+        let c = &self.config;
+        if c.trace && (c.trace_only.is_empty() || c.trace_only.iter().any(|n| n == "maps")) {
+            let maps = crate::vfs::procfs::ProcFs::maps(cage);
+            let mut text = format!("[{}] maps at exit:\n", cage.pid);
+            for line in String::from_utf8_lossy(&maps).lines() {
+                text.push_str(&format!("[{}]   {line}\n", cage.pid));
+            }
+            eprint!("{text}");
+        }
         // Called on the cage's own thread, so this is its CPU time.
         *cage.cpu_used.lock() = self.host.thread_cpu_time();
         let old_fds = std::mem::take(&mut *cage.fds.lock());

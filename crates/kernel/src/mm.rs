@@ -4,7 +4,10 @@
 //! guest memory copy.
 
 use crate::KResult;
-use lind_abi::{Errno, PAGE_SIZE};
+use lind_abi::{
+    flags::{MAP_PRIVATE, MAP_TYPE, PROT_WRITE, RLIM_INFINITY},
+    Errno, PAGE_SIZE,
+};
 use std::collections::BTreeMap;
 
 /// wasm32 linear memory can never exceed 4 GiB.
@@ -37,6 +40,69 @@ pub struct Prepare {
     pub zero_len: u64,
 }
 
+/// What the map may grow to. `address_space` and `data` are the cage's
+/// RLIMIT_AS and RLIMIT_DATA soft limits, counted as Linux counts them
+/// (see [`MemMap::usage`]); `memory` is the most linear memory the cage may
+/// ever have (`lind run --max-memory`): no mapping or break may end above
+/// it, whatever the rlimits say, so what a cage can make resident on the
+/// host is bounded even where the vmmap has holes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MemLimits {
+    pub address_space: u64,
+    pub data: u64,
+    pub memory: u64,
+}
+
+impl Default for MemLimits {
+    fn default() -> Self {
+        MemLimits {
+            address_space: RLIM_INFINITY,
+            data: RLIM_INFINITY,
+            memory: ADDRESS_LIMIT,
+        }
+    }
+}
+
+/// Bytes of the address space as Linux's `total_vm` and `data_vm` count
+/// them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Everything mapped: image, stack, heap, every mmap region.
+    pub total: u64,
+    /// Private writable memory that is not the stack: the image's static
+    /// data, the heap, MAP_PRIVATE mappings with PROT_WRITE.
+    pub data: u64,
+}
+
+/// What an entry of `/proc/<pid>/maps` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AreaKind {
+    /// The main thread's stack (`[stack]`).
+    Stack,
+    /// The program's static data and BSS.
+    Image,
+    /// The `brk` heap (`[heap]`).
+    Heap,
+    /// An mmap region: anonymous, or a file's pages.
+    Mapping { file: bool },
+}
+
+/// One line of `/proc/<pid>/maps`: a run of pages with the same
+/// protection and kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Area {
+    pub start: u64,
+    pub end: u64,
+    pub prot: u32,
+    pub shared: bool,
+    pub kind: AreaKind,
+}
+
+/// Linux's `is_data_mapping`: private and writable.
+fn is_data(prot: u32, flags: u32) -> bool {
+    prot & PROT_WRITE != 0 && flags & MAP_TYPE == MAP_PRIVATE
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct MemMap {
     pub heap_start: u64,
@@ -47,6 +113,10 @@ pub struct MemMap {
     /// old data); everything above is fresh from `memory.grow`, hence zero.
     pub high_water: u64,
     mmap_base: u64,
+    /// Where the stack ends and the program's static data begins (`lind
+    /// cc` links the stack first, at address 0); 0 when unknown.
+    pub stack_top: u64,
+    pub limits: MemLimits,
 }
 
 pub fn page_align_up(v: u64) -> Option<u64> {
@@ -64,7 +134,120 @@ impl MemMap {
             regions: BTreeMap::new(),
             high_water: mem_size,
             mmap_base: page_align_up(heap_start + BRK_RESERVE).unwrap_or(heap_start),
+            stack_top: 0,
+            limits: MemLimits::default(),
         }
+    }
+
+    /// What the cage has mapped, as Linux counts it for RLIMIT_AS
+    /// (`total`) and RLIMIT_DATA (`data`). Everything below the heap is the
+    /// stack and the program's image: all of it counts in `total`, the part
+    /// above the stack (static data and BSS, private and writable) in
+    /// `data` too, as a native program's data segment does.
+    pub fn usage(&self) -> Usage {
+        let heap_end = page_align_up(self.brk).unwrap_or(self.brk);
+        let image = self.heap_start;
+        let heap = heap_end.saturating_sub(self.heap_start);
+        let mut u = Usage {
+            total: image + heap,
+            data: image.saturating_sub(self.stack_top.min(image)) + heap,
+        };
+        for r in self.regions.values() {
+            u.total += r.len;
+            if is_data(r.prot, r.flags) {
+                u.data += r.len;
+            }
+        }
+        u
+    }
+
+    /// The address space as `/proc/<pid>/maps` lists it, in address
+    /// order: the stack, the image and the heap below the mmap regions
+    /// (minus whatever MAP_FIXED put over them), then every region, with
+    /// neighbours that look alike merged as Linux merges its VMAs.
+    pub fn areas(&self) -> Vec<Area> {
+        let rw = lind_abi::flags::PROT_READ | PROT_WRITE;
+        let heap_end = page_align_up(self.brk).unwrap_or(self.brk);
+        let stack_top = self.stack_top.min(self.heap_start);
+        let mut base = vec![
+            (0, stack_top, AreaKind::Stack),
+            (stack_top, self.heap_start, AreaKind::Image),
+            (self.heap_start, heap_end, AreaKind::Heap),
+        ];
+        let mut out: Vec<Area> = Vec::new();
+        for (&s, r) in &self.regions {
+            out.push(Area {
+                start: s,
+                end: s + r.len,
+                prot: r.prot,
+                shared: r.flags & MAP_TYPE != MAP_PRIVATE,
+                kind: AreaKind::Mapping {
+                    file: r.flags & lind_abi::flags::MAP_ANONYMOUS == 0,
+                },
+            });
+            // Cut the region out of the stack, image and heap.
+            base = base
+                .into_iter()
+                .flat_map(|(bs, be, k)| [(bs, be.min(s), k), (bs.max(s + r.len), be, k)])
+                .filter(|(bs, be, _)| bs < be)
+                .collect();
+        }
+        out.extend(
+            base.into_iter()
+                .filter(|(s, e, _)| s < e)
+                .map(|(start, end, kind)| Area {
+                    start,
+                    end,
+                    prot: rw,
+                    shared: false,
+                    kind,
+                }),
+        );
+        out.sort_by_key(|a| a.start);
+        let mut merged: Vec<Area> = Vec::with_capacity(out.len());
+        for a in out {
+            match merged.last_mut() {
+                Some(m)
+                    if m.end == a.start
+                        && m.prot == a.prot
+                        && m.shared == a.shared
+                        && m.kind == a.kind
+                        && a.kind != AreaKind::Mapping { file: true } =>
+                {
+                    m.end = a.end
+                }
+                _ => merged.push(a),
+            }
+        }
+        merged
+    }
+
+    /// The part of `usage` that lies in mmap regions inside `[start, end)`
+    /// (what a MAP_FIXED mapping there replaces).
+    fn usage_in(&self, start: u64, end: u64) -> Usage {
+        let mut u = Usage::default();
+        for (&s, r) in self.regions.range(..end) {
+            let n = (s + r.len).min(end).saturating_sub(s.max(start));
+            u.total += n;
+            if is_data(r.prot, r.flags) {
+                u.data += n;
+            }
+        }
+        u
+    }
+
+    /// Whether `more` bytes (`data` of them private and writable) may be
+    /// added to the address space: Linux's `may_expand_vm`, which fails
+    /// mmap, brk and mremap with ENOMEM past RLIMIT_AS or RLIMIT_DATA.
+    fn may_expand(&self, more: u64, data: u64, replaced: Usage) -> bool {
+        let l = self.limits;
+        if l.address_space == RLIM_INFINITY && l.data == RLIM_INFINITY {
+            return true;
+        }
+        let u = self.usage();
+        let total = (u.total - replaced.total.min(u.total)).saturating_add(more);
+        let data_now = u.data - replaced.data.min(u.data);
+        total <= l.address_space && (data == 0 || data_now.saturating_add(data) <= l.data)
     }
 
     fn prepare(&mut self, start: u64, end: u64) -> Prepare {
@@ -97,7 +280,21 @@ impl MemMap {
         }
         let old_end = page_align_up(self.brk)?;
         let new_end = page_align_up(new)?;
-        if new_end > ADDRESS_LIMIT || self.overlaps(old_end, new_end) {
+        if new_end > self.limits.memory.min(ADDRESS_LIMIT) || self.overlaps(old_end, new_end) {
+            return None;
+        }
+        // Linux's check_data_rlimit: the heap plus the static data must
+        // stay within RLIMIT_DATA; then may_expand_vm for the new pages.
+        let static_data = self
+            .heap_start
+            .saturating_sub(self.stack_top.min(self.heap_start));
+        if self.limits.data != RLIM_INFINITY
+            && (new - self.heap_start).saturating_add(static_data) > self.limits.data
+        {
+            return None;
+        }
+        let grow = new_end.saturating_sub(old_end);
+        if !self.may_expand(grow, grow, Usage::default()) {
             return None;
         }
         let prep = self.prepare(self.brk, new_end);
@@ -115,6 +312,33 @@ impl MemMap {
         flags: u32,
         fixed: bool,
     ) -> KResult<(u64, Prepare)> {
+        self.map_replacing(addr, len, prot, flags, fixed, Usage::default())
+    }
+
+    /// mremap's move to a new place: like Linux, only the growth counts
+    /// against the limits, as the old `[old, old+old_len)` goes away.
+    pub fn map_moving(
+        &mut self,
+        old: u64,
+        old_len: u64,
+        len: u64,
+        prot: u32,
+        flags: u32,
+    ) -> KResult<(u64, Prepare)> {
+        let going = self.usage_in(old, old.saturating_add(old_len));
+        self.map_replacing(0, len, prot, flags, false, going)
+    }
+
+    /// `map`, with `going` (what the caller is about to unmap) not counted.
+    fn map_replacing(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u32,
+        flags: u32,
+        fixed: bool,
+        going: Usage,
+    ) -> KResult<(u64, Prepare)> {
         if len == 0 {
             return Err(Errno::EINVAL);
         }
@@ -122,17 +346,29 @@ impl MemMap {
         if len > ADDRESS_LIMIT {
             return Err(Errno::ENOMEM);
         }
+        let data = if is_data(prot, flags) { len } else { 0 };
         let start = if fixed {
             if !addr.is_multiple_of(PAGE_SIZE) {
                 return Err(Errno::EINVAL);
             }
             let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
-            if end > ADDRESS_LIMIT || addr < crate::memory::NULL_GUARD {
+            if end > self.limits.memory.min(ADDRESS_LIMIT) || addr < crate::memory::NULL_GUARD {
+                return Err(Errno::ENOMEM);
+            }
+            let replaced = self.usage_in(addr, end);
+            let replaced = Usage {
+                total: replaced.total + going.total,
+                data: replaced.data + going.data,
+            };
+            if !self.may_expand(len, data, replaced) {
                 return Err(Errno::ENOMEM);
             }
             self.unmap(addr, len)?;
             addr
         } else {
+            if !self.may_expand(len, data, going) {
+                return Err(Errno::ENOMEM);
+            }
             self.find_gap(len).ok_or(Errno::ENOMEM)?
         };
         use lind_abi::flags::{MAP_ANONYMOUS, MAP_PRIVATE, MAP_TYPE};
@@ -153,8 +389,17 @@ impl MemMap {
         Ok((start, self.prepare(start, start + len)))
     }
 
+    /// The lowest free range of `len` bytes at or above the mmap base
+    /// (leaving the break room to grow); when memory is capped below that,
+    /// the lowest one above the break.
     fn find_gap(&self, len: u64) -> Option<u64> {
-        let mut candidate = self.mmap_base.max(page_align_up(self.brk)?);
+        let heap_end = page_align_up(self.brk)?;
+        self.gap_from(self.mmap_base.max(heap_end), len)
+            .or_else(|| self.gap_from(heap_end, len))
+    }
+
+    fn gap_from(&self, from: u64, len: u64) -> Option<u64> {
+        let mut candidate = from;
         for (&s, r) in self.regions.range(..) {
             if s + r.len <= candidate {
                 continue;
@@ -164,7 +409,7 @@ impl MemMap {
             }
             candidate = s + r.len;
         }
-        (candidate + len <= ADDRESS_LIMIT).then_some(candidate)
+        (candidate + len <= self.limits.memory.min(ADDRESS_LIMIT)).then_some(candidate)
     }
 
     /// Removes `[addr, addr+len)` from the map, splitting regions that
@@ -175,6 +420,10 @@ impl MemMap {
         }
         let len = page_align_up(len).ok_or(Errno::EINVAL)?;
         let end = addr.checked_add(len).ok_or(Errno::EINVAL)?;
+        // Linux: a range running past the top of the address space.
+        if end > ADDRESS_LIMIT {
+            return Err(Errno::EINVAL);
+        }
         let hit: Vec<(u64, Region)> = self
             .regions
             .range(..end)
@@ -216,6 +465,19 @@ impl MemMap {
             .filter(|(&s, r)| s + r.len > addr)
             .map(|(&s, r)| (s, *r))
             .collect();
+        // Private pages turning writable become data: RLIMIT_DATA applies
+        // (Linux's mprotect_fixup).
+        let new_data: u64 = hit
+            .iter()
+            .filter(|(_, r)| is_data(prot, r.flags) && !is_data(r.prot, r.flags))
+            .map(|(s, r)| (s + r.len).min(end) - (*s).max(addr))
+            .sum();
+        if new_data > 0
+            && self.limits.data != RLIM_INFINITY
+            && self.usage().data.saturating_add(new_data) > self.limits.data
+        {
+            return Err(Errno::ENOMEM);
+        }
         for (s, r) in hit {
             self.regions.remove(&s);
             let rend = s + r.len;
@@ -242,6 +504,12 @@ impl MemMap {
             }
         }
         Ok(())
+    }
+
+    /// Whether any page of `[start, end)` is mapped: the stack, image or
+    /// heap below the break, or an mmap region (MAP_FIXED_NOREPLACE).
+    pub fn any_mapped(&self, start: u64, end: u64) -> bool {
+        start < page_align_up(self.brk).unwrap_or(self.brk) || self.overlaps(start, end)
     }
 
     /// Whether every page of `[start, end)` is an mmap region or the heap
@@ -289,7 +557,12 @@ impl MemMap {
             });
         }
         let end = addr.checked_add(new_len)?;
-        if end > ADDRESS_LIMIT || self.overlaps(addr + old_len, end) {
+        if end > self.limits.memory.min(ADDRESS_LIMIT) || self.overlaps(addr + old_len, end) {
+            return None;
+        }
+        let grow = new_len - old_len;
+        let data = if is_data(r.prot, r.flags) { grow } else { 0 };
+        if !self.may_expand(grow, data, Usage::default()) {
             return None;
         }
         self.regions.insert(addr, Region { len: new_len, ..r });
@@ -300,6 +573,7 @@ impl MemMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lind_abi::flags::PROT_READ;
 
     fn mm() -> MemMap {
         MemMap::new(70_000, 131_072)
@@ -344,6 +618,108 @@ mod tests {
         assert_eq!(m.regions.len(), 3);
         assert_eq!(m.regions[&(a + 4096)].prot, 0);
         assert_eq!(m.protect(a + 8 * 4096, 4096, 1), Err(Errno::ENOMEM));
+    }
+
+    #[test]
+    fn address_space_limit_counts_everything_mapped() {
+        let mut m = mm();
+        m.stack_top = 65_536;
+        let base = m.usage();
+        assert_eq!(base.total, 73_728, "the image and stack");
+        assert_eq!(base.data, 73_728 - 65_536, "static data, not the stack");
+        m.limits.address_space = base.total + 8 * 4096;
+        // PROT_NONE and shared mappings count against RLIMIT_AS too.
+        let (a, _) = m.map(0, 4 * 4096, 0, 0x22, false).unwrap();
+        m.map(0, 2 * 4096, 3, 0x21, false).unwrap();
+        assert_eq!(m.map(0, 3 * 4096, 3, 0x22, false), Err(Errno::ENOMEM));
+        let (b, _) = m.map(0, 2 * 4096, 3, 0x22, false).unwrap();
+        assert_eq!(m.usage().total, m.limits.address_space);
+        // Nothing is left for the heap; replacing pages in place is fine.
+        assert!(m.set_brk(m.brk + 1).is_none());
+        m.map(a, 4 * 4096, 3, 0x32, true).unwrap();
+        assert_eq!(m.resize_in_place(b, 2 * 4096, 3 * 4096), None);
+        m.unmap(a, 4 * 4096).unwrap();
+        // mremap moving b: only its growth counts.
+        assert_eq!(
+            m.map(0, 6 * 4096, 3, 0x22, false).map(|_| ()),
+            Err(Errno::ENOMEM)
+        );
+        let (moved, _) = m.map_moving(b, 2 * 4096, 6 * 4096, 3, 0x22).unwrap();
+        m.unmap(moved, 6 * 4096).unwrap();
+        let (b, _) = m.map(b, 2 * 4096, 3, 0x22, true).unwrap();
+        assert!(m.resize_in_place(b, 2 * 4096, 3 * 4096).is_some());
+        assert!(m.set_brk(m.brk + 4096).is_some());
+    }
+
+    #[test]
+    fn data_limit_counts_private_writable_memory_only() {
+        let mut m = mm();
+        m.stack_top = 65_536;
+        let static_data = m.usage().data;
+        m.limits.data = static_data + 4 * 4096;
+        // Read-only and shared mappings are not data.
+        let (ro, _) = m.map(0, 16 * 4096, PROT_READ, 0x22, false).unwrap();
+        m.map(0, 16 * 4096, 3, 0x21, false).unwrap();
+        assert_eq!(m.map(0, 5 * 4096, 3, 0x22, false), Err(Errno::ENOMEM));
+        let (rw, _) = m.map(0, 3 * 4096, 3, 0x22, false).unwrap();
+        // Turning private pages writable makes them data.
+        assert_eq!(m.protect(ro, 2 * 4096, 3), Err(Errno::ENOMEM));
+        m.protect(ro, 4096, 3).unwrap();
+        // The break: heap plus static data within RLIMIT_DATA.
+        assert!(m.set_brk(m.brk + 1).is_none());
+        m.unmap(rw, 3 * 4096).unwrap();
+        let (b, _) = m.set_brk(m.brk + 3 * 4096).unwrap();
+        assert_eq!(b, m.heap_start + 3 * 4096);
+        assert!(m.set_brk(m.brk + 1).is_none());
+    }
+
+    #[test]
+    fn memory_cap_bounds_every_mapping_and_gaps_fall_back_below_the_mmap_base() {
+        let mut m = mm();
+        m.limits.memory = 8 << 20; // below the mmap base
+        let (a, prep) = m.map(0, 1 << 20, 3, 0x22, false).unwrap();
+        assert!(a >= page_align_up(m.brk).unwrap() && a + (1 << 20) <= 8 << 20);
+        assert!(prep.grow_to <= 8 << 20);
+        assert_eq!(m.map(0, 8 << 20, 3, 0x22, false), Err(Errno::ENOMEM));
+        assert_eq!(
+            m.map((8 << 20) - 4096, 8192, 3, 0x32, true),
+            Err(Errno::ENOMEM)
+        );
+        assert!(m.set_brk(9 << 20).is_none());
+    }
+
+    #[test]
+    fn areas_list_stack_image_heap_and_merged_regions() {
+        let mut m = mm();
+        m.stack_top = 65_536;
+        m.set_brk(m.brk + 3 * 4096).unwrap();
+        let (a, _) = m.map(0, 2 * 4096, 3, 0x22, false).unwrap();
+        m.map(0, 4096, 3, 0x22, false).unwrap();
+        m.map(0, 4096, 1, 0x21, false).unwrap();
+        m.protect(a, 4096, 0).unwrap();
+        let got: Vec<(u64, u64, u32, bool, AreaKind)> = m
+            .areas()
+            .iter()
+            .map(|x| (x.start, x.end, x.prot, x.shared, x.kind))
+            .collect();
+        let anon = AreaKind::Mapping { file: false };
+        assert_eq!(
+            got,
+            vec![
+                (0, 65_536, 3, false, AreaKind::Stack),
+                (65_536, 73_728, 3, false, AreaKind::Image),
+                (73_728, 73_728 + 3 * 4096, 3, false, AreaKind::Heap),
+                (a, a + 4096, 0, false, anon),
+                (a + 4096, a + 3 * 4096, 3, false, anon),
+                (a + 3 * 4096, a + 4 * 4096, 1, true, anon),
+            ]
+        );
+        // A MAP_FIXED mapping over the heap cuts it.
+        m.map(73_728 + 4096, 4096, 1, 0x32, true).unwrap();
+        let kinds: Vec<(u64, AreaKind)> = m.areas().iter().map(|x| (x.start, x.kind)).collect();
+        assert_eq!(kinds[2], (73_728, AreaKind::Heap));
+        assert_eq!(kinds[3], (73_728 + 4096, anon));
+        assert_eq!(kinds[4], (73_728 + 8192, AreaKind::Heap));
     }
 
     #[test]

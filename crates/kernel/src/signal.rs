@@ -426,15 +426,6 @@ impl Cage {
         s.queue.retain(|(t, _)| *t != Some(tid));
     }
 
-    /// fork: the child's only thread keeps the alternate stack of the
-    /// parent's thread `tid` that called fork.
-    pub fn inherit_altstack(&self, parent: &Cage, tid: i32) {
-        let (stack, _) = parent.signals.lock().altstack_of(tid);
-        let mut s = self.signals.lock();
-        let main = s.main;
-        s.set_altstack(main, stack);
-    }
-
     /// Takes the next signal whose handler must run now, applying what
     /// entering the handler does: the mask gains the action's mask and the
     /// signal itself (unless SA_NODEFER), and SA_RESETHAND restores
@@ -666,9 +657,11 @@ mod tests {
         let tid = 9;
         c.signals.lock().set_altstack(7, Some((0x1000, 0x4000)));
         c.signals.lock().set_altstack(tid, Some((0x8000, 0x4000)));
-        let child = c.fork_copy(11);
-        assert_eq!(child.signals.lock().altstack_of(11), (None, false));
-        child.inherit_altstack(&c, tid);
+        assert_eq!(
+            c.fork_copy(11, 7).signals.lock().altstack_of(11).0,
+            Some((0x1000, 0x4000))
+        );
+        let child = c.fork_copy(11, tid);
         assert_eq!(
             child.signals.lock().altstack_of(11),
             (Some((0x8000, 0x4000)), false)

@@ -83,6 +83,18 @@ impl Cage {
         t.live.retain(|&t, _| t == tid);
         t.robust.retain(|&t, _| t == tid);
     }
+
+    /// After an exec by a thread other than the main one (which may have
+    /// exited already): the cage is its main thread alone again, with no
+    /// `clear_child_tid` (the memory it pointed into is gone).
+    pub fn become_single_threaded(&self) {
+        self.threads.lock().live = BTreeMap::from([(self.pid, 0)]);
+        let mut s = self.signals.lock();
+        s.thread_pending.clear();
+        s.thread_masks.clear();
+        s.suspend_masks.clear();
+        s.queue.retain(|(t, _)| t.is_none());
+    }
 }
 
 impl Kernel {

@@ -123,7 +123,8 @@ impl Protections {
         self.any.store(!ranges.is_empty(), Ordering::Release);
     }
 
-    fn snapshot(&self) -> Vec<(usize, usize, u32)> {
+    /// `(start, end, prot)` of every page range that is not read+write.
+    pub fn snapshot(&self) -> Vec<(usize, usize, u32)> {
         self.ranges
             .lock()
             .iter()
@@ -157,6 +158,8 @@ struct Backing {
     live: Vec<(usize, usize)>,
     size: usize,
     capacity: usize,
+    /// The most the memory may grow to (`lind run --max-memory`).
+    limit: usize,
     layout: BTreeMap<usize, Span>,
 }
 
@@ -599,6 +602,7 @@ unsafe impl MemoryCreator for CowMemoryCreator {
             live: vec![(0, usize::MAX)],
             size: minimum,
             capacity,
+            limit: capacity,
             layout: BTreeMap::new(),
         };
         if minimum > 0 {
@@ -640,6 +644,9 @@ unsafe impl LinearMemory for CowMemory {
         }
         if new_size > b.capacity {
             wasmtime::bail!("memory cannot grow past its reservation");
+        }
+        if new_size > b.limit {
+            wasmtime::bail!("memory cannot grow past --max-memory");
         }
         let old = b.size;
         // Still live-shared: extend the file. Frozen: fresh private pages.
@@ -687,6 +694,14 @@ pub fn freeze(base: *const u8, live: Vec<(usize, usize)>) -> Option<Result<Layou
         b.live = live;
         b.freeze()
     })
+}
+
+/// Caps how far the memory at `base` may grow (`lind run --max-memory`).
+pub fn set_limit(base: *const u8, bytes: usize) {
+    if let Some(b) = backing_of(base) {
+        let mut b = b.lock();
+        b.limit = bytes.min(b.capacity);
+    }
 }
 
 /// Makes the fresh memory at `base` share a parent's frozen layout.

@@ -139,18 +139,6 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
     let Some(asyncify) = caller.data().asyncify.clone() else {
         return failed(caller, &why, Errno::ENOSYS);
     };
-    // Not yet: the child would have to start as that thread (its stack
-    // pointer, TLS and thread pointer are the thread's).
-    if matches!(why, Unwind::Fork(_)) && caller.data().tid != caller.data().cage.pid {
-        static WARNED: std::sync::Once = std::sync::Once::new();
-        WARNED.call_once(|| {
-            eprintln!(
-                "lind: [{}] fork from a thread other than the main one is not supported: ENOSYS",
-                caller.data().cage.pid
-            )
-        });
-        return failed(caller, &why, Errno::ENOSYS);
-    }
     if caller.data().handler_depth > 0 {
         // Inside a signal handler the stack holds host frames Asyncify
         // cannot unwind: fork fails, and setjmp saves nothing (a later
@@ -328,8 +316,15 @@ pub struct Snapshot {
     ranges: Vec<(u64, Vec<u8>)>,
     /// Zero pages below the heap, where a fresh instance may have data.
     image_zero_pages: Vec<u64>,
+    /// With `ranges`: the page protections the child must get (a frozen
+    /// layout carries its own).
+    protections: Vec<(usize, usize, u32)>,
     stack_pointer: i32,
     tls_base: Option<i32>,
+    /// Set when a thread other than the main one forked: the child is
+    /// rewound through `__lind_thread_start(block)`, with that thread's
+    /// stack pointer and TLS base (its thread pointer is in its TLS).
+    pub thread_block: Option<i32>,
     buffer: Option<u64>,
     /// A child may longjmp to a setjmp its parent made before the fork.
     jumps: std::collections::HashMap<u32, SavedStack>,
@@ -387,7 +382,14 @@ impl Snapshot {
         // The stack comes first (`lind cc` links with --stack-first) and
         // grows down: below the stack pointer is dead space. Likewise only
         // the used part of the unwind buffer matters.
-        let live_stack = (stack_pointer as u32 as u64) & !(PAGE - 1);
+        // A thread's stack is an mmap region instead (copied whole below),
+        // and then all of the main stack may be live.
+        let sp = stack_pointer as u32 as u64;
+        let live_stack = if sp < mm.heap_start {
+            sp & !(PAGE - 1)
+        } else {
+            0
+        };
         let mut spans = vec![(
             live_stack,
             page_align_up(mm.brk).unwrap_or(mm.brk).min(size),
@@ -410,13 +412,31 @@ impl Snapshot {
         // (stack, data, bss) are remembered so the child can clear them
         // where its fresh data segments are not zero.
         let spans = if layout.is_some() { Vec::new() } else { spans };
+        let protections = match (&layout, &store.data().protections) {
+            (None, Some(p)) => p.snapshot(),
+            _ => Vec::new(),
+        };
+        let unreadable = |page: u64| {
+            let page = page as usize;
+            protections
+                .iter()
+                .any(|&(s, e, p)| s <= page && page < e && p & lind_abi::flags::PROT_READ == 0)
+        };
         let mut bytes = vec![0u8; PAGE as usize];
         for (start, end) in spans.into_iter().filter(|(s, e)| s < e) {
             let mut page = start;
             while page < end {
                 let stop = (page + PAGE).min(end);
                 let bytes = &mut bytes[..(stop - page) as usize];
-                memory.read(&*store, page, bytes).map_err(oob)?;
+                // PROT_NONE pages (thread stacks' guards, mostly) would
+                // fault the host; while other threads run they cannot be
+                // unprotected for a moment either, so the child gets them
+                // zeroed (and still PROT_NONE).
+                if unreadable(page) {
+                    bytes.fill(0);
+                } else {
+                    memory.read(&*store, page, bytes).map_err(oob)?;
+                }
                 if is_zero(bytes) {
                     if page < image_end {
                         image_zero_pages.push(page);
@@ -443,8 +463,10 @@ impl Snapshot {
             memory_size: size,
             ranges,
             image_zero_pages,
+            protections,
             stack_pointer,
             tls_base,
+            thread_block: store.data().thread_block,
             buffer: asyncify.buffer,
             jumps: store.data().jumps.clone(),
         })
@@ -485,6 +507,10 @@ impl Snapshot {
         }
         for (at, bytes) in &self.ranges {
             memory.write(&*store, *at, bytes).map_err(oob)?;
+        }
+        let base = memory.base(&*store);
+        for &(start, end, prot) in &self.protections {
+            crate::cow::protect(base, start, end - start, prot).map_err(|e| format_err!("{e}"))?;
         }
         store.data_mut().jumps = self.jumps;
         *store.data().cage.mm.lock() = self.mm;

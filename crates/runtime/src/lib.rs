@@ -15,7 +15,7 @@ mod trap;
 pub use host_signals::forward_to as forward_host_signals;
 
 use lind_abi::{ABI_OLDEST, ABI_SECTION, ABI_VERSION, IMPORT_MODULE, IMPORT_NAME};
-use lind_kernel::{cage::ExitStatus, mm::MemMap, syscall, Cage, Kernel};
+use lind_kernel::{cage::ExitStatus, syscall, Cage, Kernel};
 use memory::Mem;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +32,9 @@ pub struct CageState {
     cage: Arc<Cage>,
     /// The thread this store runs (the pid for the cage's main thread).
     tid: i32,
+    /// For a thread made by clone: the block its instance was entered with
+    /// (`__lind_thread_start(block)`), where a child it forks starts too.
+    thread_block: Option<i32>,
     memory: Option<Mem>,
     /// Its mprotect'ed pages, checked before the kernel copies.
     protections: Option<Arc<cow::Protections>>,
@@ -151,6 +154,18 @@ pub struct Runtime {
     /// memories are made by instantiating it (so they come from our
     /// `MemoryCreator`, cow.rs) and handed to the program's instances.
     memory_module: Module,
+    /// Programs that a thread other than the main one exec'd, by pid,
+    /// waiting for the cage's main host thread to take them over.
+    exec_handoffs: Arc<parking_lot::Mutex<std::collections::HashMap<i32, ExecHandoff>>>,
+}
+
+/// An execve made by a thread other than the main one: the main thread
+/// carries it out (its host thread runs the cage's program), as Linux makes
+/// the exec'ing thread the thread-group leader.
+struct ExecHandoff {
+    module: Module,
+    argv: Vec<Vec<u8>>,
+    envp: Vec<Vec<u8>>,
 }
 
 /// `(module (memory (export "memory") 1 65536 shared))`.
@@ -227,6 +242,7 @@ impl Runtime {
             linker,
             cache_dir: opts.cache_dir,
             memory_module,
+            exec_handoffs: Default::default(),
         })
     }
 
@@ -259,23 +275,69 @@ impl Runtime {
         module: Module,
         snapshot: Option<fork::Snapshot>,
     ) -> CageEnd {
-        let end = self.run_main_thread(kernel, cage.clone(), module, snapshot);
-        let end = match end {
-            Some(end) => {
-                // The others stop at their next syscall or epoch tick.
-                cage.request_exit(end.status);
-                end
+        let (mut module, mut snapshot) = (module, snapshot);
+        let end = loop {
+            match self.run_main_thread(kernel.clone(), cage.clone(), module, snapshot.take()) {
+                Some(end) => {
+                    // The others stop at their next syscall or epoch tick.
+                    cage.request_exit(end.status);
+                    break end;
+                }
+                // The main thread called exit(2) while others ran: the cage
+                // ends with the last of them, or another thread's exec
+                // brings its host thread back.
+                None => match self.wait_main_gone(&kernel, &cage) {
+                    Ok(status) => {
+                        break CageEnd {
+                            status,
+                            report: None,
+                            fault: false,
+                        }
+                    }
+                    Err(next) => module = next,
+                },
             }
-            // The main thread called exit(2) while others ran: the cage
-            // ends with the last of them.
-            None => CageEnd {
-                status: wait_cage_exit(&cage),
-                report: None,
-                fault: false,
-            },
         };
         cage.wait_other_hosts();
         end
+    }
+
+    /// While the main thread is gone: the cage's exit status once it must
+    /// end, or the program another thread exec'd.
+    fn wait_main_gone(
+        &self,
+        kernel: &Kernel,
+        cage: &Arc<Cage>,
+    ) -> std::result::Result<ExitStatus, Module> {
+        loop {
+            if let Some(status) = cage.exit_requested() {
+                return Ok(status);
+            }
+            if let Some(module) = self.take_exec_handoff(kernel, cage) {
+                return Err(module);
+            }
+            let mut t = cage.threads.lock();
+            if cage.exit_requested().is_none() && !cage.stopping() {
+                cage.threads_changed
+                    .wait_for(&mut t, std::time::Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// Called on the main thread's host thread: if another thread exec'd,
+    /// ends the remaining threads, commits the exec and returns the new
+    /// program.
+    fn take_exec_handoff(&self, kernel: &Kernel, cage: &Arc<Cage>) -> Option<Module> {
+        if !cage.stopping() {
+            return None;
+        }
+        let handoff = self.exec_handoffs.lock().remove(&cage.pid)?;
+        cage.wait_other_hosts();
+        cage.set_stopping(false);
+        cage.become_single_threaded();
+        let closed = cage.commit_exec(handoff.argv, handoff.envp);
+        kernel.close_entries(cage, closed);
+        Some(handoff.module)
     }
 
     /// `None` when the main thread exited alone (exit(2) with other
@@ -300,7 +362,7 @@ impl Runtime {
             let memory = match snapshot.as_mut() {
                 Some(snap) if imports_memory && exports_tls_base => {
                     match self
-                        .new_memory(&module)
+                        .new_memory(&module, &cage)
                         .and_then(|m| snap.adopt_early(&m).map(|()| m))
                     {
                         Ok(m) => Some(m),
@@ -314,6 +376,9 @@ impl Runtime {
                     Ok(x) => x,
                     Err(e) => return Some(runtime_failure(pid, e)),
                 };
+            // A child forked by a thread other than the main one is that
+            // thread: it is rewound through the thread's entry point.
+            let thread_block = snapshot.as_ref().and_then(|s| s.thread_block);
             let resume = match snapshot.take() {
                 Some(snap) => match snap.restore(&mut store, &instance) {
                     Ok(()) => Some(0),
@@ -324,8 +389,19 @@ impl Runtime {
                     Err(e) => return Some(runtime_failure(pid, e)),
                 },
             };
-            let start = match instance.get_typed_func::<(), ()>(&mut store, "_start") {
-                Ok(f) => Entry::Start(f),
+            let entry = match thread_block {
+                Some(block) => instance
+                    .get_typed_func::<i32, ()>(&mut store, "__lind_thread_start")
+                    .map(|f| Entry::Thread(f, block)),
+                None => instance
+                    .get_typed_func::<(), ()>(&mut store, "_start")
+                    .map(Entry::Start),
+            };
+            let start = match entry {
+                Ok(entry) => {
+                    store.data_mut().thread_block = thread_block;
+                    entry
+                }
                 Err(_) => {
                     return Some(CageEnd {
                         status: ExitStatus::Exited(127),
@@ -361,6 +437,7 @@ impl Runtime {
                 kernel,
                 cage,
                 tid,
+                thread_block: None,
                 memory: None,
                 protections: None,
                 asyncify: None,
@@ -380,8 +457,14 @@ impl Runtime {
             if let Some(status) = ctx.data().cage.exit_requested() {
                 return Err(wasmtime::Error::new(CageExit(status)));
             }
-            if ctx.data().cage.stopping() && ctx.data().tid != ctx.data().cage.pid {
-                return Err(wasmtime::Error::new(ThreadExit));
+            if ctx.data().cage.stopping() {
+                let (cage, kernel) = (ctx.data().cage.clone(), ctx.data().kernel.clone());
+                if ctx.data().tid != cage.pid {
+                    return Err(wasmtime::Error::new(ThreadExit));
+                }
+                if let Some(module) = ctx.data().runtime.take_exec_handoff(&kernel, &cage) {
+                    return Err(wasmtime::Error::new(CageExec(module)));
+                }
             }
             // A cage computing without syscalls still stops and gets its
             // handlers, within one epoch tick.
@@ -406,7 +489,7 @@ impl Runtime {
         let instance = if imports_memory {
             let shared = match memory {
                 Some(m) => m,
-                None => self.new_memory(module)?,
+                None => self.new_memory(module, &store.data().cage.clone())?,
             };
             let mut linker = self.linker.clone();
             linker.define(
@@ -438,7 +521,7 @@ impl Runtime {
     /// made in a store of its own: a store that uses a shared memory holds
     /// one host instance for it, and wasmtime's trap handling requires that
     /// no two instances of a store hold the same memory.
-    fn new_memory(&self, module: &Module) -> Result<SharedMemory> {
+    fn new_memory(&self, module: &Module, cage: &Cage) -> Result<SharedMemory> {
         let min = module
             .imports()
             .find_map(|i| match i.ty() {
@@ -451,8 +534,19 @@ impl Runtime {
         let shared = instance
             .get_shared_memory(&mut store, "memory")
             .context("the memory module exports no shared memory")?;
+        // `lind run --max-memory`: the memory itself refuses to grow past
+        // it, memory.grow instructions included.
+        let cap = cage.mm.lock().limits.memory;
+        cow::set_limit(shared.data().as_ptr() as *const u8, cap as usize);
         let have = shared.data_size() as u64 / lind_abi::WASM_PAGE;
         if min > have {
+            if min * lind_abi::WASM_PAGE > cap {
+                bail!(
+                    "the program needs {} KiB of memory to start, more than --max-memory allows ({} KiB)",
+                    min * lind_abi::WASM_PAGE / 1024,
+                    cap / 1024
+                );
+            }
             shared.grow(min - have)?;
         }
         Ok(shared)
@@ -604,6 +698,7 @@ impl Runtime {
         let setup = || -> Result<(Store<CageState>, Entry)> {
             let (mut store, instance) =
                 self.instantiate(kernel, cage.clone(), &module, t.tid, Some(memory))?;
+            store.data_mut().thread_block = Some(t.stack as i32);
             let sp = store
                 .data()
                 .stack_pointer
@@ -637,20 +732,6 @@ enum Entry {
     Thread(wasmtime::TypedFunc<i32, ()>, i32),
 }
 
-/// Waits until the cage must end and returns its status.
-fn wait_cage_exit(cage: &Cage) -> ExitStatus {
-    loop {
-        if let Some(status) = cage.exit_requested() {
-            return status;
-        }
-        let mut t = cage.threads.lock();
-        if cage.exit_requested().is_none() {
-            cage.threads_changed
-                .wait_for(&mut t, std::time::Duration::from_millis(50));
-        }
-    }
-}
-
 /// How one program in a cage stopped running.
 enum Drive {
     Ended(CageEnd),
@@ -672,7 +753,23 @@ fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result
         _ => bail!("module does not export __heap_base; rebuild it with `lind cc`"),
     };
     let size = memory.size(&*store);
-    *store.data().cage.mm.lock() = MemMap::new(heap_base, size);
+    // `lind cc` links the stack first: the initial stack pointer is where
+    // the stack ends and static data begins.
+    let stack_top = match instance
+        .get_global(&mut *store, "__stack_pointer")
+        .map(|g| g.get(&mut *store))
+    {
+        Some(wasmtime::Val::I32(v)) if (v as u32 as u64) <= heap_base => v as u32 as u64,
+        _ => 0,
+    };
+    if let Mem::Plain(m) = &memory {
+        let cap = store.data().cage.mm.lock().limits.memory;
+        cow::set_limit(m.data_ptr(&*store), cap as usize);
+    }
+    store
+        .data()
+        .cage
+        .reset_memory_map(heap_base, size, stack_top);
     Ok(())
 }
 
@@ -762,8 +859,14 @@ fn syscall_import(
             syscall::Outcome::Return(v) => v,
             other => return finish(&mut caller, &cage, other),
         };
-        if tid != cage.pid && cage.stopping() {
-            return Err(wasmtime::Error::new(ThreadExit));
+        if cage.stopping() {
+            if tid != cage.pid {
+                return Err(wasmtime::Error::new(ThreadExit));
+            }
+            let runtime = caller.data().runtime.clone();
+            if let Some(module) = runtime.take_exec_handoff(&kernel, &cage) {
+                return Err(wasmtime::Error::new(CageExec(module)));
+            }
         }
         // A due stop happens here, on the way back to the program (a call
         // it interrupted is made again, as Linux restarts it when no
@@ -813,11 +916,6 @@ fn finish(
                 }
             }
         }
-        syscall::Outcome::Exec(_) if caller.data().tid != cage.pid && cage.thread_count() > 1 => {
-            // Not yet: the main thread's host thread would have to take
-            // over the new program.
-            Ok(-(lind_abi::Errno::ENOSYS as i64))
-        }
         syscall::Outcome::Exec(image) => {
             // Load first: a module lind cannot run leaves the caller in place
             // with ENOEXEC, as Linux does for a binary it cannot load.
@@ -826,6 +924,23 @@ fn finish(
                 cache::load_or_compile(caller.engine(), cache_dir.as_deref(), &image.module)
             });
             match loaded {
+                Ok(module) if caller.data().tid != cage.pid => {
+                    // The main thread's host thread takes the program over
+                    // once this thread and the others have ended.
+                    let runtime = caller.data().runtime.clone();
+                    // The new program keeps the exec'ing thread's mask.
+                    cage.inherit_mask(caller.data().tid, cage.pid);
+                    runtime.exec_handoffs.lock().insert(
+                        cage.pid,
+                        ExecHandoff {
+                            module,
+                            argv: image.argv,
+                            envp: image.envp,
+                        },
+                    );
+                    cage.set_stopping(true);
+                    Err(wasmtime::Error::new(ThreadExit))
+                }
                 Ok(module) => {
                     // exec ends the cage's other threads.
                     if cage.thread_count() > 1 {

@@ -71,13 +71,7 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     if flags & MAP_FIXED_NOREPLACE != 0 {
         let end = addr.checked_add(len).ok_or(Errno::ENOMEM)?;
-        let mm = ctx.cage.mm.lock();
-        if mm
-            .regions
-            .range(..end)
-            .next_back()
-            .is_some_and(|(&s, r)| s + r.len > addr)
-        {
+        if ctx.cage.mm.lock().any_mapped(addr, end) {
             return Err(Errno::EEXIST);
         }
     }
@@ -192,11 +186,11 @@ pub fn mremap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if flags & MREMAP_MAYMOVE == 0 {
         return Err(Errno::ENOMEM);
     }
-    let (start, prep) = ctx
-        .cage
-        .mm
-        .lock()
-        .map(0, new_len, region.prot, region.flags, false)?;
+    let (start, prep) =
+        ctx.cage
+            .mm
+            .lock()
+            .map_moving(old, old_len, new_len, region.prot, region.flags)?;
     apply(ctx, prep)?;
     let keep = old_len.min(new_len) as usize;
     let mut buf = vec![0u8; keep];

@@ -141,14 +141,13 @@ fn set_limit(ctx: &Ctx, r: usize, new: (u64, u64)) -> KResult<()> {
         return Err(Errno::EINVAL);
     }
     let root = ctx.cage.cred.lock().is_root();
-    let mut limits = ctx.cage.rlimits.lock();
-    if new.1 > limits[r].1 && !root {
+    if new.1 > ctx.cage.rlimits.lock()[r].1 && !root {
         return Err(Errno::EPERM);
     }
     if r == RLIMIT_NOFILE as usize && new.1 > 1 << 20 {
         return Err(Errno::EPERM);
     }
-    limits[r] = new;
+    ctx.cage.set_rlimit(r as u32, new);
     Ok(())
 }
 
@@ -266,8 +265,7 @@ pub fn lind_startup(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// `fork`, `vfork` and `clone` without CLONE_VM: the kernel half. The
 /// runtime makes the child's memory and resumes both.
 pub fn fork(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
-    let child = ctx.kernel.fork(ctx.cage)?;
-    child.inherit_altstack(ctx.cage, ctx.tid);
+    let child = ctx.kernel.fork_from_thread(ctx.cage, ctx.tid)?;
     let pid = child.pid;
     ctx.forked = Some(child);
     Ok(pid as i64)

@@ -460,7 +460,7 @@ mod tests {
             )
             .unwrap();
         drop(mm);
-        let child = t.cage.fork_copy(t.cage.pid + 1);
+        let child = t.cage.fork_copy(t.cage.pid + 1, t.cage.pid);
         let space = |c: &crate::Cage, a, p| super::futex_space(c, a, p);
         assert!(space(&t.cage, shared + 8, false) < 0);
         assert_eq!(
@@ -495,5 +495,22 @@ mod tests {
             t.outcome(nr::EXIT, &[4]),
             crate::Outcome::Exit(crate::cage::ExitStatus::Exited(4))
         ));
+    }
+
+    #[test]
+    fn fork_by_a_thread_keeps_its_mask_and_exec_handoff_leaves_one_thread() {
+        let t = TestEnv::new();
+        let tid = t.kernel.new_thread(&t.cage, 0).unwrap();
+        t.cage.signals.lock().set_mask_of(tid, 1 << 9);
+        let child = t.kernel.fork_from_thread(&t.cage, tid).unwrap();
+        assert_eq!(child.signals.lock().mask_of(child.pid), 1 << 9);
+        assert_eq!(child.thread_count(), 1);
+        // The main thread's own fork keeps the main thread's mask.
+        let other = t.kernel.fork(&t.cage).unwrap();
+        assert_eq!(other.signals.lock().mask_of(other.pid), 0);
+        // An exec by the thread: the cage is its main thread alone again.
+        t.cage.become_single_threaded();
+        assert_eq!(t.cage.thread_count(), 1);
+        assert_eq!(t.cage.signals.lock().mask_of(tid), 0);
     }
 }

@@ -4,8 +4,10 @@
 //!   thread asks, [`crate::block::current`]); ENOENT where no cage runs.
 //! * `/proc/<pid>/` for every cage not yet reaped, with `cmdline`,
 //!   `environ`, `stat`, `status` (Name, Umask, State, Tgid, Pid, PPid,
-//!   Uid, Gid, FDSize, Groups, Threads, signal masks), `cwd` (a symlink)
-//!   and `fd/`. There is no `exe` (ENOENT).
+//!   Uid, Gid, FDSize, Groups, Threads, signal masks), `maps` (the
+//!   vmmap in Linux's format: the stack, static data, `[heap]`, every
+//!   mmap region), `cwd` (a symlink) and `fd/`. There is no `exe`
+//!   (ENOENT).
 //! * `/proc/<pid>/fd/N` — a symlink per descriptor. `readlink` gives the
 //!   open file's path (physical, as Linux shows it), or `pipe:[ino]`,
 //!   `socket:[ino]`, `/dev/null`, … for files without one. `open` gives a
@@ -25,6 +27,7 @@ use super::{dev_split, makedev, now, permitted, FileSystem};
 use crate::{
     cage::Cred,
     file::{DirEntry, FileLike, OpenFile},
+    mm::AreaKind,
     Cage, KResult, Kernel,
 };
 use lind_abi::{flags::*, layout::Stat, Errno};
@@ -47,6 +50,7 @@ enum Info {
     Environ,
     Stat,
     Status,
+    Maps,
 }
 
 impl Info {
@@ -56,6 +60,7 @@ impl Info {
             Info::Environ => b"environ",
             Info::Stat => b"stat",
             Info::Status => b"status",
+            Info::Maps => b"maps",
         }
     }
     fn ino_part(self) -> u64 {
@@ -64,9 +69,16 @@ impl Info {
             Info::Environ => 4,
             Info::Stat => 5,
             Info::Status => 6,
+            Info::Maps => 8,
         }
     }
-    const ALL: [Info; 4] = [Info::Cmdline, Info::Environ, Info::Stat, Info::Status];
+    const ALL: [Info; 5] = [
+        Info::Cmdline,
+        Info::Environ,
+        Info::Stat,
+        Info::Status,
+        Info::Maps,
+    ];
 }
 
 /// What a path names.
@@ -134,7 +146,7 @@ impl ProcFs {
             return Ok(Node::PidDir(cage));
         };
         let rest = &comps[2..];
-        if matches!(name, b"fd" | b"cwd" | b"environ") {
+        if matches!(name, b"fd" | b"cwd" | b"environ" | b"maps") {
             // Whoever asks (stat and readlink have no credentials of their
             // own): the calling cage.
             if let Some(me) = crate::block::current() {
@@ -315,6 +327,7 @@ impl ProcFs {
                 add(b"cwd", DT_LNK, 7);
                 add(b"environ", DT_REG, 4);
                 add(b"fd", DT_DIR, 2);
+                add(b"maps", DT_REG, 8);
                 add(b"stat", DT_REG, 5);
                 add(b"status", DT_REG, 6);
             }
@@ -331,6 +344,38 @@ impl ProcFs {
             _ => return Err(Errno::ENOTDIR),
         }
         Ok(v)
+    }
+
+    /// `/proc/<pid>/maps` in Linux's format, from the cage's vmmap.
+    pub fn maps(c: &Cage) -> Vec<u8> {
+        let areas = c.mm.lock().areas();
+        let mut out = String::new();
+        for a in areas {
+            let flag = |bit: u32, ch: char| if a.prot & bit != 0 { ch } else { '-' };
+            let line = format!(
+                "{:08x}-{:08x} {}{}{}{} 00000000 00:00 0 ",
+                a.start,
+                a.end,
+                flag(PROT_READ, 'r'),
+                flag(PROT_WRITE, 'w'),
+                flag(PROT_EXEC, 'x'),
+                if a.shared { 's' } else { 'p' },
+            );
+            out.push_str(&line);
+            let name = match a.kind {
+                AreaKind::Stack => "[stack]",
+                AreaKind::Heap => "[heap]",
+                _ => "",
+            };
+            if !name.is_empty() {
+                // Linux pads the fixed part to 72 columns before the name.
+                out.push_str(&" ".repeat(72usize.saturating_sub(line.len())));
+                out.push(' ');
+                out.push_str(name);
+            }
+            out.push('\n');
+        }
+        out.into_bytes()
     }
 
     fn contents(c: &Cage, info: Info) -> Vec<u8> {
@@ -351,6 +396,8 @@ impl ProcFs {
         let state = if zombie { "Z (zombie)" } else { "R (running)" };
         let ppid = c.ppid.load(std::sync::atomic::Ordering::Relaxed);
         match info {
+            Info::Maps if zombie => Vec::new(),
+            Info::Maps => Self::maps(c),
             Info::Cmdline if zombie => Vec::new(),
             Info::Cmdline => nul_joined(&args.argv),
             Info::Environ if zombie => Vec::new(),
@@ -531,7 +578,7 @@ impl ProcFs {
                 Ok(f.file.clone())
             }
             Node::File(c, info) => {
-                if info == Info::Environ {
+                if matches!(info, Info::Environ | Info::Maps) {
                     Self::may_inspect(&c, cred)?;
                 }
                 if flags & O_DIRECTORY != 0 {
@@ -722,7 +769,7 @@ mod tests {
         assert!(status.contains("PPid:\t1\n"));
         assert_eq!(
             list(&mut t, "/proc/self"),
-            [".", "..", "cmdline", "cwd", "environ", "fd", "stat", "status"]
+            [".", "..", "cmdline", "cwd", "environ", "fd", "maps", "stat", "status"]
         );
         // Another user's descriptors are not for us.
         child.cred.lock().euid = 4242;
@@ -854,6 +901,52 @@ mod tests {
         );
         let p = t.cstr("/dev/fd");
         assert_eq!(t.call(nr::MKDIR, &[p, 0o755]), err(Errno::EEXIST));
+    }
+
+    #[test]
+    fn maps_lists_the_vmmap_in_linux_format() {
+        let mut t = env();
+        t.cage.reset_memory_map(0x20000, 0x100000, 0x10000);
+        let brk = t.call(nr::BRK, &[0x22000]);
+        assert_eq!(brk, 0x22000);
+        {
+            let mut mm = t.cage.mm.lock();
+            mm.map(
+                0x80000,
+                0x3000,
+                PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                true,
+            )
+            .unwrap();
+            mm.protect(0x81000, 0x1000, PROT_NONE).unwrap();
+            mm.map(0x90000, 0x1000, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, true)
+                .unwrap();
+            mm.map(0xa0000, 0x2000, PROT_READ | PROT_EXEC, MAP_PRIVATE, true)
+                .unwrap();
+        }
+        let maps = String::from_utf8(t.read_file("/proc/self/maps")).unwrap();
+        let pad =
+            |prefix: &str, name: &str| format!("{prefix}{}{name}\n", " ".repeat(73 - prefix.len()));
+        let want = [
+            pad("00000000-00010000 rw-p 00000000 00:00 0 ", "[stack]"),
+            "00010000-00020000 rw-p 00000000 00:00 0 \n".to_string(),
+            pad("00020000-00022000 rw-p 00000000 00:00 0 ", "[heap]"),
+            "00080000-00081000 rw-p 00000000 00:00 0 \n".to_string(),
+            "00081000-00082000 ---p 00000000 00:00 0 \n".to_string(),
+            "00082000-00083000 rw-p 00000000 00:00 0 \n".to_string(),
+            "00090000-00091000 r--s 00000000 00:00 0 \n".to_string(),
+            "000a0000-000a2000 r-xp 00000000 00:00 0 \n".to_string(),
+        ]
+        .concat();
+        assert_eq!(maps, want);
+        let pid = t.cage.pid;
+        assert_eq!(t.read_file(&format!("/proc/{pid}/maps")), want.as_bytes());
+        // Another user's address space is not for us.
+        let child = t.kernel.fork(&t.cage).unwrap();
+        child.cred.lock().euid = 4242;
+        let path = format!("/proc/{}/maps", child.pid);
+        assert_eq!(open(&mut t, &path, O_RDONLY), err(Errno::EACCES));
     }
 
     #[test]
