@@ -97,7 +97,44 @@ impl Cage {
     }
 }
 
+impl Cage {
+    /// Which futex queue `addr` belongs to: the cage's own (its pid), or
+    /// for a non-`private` futex in MAP_SHARED anonymous memory, that
+    /// mapping's, which the cages sharing it (across fork) meet in. Share
+    /// ids are negative here, so they never collide with a pid.
+    pub fn futex_space(&self, addr: u64, private: bool) -> i32 {
+        if private {
+            return self.pid;
+        }
+        match self.mm.lock().region_containing(addr) {
+            Some(r) if r.share_id != 0 => -(r.share_id as i32),
+            _ => self.pid,
+        }
+    }
+}
+
 impl Kernel {
+    /// Releases the robust mutexes thread `tid` of `cage` still holds (see
+    /// [`release_robust_list`]) and forgets its list.
+    pub fn release_robust(&self, cage: &Cage, tid: i32, mem: &mut dyn crate::GuestMemory) {
+        let Some(head) = cage.threads.lock().robust.remove(&tid) else {
+            return;
+        };
+        let space = |addr: u64| cage.futex_space(addr, false);
+        release_robust_list(mem, &self.futexes, space, tid, head);
+    }
+
+    /// Releases every robust list the cage's threads still have: at
+    /// exit_group, and when the cage ends some other way (a signal, a
+    /// trap; the runtime calls this with the memory before the cage's end
+    /// is reported).
+    pub fn release_all_robust(&self, cage: &Cage, mem: &mut dyn crate::GuestMemory) {
+        let tids: Vec<i32> = cage.threads.lock().robust.keys().copied().collect();
+        for tid in tids {
+            self.release_robust(cage, tid, mem);
+        }
+    }
+
     /// Adds a thread to `cage`; returns its tid (from the pid space, as on
     /// Linux).
     pub fn new_thread(&self, cage: &Cage, clear_child_tid: u64) -> KResult<i32> {

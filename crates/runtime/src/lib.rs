@@ -413,7 +413,15 @@ impl Runtime {
                 }
             };
             match self.drive(&mut store, start, resume) {
-                Drive::Ended(end) => return Some(end),
+                Drive::Ended(end) => {
+                    // A cage ended by a signal or a trap (not exit_group)
+                    // still releases its robust mutexes, before its parent
+                    // can learn of its end.
+                    if let Some(mem) = store.data().memory.clone() {
+                        kernel.release_all_robust(&cage, &mut memory::EndMemory::new(&store, mem));
+                    }
+                    return Some(end);
+                }
                 Drive::ThreadExited => return None,
                 Drive::Exec(next) => module = next,
             }

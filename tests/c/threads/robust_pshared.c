@@ -1,11 +1,12 @@
 // A process-shared robust mutex in MAP_SHARED anonymous memory: a forked
 // child that dies holding it (_exit, or returning from main) makes the
 // parent's next lock return EOWNERDEAD, including a lock the parent was
-// already blocked in when the child died; get_robust_list reports the
-// caller's list once a robust mutex was taken.
+// already blocked in when the child died, and a child killed by SIGKILL;
+// get_robust_list reports the caller's list once a robust mutex was taken.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -91,7 +92,18 @@ int main(void)
     pthread_mutex_consistent(&sh->m);
     pthread_mutex_unlock(&sh->m);
 
-    // 3. Not made consistent: unusable, in both processes.
+    // 3. The child is killed by a signal while it holds it.
+    pid = child_dies_holding(1, 10000);
+    kill(pid, SIGKILL);
+    int st;
+    waitpid(pid, &st, 0);
+    printf("child killed by signal %d\n", WIFSIGNALED(st) ? WTERMSIG(st) : -1);
+    r = pthread_mutex_lock(&sh->m);
+    printf("lock after the child was killed: %s\n", errname(r));
+    pthread_mutex_consistent(&sh->m);
+    pthread_mutex_unlock(&sh->m);
+
+    // 4. Not made consistent: unusable, in both processes.
     pid = child_dies_holding(1, 0);
     report_wait(pid);
     r = pthread_mutex_trylock(&sh->m);

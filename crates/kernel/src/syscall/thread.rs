@@ -1,7 +1,7 @@
 //! Threads: clone of a thread, futex, thread ids and exit.
 
 use super::{Args, Ctx};
-use crate::{cage::ExitStatus, memory::GuestMemoryExt, Cage, KResult};
+use crate::{cage::ExitStatus, memory::GuestMemoryExt, KResult};
 use lind_abi::Errno;
 use std::time::{Duration, Instant};
 
@@ -129,38 +129,13 @@ pub fn get_robust_list(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
-/// Which futex queue `addr` belongs to: the cage's own (its pid), or for
-/// a non-`private` futex in MAP_SHARED anonymous memory, that mapping's,
-/// which the cages sharing it (across fork) meet in. Share ids are
-/// negative here, so they never collide with a pid.
-fn futex_space(cage: &Cage, addr: u64, private: bool) -> i32 {
-    if private {
-        return cage.pid;
-    }
-    match cage.mm.lock().region_containing(addr) {
-        Some(r) if r.share_id != 0 => -(r.share_id as i32),
-        _ => cage.pid,
-    }
-}
-
-/// Releases the robust mutexes thread `tid` still holds (see
-/// [`crate::thread::release_robust_list`]).
-fn release_robust(ctx: &mut Ctx, tid: i32) {
-    let Some(head) = ctx.cage.threads.lock().robust.remove(&tid) else {
-        return;
-    };
-    let cage = ctx.cage;
-    let space = |addr: u64| futex_space(cage, addr, false);
-    crate::thread::release_robust_list(&mut *ctx.mem, &ctx.kernel.futexes, space, tid, head);
-}
-
 /// exit(2): ends the calling thread. Its robust mutexes are released, and
 /// its `clear_child_tid` word is zeroed and futex-woken (how pthread_join
 /// and musl's thread list lock learn of it). The last thread's exit ends
 /// the cage with its status.
 pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let status = ExitStatus::Exited(a.int(0) as u8);
-    release_robust(ctx, ctx.tid);
+    ctx.kernel.release_robust(ctx.cage, ctx.tid, &mut *ctx.mem);
     let (last, clear) = {
         let mut t = ctx.cage.threads.lock();
         let clear = t.live.remove(&ctx.tid).unwrap_or(0);
@@ -181,10 +156,7 @@ pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// exit_group(2): ends every thread of the cage, releasing the robust
 /// mutexes each holds.
 pub fn exit_group(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    let tids: Vec<i32> = ctx.cage.threads.lock().robust.keys().copied().collect();
-    for tid in tids {
-        release_robust(ctx, tid);
-    }
+    ctx.kernel.release_all_robust(ctx.cage, &mut *ctx.mem);
     ctx.cage.request_exit(ExitStatus::Exited(a.int(0) as u8));
     Ok(0)
 }
@@ -208,7 +180,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if op & FUTEX_CLOCK_REALTIME != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT {
         return Err(Errno::ENOSYS);
     }
-    let space = futex_space(ctx.cage, addr, op & FUTEX_PRIVATE_FLAG != 0);
+    let space = ctx.cage.futex_space(addr, op & FUTEX_PRIVATE_FLAG != 0);
     match cmd {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
             let bitset = if cmd == FUTEX_WAIT {
@@ -461,7 +433,7 @@ mod tests {
             .unwrap();
         drop(mm);
         let child = t.cage.fork_copy(t.cage.pid + 1, t.cage.pid);
-        let space = |c: &crate::Cage, a, p| super::futex_space(c, a, p);
+        let space = |c: &crate::Cage, a, p| c.futex_space(a, p);
         assert!(space(&t.cage, shared + 8, false) < 0);
         assert_eq!(
             space(&t.cage, shared + 8, false),
