@@ -170,3 +170,20 @@ mark_built() {
 	echo "$1" >"$BUILT.tmp"
 	mv "$BUILT.tmp" "$BUILT"
 }
+
+# Runs the script's configure_tree(dir, cc, ar, ranlib[, host]) for the Lind
+# and the native build side by side (each is mostly waiting on small compiles).
+configure_both() {
+	configure_tree "$LBLD" "$LIND_CC" "$LIND_AR" "$LIND_RANLIB" "$HOST" &
+	local lpid=$!
+	configure_tree "$NBLD" gcc ar ranlib &
+	local npid=$!
+	wait $lpid || die "configuring the Lind build failed"
+	wait $npid || die "configuring the native build failed"
+}
+
+# A configure run into "$1/configure.out" failed: show its end and stop.
+configure_failed() {
+	tail -n 20 "$1/configure.out" >&2
+	die "configure failed in $1 (see $1/configure.out)"
+}

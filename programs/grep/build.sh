@@ -39,16 +39,10 @@ configure_tree() {
 	(cd "$dir" && "$SRC/configure" "${hostargs[@]}" --prefix=/ \
 		--with-included-regex --disable-perl-regexp --disable-nls --disable-threads \
 		CC="$cc" AR="$ar" RANLIB="$ranlib" CFLAGS="-O2") >"$dir/configure.out" 2>&1 ||
-		{ tail -n 20 "$dir/configure.out" >&2; die "configure failed in $dir (see $dir/configure.out)"; }
+		configure_failed "$dir"
 	configured "$dir"
 }
-# The two configures run side by side (each is mostly waiting on small compiles).
-configure_tree "$LBLD" "$LIND_CC" "$LIND_AR" "$LIND_RANLIB" "$HOST" &
-lpid=$!
-configure_tree "$NBLD" gcc ar ranlib &
-npid=$!
-wait $lpid || die "configuring the Lind build failed"
-wait $npid || die "configuring the native build failed"
+configure_both
 
 relink_if_lind_newer "$LBLD/src/grep"
 # Only lib/ and src/: doc/ would need makeinfo (Debian's patches touch grep.texi).

@@ -61,16 +61,10 @@ configure_tree() {
 		--without-brotli --without-libdeflate --without-xxhash \
 		CC="$cc" AR="$ar" RANLIB="$ranlib" CFLAGS="-O2" CPPFLAGS="$cppflags" CC_FOR_BUILD=gcc) \
 		>"$dir/configure.out" 2>&1 ||
-		{ tail -n 20 "$dir/configure.out" >&2; die "configure failed in $dir (see $dir/configure.out)"; }
+		configure_failed "$dir"
 	configured "$dir"
 }
-# The two configures run side by side (each is mostly waiting on small compiles).
-configure_tree "$LBLD" "$LIND_CC" "$LIND_AR" "$LIND_RANLIB" "$HOST" &
-lpid=$!
-configure_tree "$NBLD" gcc ar ranlib &
-npid=$!
-wait $lpid || die "configuring the Lind build failed"
-wait $npid || die "configuring the native build failed"
+configure_both
 
 TESTS=(src/t/test_common src/t/test_configfile src/t/test_mod)
 # make takes ~15 s even when nothing changed (automake's phony generated-header

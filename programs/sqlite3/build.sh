@@ -62,16 +62,10 @@ configure_tree() {
 		--enable-fts4 --enable-fts5 --enable-rtree \
 		CC="$cc" AR="$ar" RANLIB="$ranlib" CFLAGS="-O2 -fno-strict-aliasing $FEATURES" \
 		BUILD_CC=gcc) >"$dir/configure.out" 2>&1 ||
-		{ tail -n 20 "$dir/configure.out" >&2; die "configure failed in $dir (see $dir/configure.out)"; }
+		configure_failed "$dir"
 	configured "$dir"
 }
-# The two configures run side by side (each is mostly waiting on small compiles).
-configure_tree "$LBLD" "$LIND_CC" "$LIND_AR" "$LIND_RANLIB" "$HOST" &
-lpid=$!
-configure_tree "$NBLD" gcc ar ranlib &
-npid=$!
-wait $lpid || die "configuring the Lind build failed"
-wait $npid || die "configuring the native build failed"
+configure_both
 
 TARGETS="sqlite3"
 if [ $SPEEDTEST = 1 ]; then

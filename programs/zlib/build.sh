@@ -27,7 +27,7 @@ configure_tree() {
 		# zlib's configure writes into the current directory; SRCDIR lets it build out of tree.
 		(cd "$dir" && CHOST=$chost CC=$cc AR=$ar RANLIB=$ranlib CFLAGS=-O2 \
 			"$SRC/configure" --static --prefix=/) >"$dir/configure.out" 2>&1 ||
-			{ tail -n 20 "$dir/configure.out" >&2; die "configure failed in $dir (see $dir/configure.out)"; }
+			configure_failed "$dir"
 		configured "$dir"
 	fi
 }

@@ -390,6 +390,15 @@ fn client(
     Ok(bytes)
 }
 
+/// lighttpd under lind serving [`site`] from a fresh root (dropped with it).
+fn serve_site() -> (tempfile::TempDir, HashMap<String, Vec<u8>>, Server) {
+    let root = tempfile::tempdir().unwrap();
+    let files = site();
+    write_site(&root.path().join("www"), &files);
+    let server = Server::start(root.path());
+    (root, files, server)
+}
+
 fn client_error(i: usize, e: String) -> String {
     format!("client {i}: {e}")
 }
@@ -399,10 +408,7 @@ fn lighttpd_serves_every_byte_to_200_concurrent_clients() {
     if !built("lighttpd") {
         return;
     }
-    let root = tempfile::tempdir().unwrap();
-    let files = site();
-    write_site(&root.path().join("www"), &files);
-    let server = Server::start(root.path());
+    let (_root, files, server) = serve_site();
 
     let files = Arc::new(files);
     let mut paths: Vec<String> = files.keys().filter(|p| *p != "/big.bin").cloned().collect();
@@ -498,10 +504,7 @@ fn busybox_wget_in_a_cage_fetches_from_lighttpd_in_another() {
     if !built("lighttpd") || !built("busybox") || !busybox_has_wget() {
         return;
     }
-    let root = tempfile::tempdir().unwrap();
-    let files = site();
-    write_site(&root.path().join("www"), &files);
-    let server = Server::start(root.path());
+    let (_root, files, server) = serve_site();
     let base = format!("http://127.0.0.1:{}", server.port);
 
     let client_root = tempfile::tempdir().unwrap();
@@ -658,10 +661,7 @@ fn lighttpd_head_ranges_conditionals_listing_and_pipelining() {
     if !built("lighttpd") {
         return;
     }
-    let root = tempfile::tempdir().unwrap();
-    let files = site();
-    write_site(&root.path().join("www"), &files);
-    let server = Server::start(root.path());
+    let (_root, files, server) = serve_site();
     let port = server.port;
     let big = &files["/big.bin"];
     let req = |extra: &str, method: &str, path: &str| {
