@@ -475,6 +475,157 @@ static void b_thread_create_join(int64_t n)
 }
 #endif
 
+#ifndef __wasi__
+// ---- two threads --------------------------------------------------------------
+
+// A CPU-bound parallel computation: n units of pure arithmetic (no memory
+// traffic, so the two halves cannot slow each other down through caches or
+// memory bandwidth), split over 1 or 2 threads. Each thread sums into a
+// local and stores its result once, into a slot of its own cache line.
+#define UNIT 4096
+struct slot {
+	uint64_t sum;
+	char pad[64 - sizeof(uint64_t)];
+} __attribute__((aligned(64)));
+static struct slot par_out[2];
+struct par_job {
+	uint64_t from, to;
+	int slot;
+};
+
+static void *par_work(void *arg)
+{
+	const struct par_job *j = arg;
+	uint64_t acc = 0;
+	for (uint64_t i = j->from * UNIT; i < j->to * UNIT; i++) {
+		uint64_t x = i * 0x9e3779b97f4a7c15ull;
+		x ^= x >> 29;
+		x *= 0xbf58476d1ce4e5b9ull;
+		x ^= x >> 32;
+		acc += x;
+	}
+	par_out[j->slot].sum = acc;
+	return NULL;
+}
+
+static uint64_t par_run(int64_t n, int threads)
+{
+	pthread_t t[2];
+	struct par_job jobs[2];
+	uint64_t half = (uint64_t)n / (uint64_t)threads;
+	for (int k = 0; k < threads; k++) {
+		jobs[k].from = half * (uint64_t)k;
+		jobs[k].to = k == threads - 1 ? (uint64_t)n : half * (uint64_t)(k + 1);
+		jobs[k].slot = k;
+		if (pthread_create(&t[k], NULL, par_work, &jobs[k]) != 0)
+			die("pthread_create");
+	}
+	uint64_t sum = 0;
+	for (int k = 0; k < threads; k++) {
+		pthread_join(t[k], NULL);
+		sum += par_out[k].sum;
+	}
+	return sum;
+}
+
+// The same n units on 1 and on 2 threads (run.py reports the speedup);
+// the sums must agree.
+static uint64_t par_expect, par_expect_n;
+static void par_check(int64_t n, uint64_t sum)
+{
+	if (par_expect_n == (uint64_t)n && par_expect != sum)
+		die("parallel: 1- and 2-thread sums differ");
+	par_expect_n = (uint64_t)n;
+	par_expect = sum;
+}
+// The work alone, on the calling thread: what the parallel items calibrate
+// with (thread start-up would dominate the small counts calibration tries).
+static void b_parallel_inline(int64_t n)
+{
+	struct par_job j = {0, (uint64_t)n, 0};
+	par_work(&j);
+	sink += par_out[0].sum;
+}
+static void b_parallel_1t(int64_t n)
+{
+	par_check(n, par_run(n, 1));
+}
+static void b_parallel_2t(int64_t n)
+{
+	par_check(n, par_run(n, 2));
+}
+
+// Strict handoff between two threads through a pair of mutexes used as
+// binary semaphores (PTHREAD_MUTEX_NORMAL, which glibc and musl both let
+// another thread unlock): each step is one unlock waking the other
+// thread's blocked lock. n counts handoffs.
+static pthread_mutex_t hand[2];
+static int64_t hand_n;
+static void *hand_peer(void *arg)
+{
+	(void)arg;
+	for (int64_t i = 0; i < hand_n; i += 2) {
+		pthread_mutex_lock(&hand[1]);
+		pthread_mutex_unlock(&hand[0]);
+	}
+	return NULL;
+}
+static void b_mutex_contended_handoff(int64_t n)
+{
+	pthread_mutexattr_t a;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_settype(&a, PTHREAD_MUTEX_NORMAL);
+	pthread_mutex_init(&hand[0], &a);
+	pthread_mutex_init(&hand[1], &a);
+	pthread_mutex_lock(&hand[1]);
+	hand_n = n < 2 ? 2 : n;
+	pthread_t t;
+	if (pthread_create(&t, NULL, hand_peer, NULL) != 0)
+		die("pthread_create");
+	for (int64_t i = 0; i < hand_n; i += 2) {
+		pthread_mutex_lock(&hand[0]);
+		pthread_mutex_unlock(&hand[1]);
+	}
+	pthread_join(t, NULL);
+	pthread_mutex_destroy(&hand[0]);
+	pthread_mutex_destroy(&hand[1]);
+}
+
+// Two threads taking turns through one mutex and one condvar: n round
+// trips (each thread waits for its turn, flips it and signals).
+static pthread_mutex_t pp_m = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pp_c = PTHREAD_COND_INITIALIZER;
+static int pp_turn;
+static int64_t pp_n;
+static void pp_side(int me)
+{
+	for (int64_t i = 0; i < pp_n; i++) {
+		pthread_mutex_lock(&pp_m);
+		while (pp_turn != me)
+			pthread_cond_wait(&pp_c, &pp_m);
+		pp_turn = !me;
+		pthread_cond_signal(&pp_c);
+		pthread_mutex_unlock(&pp_m);
+	}
+}
+static void *pp_peer(void *arg)
+{
+	(void)arg;
+	pp_side(1);
+	return NULL;
+}
+static void b_condvar_pingpong(int64_t n)
+{
+	pp_n = n;
+	pp_turn = 0;
+	pthread_t t;
+	if (pthread_create(&t, NULL, pp_peer, NULL) != 0)
+		die("pthread_create");
+	pp_side(0);
+	pthread_join(t, NULL);
+}
+#endif
+
 struct bench {
 	const char *name;
 	void (*fn)(int64_t n);
@@ -506,6 +657,10 @@ static const struct bench benches[] = {
 	{"epoll_wait_1_ready", b_epoll_wait_1_ready},
 	{"mutex_lock_unlock", b_mutex_lock_unlock},
 	{"thread_create_join", b_thread_create_join},
+	{"mutex_contended_handoff", b_mutex_contended_handoff},
+	{"condvar_pingpong", b_condvar_pingpong},
+	{"parallel_1t", b_parallel_1t},
+	{"parallel_2t", b_parallel_2t},
 #endif
 };
 #define NBENCH (sizeof benches / sizeof benches[0])
@@ -564,7 +719,19 @@ int main(int argc, char **argv)
 			if (!wanted)
 				continue;
 		}
-		int64_t n = calibrate(b->fn, (uint64_t)ms * 1000000u);
+		// The parallel items run ~0.5 s or more per repetition (thread
+		// start-up is then noise), and parallel_2t does exactly
+		// parallel_1t's work, so their sums are compared.
+		int parallel = strncmp(b->name, "parallel_", 9) == 0;
+		uint64_t target = (uint64_t)(parallel && ms < 500 ? 500 : ms) * 1000000u;
+		static int64_t par_n;
+#ifndef __wasi__
+		int64_t n = !parallel ? calibrate(b->fn, target) : par_n ? par_n : calibrate(b_parallel_inline, target);
+#else
+		int64_t n = calibrate(b->fn, target);
+#endif
+		if (parallel)
+			par_n = n;
 		double best = -1;
 		for (long r = 0; r < reps; r++) {
 			uint64_t t0 = now_ns();

@@ -74,7 +74,19 @@ MICRO = [
     ("epoll_wait_1_ready", "epoll_wait() with one ready pipe, timeout 0", [("ratio", 2.0)]),
     ("mutex_lock_unlock", "pthread_mutex_lock+unlock, uncontended", [("ratio", 2.0)]),
     ("thread_create_join", "pthread_create of a thread that returns at once + pthread_join", []),
+    ("mutex_contended_handoff", "one handoff between two threads through a pair of mutexes", [("ratio", 3.0)]),
+    ("condvar_pingpong", "one round trip between two threads through a mutex + condvar", [("ratio", 3.0)]),
 ]
+# micro.c's parallel_1t and parallel_2t (the same CPU-bound work on 1 and on
+# 2 threads) make one row: the speedup 1-thread time / 2-thread time, of
+# native and of lind; the target is lind's speedup.
+PARALLEL = [("parallel_speedup", "1-thread time / 2-thread time of a CPU-bound sum (micro.c)",
+             [("speedup", 1.7)])]
+PARALLEL_ITEMS = ["parallel_1t", "parallel_2t"]
+# The cost of epoch poll points (how lind delivers signals into a cage that
+# computes without syscalls): compute.c in lind as usual and with
+# LIND_NO_EPOCH=1 (a benchmark-only switch: no poll points compiled in).
+POLL = [("poll_point_cost", "coremark_iter with epoch interruption on / off", [("ratio", 1.05)])]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
     ("fork_exit_wait", "fork + child _exit(0) + waitpid", [("lind", 0.5 * MS), ("ratio", 5.0)]),
@@ -398,6 +410,8 @@ def fmt_value(v, unit):
         return f"{v:.0f} req/s"
     if unit == "B":
         return f"{v / 1024:.1f} KiB"
+    if unit == "x":
+        return f"{v:.2f}x"
     return fmt_time(v)
 
 
@@ -412,6 +426,8 @@ def fmt_target(targets):
             parts.append(f"lind <= {x / MS:g} ms")
         elif kind == "tput":
             parts.append(f">= {x}x")
+        elif kind == "speedup":
+            parts.append(f"lind >= {x}x")
     return " and ".join(parts) if parts else "-"
 
 
@@ -434,6 +450,10 @@ def verdicts(name, n, l, targets, label="lind/native", w=None):
         elif kind == "tput":
             ok = l / n >= x
             out.append(f"target {name}: lind/native throughput = {l / n:.2f}x, target >= {x}x: "
+                       f"{'met' if ok else 'NOT met'}")
+        elif kind == "speedup":
+            ok = l >= x
+            out.append(f"target {name}: lind speedup = {l:.2f}x (native {n:.2f}x), target >= {x}x: "
                        f"{'met' if ok else 'NOT met'}")
     return out
 
@@ -599,7 +619,7 @@ def main():
     (http_dir / "www").mkdir(parents=True)
     (http_dir / "etc").mkdir()
     (http_dir / "www" / "small.html").write_bytes(bytes(b"0123456789abcdef"[i % 16] for i in range(SMALL_FILE)))
-    micro_names = [n for n, _, _ in MICRO]
+    micro_names = [n for n, _, _ in MICRO] + PARALLEL_ITEMS
     proc_names = [n for n, _, _ in PROC]
     try:
         opts = ["-t", str(args.ms), "-r", str(args.reps)]
@@ -614,7 +634,9 @@ def main():
         def wasi_cmd(wasm):
             return [wasmtime, "run", "--dir", ".", str(wasm)]
         wasi_micro_missing = ("getpid", "write_devnull_1b", "signal_roundtrip", "poll_1_ready",
-                              "epoll_wait_1_ready", "mmap_touch_1mib", "mmap_read_64mib")
+                              "epoll_wait_1_ready", "mmap_touch_1mib", "mmap_read_64mib",
+                              "mutex_lock_unlock", "thread_create_join",
+                              "mutex_contended_handoff", "condvar_pingpong", *PARALLEL_ITEMS)
         programs = [
             ("native micro", [str(bins["micro"][0])], scratch, micro_names, "native"),
             ("lind micro", lind_cmd(scratch, bins["micro"][1]), scratch, micro_names, "lind"),
@@ -625,6 +647,8 @@ def main():
              "compute-asyncify"),
             ("lind compute (LIND_ASYNCIFY=0)", lind_cmd(scratch, bins["compute-noasyncify"][1]), scratch,
              ["coremark_iter"], "compute-plain"),
+            ("lind compute (LIND_NO_EPOCH=1)", ["env", "LIND_NO_EPOCH=1"] + lind_cmd(scratch, bins["compute"][1]),
+             scratch, ["coremark_iter"], "compute-noepoch"),
         ]
         if "micro" in wasi:
             programs.insert(2, ("wasi micro", wasi_cmd(wasi["micro"]), scratch,
@@ -703,6 +727,9 @@ def main():
             rows.append((name, mib * 1e9 / n, mib * 1e9 / l, "MiB/s", targets, mib * 1e9 / w if w else None))
         else:
             rows.append((name, n, l, "ns", targets, w))
+    for name, _, targets in PARALLEL:
+        rows.append((name, best["native"]["parallel_1t"] / best["native"]["parallel_2t"],
+                     best["lind"]["parallel_1t"] / best["lind"]["parallel_2t"], "x", targets, None))
     for name, _, targets in PROC:
         n, l = best["native"][name], best["lind"][name]
         if name in THROUGHPUT:  # ns per MiB -> MiB/s
@@ -784,6 +811,18 @@ def main():
           f"counted against Asyncify). dash: {dash_note}"
           + ("; without Asyncify it cannot run (setjmp needs it), so only its size is compared."
              if dash_with else "."))
+    # --- report: what epoch poll points cost ----------------------------------
+    t_noepoch = best["compute-noepoch"]["coremark_iter"]
+    prow = [(POLL[0][0], t_noepoch, t_with, POLL[0][2])]
+    print()
+    ptable = [("poll points", "lind, LIND_NO_EPOCH=1", "lind", "with/without", "target")]
+    for name, wo, w, targets in prow:
+        ptable.append((name, fmt_time(wo), fmt_time(w), f"{w / wo:.2f}x", fmt_target(targets)))
+    print_table(ptable)
+    print()
+    print("poll_point_cost: compute.c's coremark_iter in lind with wasmtime's epoch interruption (the "
+          "poll points through which a signal reaches a cage that makes no syscalls) and without it "
+          "(LIND_NO_EPOCH=1, a benchmark-only switch); the two runs swap places every round.")
     print()
     lines = []
     for name, n, l, unit, targets, w in rows:
@@ -792,6 +831,8 @@ def main():
                  f"{'met' if idle_lind < IDLE_TARGET else 'NOT met'}")
     for name, n, wo, w, unit, targets in arows:
         lines += verdicts(f"asyncify {name}", wo, w, targets, label="with/without")
+    for name, wo, w, targets in prow:
+        lines += verdicts(name, wo, w, targets, label="with/without")
     print("\n".join(lines))
 
     with open(OUT / "results.tsv", "w") as f:
@@ -801,6 +842,9 @@ def main():
                     f"\t{'' if w is None else f'{w:.2f}'}\n")
         f.write(f"idle_cages_rss\t{idle_native}\t{idle_lind}\tB\t{idle_lind / idle_native:.4f}"
                 f"\tlind < {fmt_bytes(IDLE_TARGET)}\t\n")
+        for name, wo, w, targets in prow:
+            f.write(f"{name}\t{wo:.2f}\t{w:.2f}\tns\t{w / wo:.4f}\t{fmt_target(targets)}"
+                    f"\t(native column: LIND_NO_EPOCH=1; lind column: epoch on)\n")
         for name, n, wo, w, unit, targets in arows:
             f.write(f"asyncify {name}\t{wo:.2f}\t{w:.2f}\t{unit}\t{w / wo:.4f}\t{fmt_target(targets)}"
                     f"\t(native column: without Asyncify; lind column: with)\n")

@@ -46,22 +46,9 @@ fn main() {
     let args = Arguments::from_args();
     close_inherited_fds();
     let root = suite_dir();
-    let cases = match collect_cases(&root) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("c_suite: cannot read the test tree {}: {e}", root.display());
-            std::process::exit(101);
-        }
-    };
-    let filters: Vec<String> = std::env::var("LIND_SUITE_FILTER")
-        .unwrap_or_default()
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let trials = cases
+    let cases = cases_or_exit("c_suite", &root, collect_cases(&root));
+    let trials = apply_suite_filter(cases, |c| c.name.clone())
         .into_iter()
-        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
         .map(|case| {
             let name = case.name.clone();
             let kind = if case.lind_only {
@@ -177,25 +164,9 @@ fn parse_case(area: &Path, file: &Path) -> Case {
 // Running one case
 
 fn run_case(case: &Case) -> Result<(), Failed> {
-    let keep = std::env::var_os("LIND_SUITE_KEEP").is_some_and(|v| !v.is_empty() && v != "0");
     // <work>/build holds the binaries; <work>/native and <work>/lind are the (empty) run
     // directories, so that programs listing their directory see only what they create.
-    let work = tempfile::Builder::new()
-        .prefix("lind-c-suite-")
-        .tempdir()
-        .map_err(|e| Failed::from(format!("cannot create a temporary directory: {e}")))?;
-    let result = run_case_in(case, work.path());
-    if result.is_err() && keep {
-        let path = work.keep();
-        return result.map_err(|e| {
-            Failed::from(format!(
-                "{}\n(kept build and run directories under {})",
-                msg(&e),
-                path.display()
-            ))
-        });
-    }
-    result
+    in_work_dir("lind-c-suite-", |work| run_case_in(case, work))
 }
 
 fn subdir(work: &Path, name: &str) -> Result<PathBuf, Failed> {

@@ -48,23 +48,8 @@ fn main() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let repo = repo.canonicalize().unwrap_or(repo);
     let dir = repo.join("tests/dash");
-    let cases = match collect_cases(&dir) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("dash_suite: cannot read {}: {e}", dir.display());
-            std::process::exit(101);
-        }
-    };
-    let filters: Vec<String> = std::env::var("LIND_SUITE_FILTER")
-        .unwrap_or_default()
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let cases: Vec<Case> = cases
-        .into_iter()
-        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.name.contains(f.as_str())))
-        .collect();
+    let cases = cases_or_exit("dash_suite", &dir, collect_cases(&dir));
+    let cases = apply_suite_filter(cases, |c| c.name.clone());
     // Only prepare (build dash, build the native tools) when a test will actually run.
     let listing = args.list;
     let setup: Arc<Result<Setup, String>> = Arc::new(if listing || cases.is_empty() {

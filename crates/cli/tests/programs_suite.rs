@@ -55,23 +55,9 @@ fn main() {
     close_inherited_fds();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let repo = repo.canonicalize().unwrap_or(repo);
-    let cases = match collect_cases(&repo.join("tests/programs")) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("programs_suite: cannot read tests/programs: {e}");
-            std::process::exit(101);
-        }
-    };
-    let filters: Vec<String> = std::env::var("LIND_SUITE_FILTER")
-        .unwrap_or_default()
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let cases: Vec<Case> = cases
-        .into_iter()
-        .filter(|c| filters.is_empty() || filters.iter().any(|f| c.id().contains(f.as_str())))
-        .collect();
+    let dir = repo.join("tests/programs");
+    let cases = cases_or_exit("programs_suite", &dir, collect_cases(&dir));
+    let cases = apply_suite_filter(cases, Case::id);
 
     // Which programs are built; say once why the others are skipped.
     let out = repo.join("build/programs");
@@ -263,22 +249,9 @@ fn parse_case(prog: &str, dir: &Path, file: &Path, name: String, mut argv: Vec<S
 // Running one case
 
 fn run_case(setup: &Setup, case: &Case) -> Result<(), Failed> {
-    let work = tempfile::Builder::new()
-        .prefix("lind-programs-suite-")
-        .tempdir()
-        .map_err(|e| Failed::from(format!("cannot create a temporary directory: {e}")))?;
-    let result = run_case_in(setup, case, work.path());
-    if result.is_err() && env_flag("LIND_SUITE_KEEP") {
-        let path = work.keep();
-        return result.map_err(|e| {
-            Failed::from(format!(
-                "{}\n(kept the run directories under {})",
-                msg(&e),
-                path.display()
-            ))
-        });
-    }
-    result
+    in_work_dir("lind-programs-suite-", |work| {
+        run_case_in(setup, case, work)
+    })
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {

@@ -181,7 +181,7 @@ impl Cage {
     /// credentials, limits, memory map, signal dispositions and mask are
     /// inherited; pending signals are not.
     /// The child of a fork by thread `tid`: it starts as that thread alone,
-    /// so it keeps that thread's signal mask.
+    /// so it keeps that thread's signal mask and alternate stack.
     pub fn fork_copy(&self, pid: i32, tid: i32) -> Cage {
         let signals = {
             let s = self.signals.lock();
@@ -189,7 +189,12 @@ impl Cage {
                 actions: s.actions,
                 mask: s.mask_of(tid),
                 main: pid,
-                altstack: s.altstack,
+                // ... and that thread's alternate signal stack.
+                altstacks: s
+                    .altstacks
+                    .get(&tid)
+                    .map(|&st| [(pid, st)].into())
+                    .unwrap_or_default(),
                 ..SignalState::default()
             }
         };
@@ -235,6 +240,8 @@ impl Cage {
         envp: Vec<Vec<u8>>,
     ) -> Vec<crate::fdtable::FdEntry> {
         let closed = self.fds.lock().take_cloexec();
+        // The old image's robust list means nothing in the new one.
+        self.threads.lock().robust.clear();
         // POSIX timers do not survive exec; ITIMER_REAL does.
         for timer in std::mem::take(&mut *self.timers.lock())
             .into_iter()

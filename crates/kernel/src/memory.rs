@@ -93,6 +93,16 @@ pub trait GuestMemory {
         }
         self.write(addr, &v.to_le_bytes())
     }
+    /// Atomically replaces the aligned word at `addr` with `new` if it
+    /// holds `old`; returns the value it held (the robust-futex walk at
+    /// thread exit races the other threads' lock operations).
+    fn atomic_cmpxchg_u32(&mut self, addr: u64, old: u32, new: u32) -> KResult<u32> {
+        let cur = self.atomic_load_u32(addr)?;
+        if cur == old {
+            self.atomic_store_u32(addr, new)?;
+        }
+        Ok(cur)
+    }
     /// Zeroes a range: pages handed out again by mmap/brk must read as zero.
     fn zero(&mut self, addr: u64, len: u64) -> KResult<()> {
         static CHUNK: [u8; 65536] = [0; 65536];

@@ -21,6 +21,11 @@ pub struct Region {
     pub len: u64,
     pub prot: u32,
     pub flags: u32,
+    /// For MAP_SHARED anonymous memory, which stays shared across fork at
+    /// the same address: an id of the mapping, kept by fork, that names it
+    /// in the futex table (non-private futexes there meet across cages).
+    /// 0 for other memory.
+    pub share_id: u32,
     pub backing: Backing,
 }
 
@@ -46,6 +51,9 @@ impl Backing {
         }
     }
 }
+
+/// Ids for MAP_SHARED anonymous mappings (see [`Region::share_id`]).
+static NEXT_SHARE_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
 
 /// A range the caller must make valid: grow memory to `end`, and zero
 /// `[zero_from, zero_from + zero_len)` because it was used before.
@@ -387,6 +395,12 @@ impl MemMap {
             }
             self.find_gap(len).ok_or(Errno::ENOMEM)?
         };
+        use lind_abi::flags::{MAP_ANONYMOUS, MAP_PRIVATE, MAP_TYPE};
+        let share_id = if flags & MAP_ANONYMOUS != 0 && flags & MAP_TYPE != MAP_PRIVATE {
+            NEXT_SHARE_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        } else {
+            0
+        };
         self.regions.insert(
             start,
             Region {
@@ -394,6 +408,7 @@ impl MemMap {
                 prot,
                 flags,
                 backing: Backing::Anonymous,
+                share_id,
             },
         );
         Ok((start, self.prepare(start, start + len)))
@@ -551,6 +566,15 @@ impl MemMap {
     }
 
     /// The region starting exactly at `addr`.
+    /// The region holding byte `addr`, if any.
+    pub fn region_containing(&self, addr: u64) -> Option<Region> {
+        self.regions
+            .range(..=addr)
+            .next_back()
+            .filter(|(&s, r)| s + r.len > addr)
+            .map(|(_, r)| *r)
+    }
+
     pub fn region_at(&self, addr: u64) -> Option<Region> {
         self.regions.get(&addr).copied()
     }

@@ -100,10 +100,11 @@ pub struct SignalState {
     /// Signals an `rt_sigtimedwait` waits for: posting one wakes the cage
     /// even though it is blocked.
     pub awaited: u64,
-    /// The alternate signal stack (base, size), if one is set.
-    pub altstack: Option<(u32, u32)>,
-    /// A handler is running on the alternate stack.
-    pub on_altstack: bool,
+    /// Each thread's alternate signal stack (base, size), by tid; a new
+    /// thread has none (Linux: sigaltstack is per thread).
+    pub altstacks: std::collections::BTreeMap<i32, (u32, u32)>,
+    /// Threads running a handler on their alternate stack.
+    pub on_altstack: std::collections::BTreeSet<i32>,
 }
 
 impl Default for SignalState {
@@ -118,8 +119,8 @@ impl Default for SignalState {
             queue: Vec::new(),
             suspend_masks: Default::default(),
             awaited: 0,
-            altstack: None,
-            on_altstack: false,
+            altstacks: Default::default(),
+            on_altstack: Default::default(),
         }
     }
 }
@@ -141,6 +142,40 @@ impl SignalState {
         } else {
             self.thread_masks.insert(tid, mask);
         }
+    }
+
+    /// Thread `tid`'s alternate signal stack, and whether a handler runs
+    /// on it now.
+    pub fn altstack_of(&self, tid: i32) -> (Option<(u32, u32)>, bool) {
+        (
+            self.altstacks.get(&tid).copied(),
+            self.on_altstack.contains(&tid),
+        )
+    }
+
+    /// Sets (or with `None` disables) thread `tid`'s alternate stack.
+    pub fn set_altstack(&mut self, tid: i32, stack: Option<(u32, u32)>) {
+        match stack {
+            Some(st) => self.altstacks.insert(tid, st),
+            None => self.altstacks.remove(&tid),
+        };
+    }
+
+    /// A handler with `flags` is about to run on thread `tid`: the stack
+    /// to move to (SA_ONSTACK, an alternate stack set, not already on
+    /// it), marking the thread as on it until [`Self::leave_altstack`].
+    pub fn enter_altstack(&mut self, tid: i32, flags: u32) -> Option<(u32, u32)> {
+        if flags & SA_ONSTACK == 0 || self.on_altstack.contains(&tid) {
+            return None;
+        }
+        let st = *self.altstacks.get(&tid)?;
+        self.on_altstack.insert(tid);
+        Some(st)
+    }
+
+    /// The handler that moved thread `tid` to its alternate stack ended.
+    pub fn leave_altstack(&mut self, tid: i32) {
+        self.on_altstack.remove(&tid);
     }
 
     /// Signals at least one thread does not block.
@@ -386,6 +421,8 @@ impl Cage {
         s.thread_pending.remove(&tid);
         s.thread_masks.remove(&tid);
         s.suspend_masks.remove(&tid);
+        s.altstacks.remove(&tid);
+        s.on_altstack.remove(&tid);
         s.queue.retain(|(t, _)| *t != Some(tid));
     }
 
@@ -587,6 +624,51 @@ mod tests {
         assert!(c.handler_pending());
         let (info, _, _) = c.begin_handler(7).unwrap();
         assert_eq!(info.signo, SIGTSTP);
+    }
+
+    #[test]
+    fn altstacks_are_per_thread() {
+        let mut s = SignalState {
+            main: 7,
+            ..Default::default()
+        };
+        s.set_altstack(7, Some((0x1000, 0x4000)));
+        assert_eq!(s.altstack_of(7), (Some((0x1000, 0x4000)), false));
+        // Another thread has none until it sets its own.
+        assert_eq!(s.altstack_of(8), (None, false));
+        assert_eq!(s.enter_altstack(8, SA_ONSTACK), None);
+        s.set_altstack(8, Some((0x9000, 0x2000)));
+        // Only SA_ONSTACK handlers move, and not when already on it.
+        assert_eq!(s.enter_altstack(7, 0), None);
+        assert_eq!(s.enter_altstack(7, SA_ONSTACK), Some((0x1000, 0x4000)));
+        assert_eq!(s.altstack_of(7), (Some((0x1000, 0x4000)), true));
+        assert_eq!(s.enter_altstack(7, SA_ONSTACK), None);
+        assert_eq!(s.enter_altstack(8, SA_ONSTACK), Some((0x9000, 0x2000)));
+        s.leave_altstack(7);
+        assert_eq!(s.altstack_of(7), (Some((0x1000, 0x4000)), false));
+        assert_eq!(s.altstack_of(8), (Some((0x9000, 0x2000)), true));
+        s.set_altstack(7, None);
+        assert_eq!(s.altstack_of(7), (None, false));
+    }
+
+    #[test]
+    fn thread_end_drops_its_altstack_and_fork_copies_the_callers() {
+        let c = cage();
+        let tid = 9;
+        c.signals.lock().set_altstack(7, Some((0x1000, 0x4000)));
+        c.signals.lock().set_altstack(tid, Some((0x8000, 0x4000)));
+        assert_eq!(
+            c.fork_copy(11, 7).signals.lock().altstack_of(11).0,
+            Some((0x1000, 0x4000))
+        );
+        let child = c.fork_copy(11, tid);
+        assert_eq!(
+            child.signals.lock().altstack_of(11),
+            (Some((0x8000, 0x4000)), false)
+        );
+        c.forget_thread_signals(tid);
+        assert_eq!(c.signals.lock().altstack_of(tid), (None, false));
+        assert_eq!(c.signals.lock().altstack_of(7).0, Some((0x1000, 0x4000)));
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct Threads {
     /// Host threads still running one of the cage's instances. The
     /// runtime counts them, so the cage's end waits for all of them.
     pub hosts: usize,
+    /// Robust-futex list heads (`set_robust_list`), by tid.
+    pub robust: BTreeMap<i32, u64>,
 }
 
 impl Threads {
@@ -35,6 +37,7 @@ impl Threads {
         Threads {
             live: BTreeMap::from([(pid, 0)]),
             hosts: 1,
+            robust: BTreeMap::new(),
         }
     }
 }
@@ -76,7 +79,9 @@ impl Cage {
 
     /// Forgets every thread but `tid` (exec, after the others ended).
     pub fn keep_only_thread(&self, tid: i32) {
-        self.threads.lock().live.retain(|&t, _| t == tid);
+        let mut t = self.threads.lock();
+        t.live.retain(|&t, _| t == tid);
+        t.robust.retain(|&t, _| t == tid);
     }
 
     /// After an exec by a thread other than the main one (which may have
@@ -92,7 +97,44 @@ impl Cage {
     }
 }
 
+impl Cage {
+    /// Which futex queue `addr` belongs to: the cage's own (its pid), or
+    /// for a non-`private` futex in MAP_SHARED anonymous memory, that
+    /// mapping's, which the cages sharing it (across fork) meet in. Share
+    /// ids are negative here, so they never collide with a pid.
+    pub fn futex_space(&self, addr: u64, private: bool) -> i32 {
+        if private {
+            return self.pid;
+        }
+        match self.mm.lock().region_containing(addr) {
+            Some(r) if r.share_id != 0 => -(r.share_id as i32),
+            _ => self.pid,
+        }
+    }
+}
+
 impl Kernel {
+    /// Releases the robust mutexes thread `tid` of `cage` still holds (see
+    /// [`release_robust_list`]) and forgets its list.
+    pub fn release_robust(&self, cage: &Cage, tid: i32, mem: &mut dyn crate::GuestMemory) {
+        let Some(head) = cage.threads.lock().robust.remove(&tid) else {
+            return;
+        };
+        let space = |addr: u64| cage.futex_space(addr, false);
+        release_robust_list(mem, &self.futexes, space, tid, head);
+    }
+
+    /// Releases every robust list the cage's threads still have: at
+    /// exit_group, and when the cage ends some other way (a signal, a
+    /// trap; the runtime calls this with the memory before the cage's end
+    /// is reported).
+    pub fn release_all_robust(&self, cage: &Cage, mem: &mut dyn crate::GuestMemory) {
+        let tids: Vec<i32> = cage.threads.lock().robust.keys().copied().collect();
+        for tid in tids {
+            self.release_robust(cage, tid, mem);
+        }
+    }
+
     /// Adds a thread to `cage`; returns its tid (from the pid space, as on
     /// Linux).
     pub fn new_thread(&self, cage: &Cage, clear_child_tid: u64) -> KResult<i32> {
@@ -109,6 +151,90 @@ impl Kernel {
         self.all_cages()
             .into_iter()
             .find(|c| c.threads.lock().live.contains_key(&tid))
+    }
+}
+
+/// The bits of a robust futex word (Linux's protocol, which musl follows):
+/// the owner's tid, "waiters may sleep on it", "its owner died".
+pub const FUTEX_TID_MASK: u32 = 0x3fff_ffff;
+pub const FUTEX_WAITERS: u32 = 0x8000_0000;
+pub const FUTEX_OWNER_DIED: u32 = 0x4000_0000;
+/// At most this many entries of a robust list are looked at (Linux's
+/// ROBUST_LIST_LIMIT): a corrupt or circular list cannot hang the exit.
+const ROBUST_LIST_LIMIT: usize = 2048;
+
+/// A thread `tid` of a cage ends (exit, exit_group, the cage's end): every
+/// robust mutex it still holds, on the list whose head it registered with
+/// `set_robust_list` at `head`, is marked FUTEX_OWNER_DIED and one waiter
+/// woken, so the next locker gets EOWNERDEAD. `futex_space` says which
+/// futex queue an address belongs to. The list is guest memory: bad
+/// pointers end the walk quietly (the thread is gone either way).
+///
+/// wasm32 layout: `struct robust_list_head { next; long futex_offset;
+/// list_op_pending; }`, each entry's futex word at entry + futex_offset.
+pub fn release_robust_list(
+    mem: &mut dyn crate::GuestMemory,
+    futexes: &Futexes,
+    futex_space: impl Fn(u64) -> i32,
+    tid: i32,
+    head: u64,
+) {
+    use crate::memory::GuestMemoryExt;
+    let (Ok(first), Ok(offset), Ok(pending)) = (
+        mem.read_u32(head),
+        mem.read_u32(head + 4),
+        mem.read_u32(head + 8),
+    ) else {
+        return;
+    };
+    let offset = offset as i32 as i64;
+    let futex_of = |entry: u64| (entry as i64 + offset) as u64 & 0xffff_ffff;
+    let pending = u64::from(pending & !1);
+    let mut entry = u64::from(first & !1);
+    for _ in 0..ROBUST_LIST_LIMIT {
+        if entry == head || entry == 0 {
+            break;
+        }
+        // The next link first: once released, another thread may unlink it.
+        let Ok(next) = mem.read_u32(entry) else {
+            break;
+        };
+        if entry != pending {
+            owner_died(mem, futexes, &futex_space, futex_of(entry), tid);
+        }
+        entry = u64::from(next & !1);
+    }
+    if pending != 0 {
+        owner_died(mem, futexes, &futex_space, futex_of(pending), tid);
+    }
+}
+
+/// One robust futex of a dead owner `tid`: if `tid` still owns it, the
+/// word becomes FUTEX_OWNER_DIED (keeping FUTEX_WAITERS) and, if anyone
+/// waits, one waiter is woken.
+fn owner_died(
+    mem: &mut dyn crate::GuestMemory,
+    futexes: &Futexes,
+    futex_space: &impl Fn(u64) -> i32,
+    addr: u64,
+    tid: i32,
+) {
+    let Ok(mut word) = mem.atomic_load_u32(addr) else {
+        return;
+    };
+    loop {
+        if word & FUTEX_TID_MASK != tid as u32 {
+            return;
+        }
+        let new = (word & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        match mem.atomic_cmpxchg_u32(addr, word, new) {
+            Ok(seen) if seen == word => break,
+            Ok(seen) => word = seen,
+            Err(_) => return,
+        }
+    }
+    if word & FUTEX_WAITERS != 0 {
+        futexes.wake(futex_space(addr), addr, 1, u32::MAX);
     }
 }
 

@@ -176,6 +176,16 @@ const MEMORY_MODULE: &[u8] = &[
     0x07, 0x0a, 0x01, 0x06, b'm', b'e', b'm', b'o', b'r', b'y', 0x02, 0x00, // export
 ];
 
+/// Whether compiled code polls the epoch (on unless `LIND_NO_EPOCH` is set
+/// to something other than `0`). A benchmark-only switch, to measure what
+/// the poll points cost: without them a cage that computes without
+/// syscalls gets no signal, and is neither stopped nor killed, until its
+/// next syscall. Compiled modules are cached apart (wasmtime's
+/// compatibility hash covers the setting).
+fn epoch_enabled() -> bool {
+    std::env::var_os("LIND_NO_EPOCH").is_none_or(|v| v.is_empty() || v == "0")
+}
+
 /// How often a running cage checks whether it must stop.
 const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
 
@@ -194,9 +204,9 @@ impl Runtime {
             .async_stack_size(MAX_WASM_STACK + (1 << 20))
             .max_wasm_stack(MAX_WASM_STACK)
             .cranelift_opt_level(wasmtime::OptLevel::Speed)
-            // Lets a cage that computes without syscalls be stopped (kill,
-            // and later asynchronous signals).
-            .epoch_interruption(true)
+            // Lets a cage that computes without syscalls be stopped (kill)
+            // and get its signal handlers.
+            .epoch_interruption(epoch_enabled())
             // Threads: atomics, and one shared memory per cage that every
             // thread's instance imports.
             .wasm_threads(true)
@@ -214,10 +224,11 @@ impl Runtime {
         }
         let engine = Engine::new(&config)?;
         let ticker = engine.weak();
+        let ticks = epoch_enabled();
         std::thread::Builder::new()
             .name("lind-epoch".into())
             .spawn(move || {
-                while let Some(engine) = ticker.upgrade() {
+                while let Some(engine) = ticks.then(|| ticker.upgrade()).flatten() {
                     engine.increment_epoch();
                     drop(engine);
                     std::thread::sleep(EPOCH_TICK);
@@ -403,7 +414,15 @@ impl Runtime {
                 }
             };
             match self.drive(&mut store, start, resume) {
-                Drive::Ended(end) => return Some(end),
+                Drive::Ended(end) => {
+                    // A cage ended by a signal or a trap (not exit_group)
+                    // still releases its robust mutexes, before its parent
+                    // can learn of its end.
+                    if let Some(mem) = store.data().memory.clone() {
+                        kernel.release_all_robust(&cage, &mut memory::EndMemory::new(&store, mem));
+                    }
+                    return Some(end);
+                }
                 Drive::ThreadExited => return None,
                 Drive::Exec(next) => module = next,
             }

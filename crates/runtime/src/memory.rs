@@ -118,6 +118,79 @@ impl Mem {
         let a = self.atomic_u32(store, addr)?;
         crate::sigbus::copy(a.as_ptr() as usize, 4, || a.store(v, Ordering::SeqCst))
     }
+
+    pub fn atomic_cmpxchg_u32(
+        &self,
+        store: impl AsContext,
+        addr: u64,
+        old: u32,
+        new: u32,
+    ) -> Result<u32, Errno> {
+        let w = self.atomic_u32(store, addr)?;
+        Ok(
+            match w.compare_exchange(old, new, Ordering::SeqCst, Ordering::SeqCst) {
+                Ok(v) | Err(v) => v,
+            },
+        )
+    }
+}
+
+/// The kernel's view of a cage's memory after its program ended (no
+/// syscall in progress): for what the kernel must still do in it, such
+/// as releasing robust mutexes. It cannot grow.
+pub struct EndMemory<'a> {
+    store: &'a wasmtime::Store<CageState>,
+    memory: Mem,
+}
+
+impl<'a> EndMemory<'a> {
+    pub fn new(store: &'a wasmtime::Store<CageState>, memory: Mem) -> Self {
+        EndMemory { store, memory }
+    }
+
+    /// As [`WasmMemory`]: EFAULT where mprotect forbids the host access.
+    fn check(&self, addr: u64, len: usize, write: bool) -> KResult<()> {
+        check_range(self, addr, len as u64)?;
+        match &self.store.data().protections {
+            Some(p) if !p.allows(addr as usize, len, write) => Err(Errno::EFAULT),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl GuestMemory for EndMemory<'_> {
+    fn size(&self) -> u64 {
+        self.memory.size(self.store)
+    }
+
+    fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()> {
+        self.check(addr, buf.len(), false)?;
+        self.memory.read(self.store, addr, buf)
+    }
+
+    fn write(&mut self, addr: u64, src: &[u8]) -> KResult<()> {
+        self.check(addr, src.len(), true)?;
+        self.memory.write(self.store, addr, src)
+    }
+
+    fn grow_to(&mut self, _bytes: u64) -> KResult<()> {
+        Err(Errno::ENOMEM)
+    }
+
+    fn atomic_load_u32(&self, addr: u64) -> KResult<u32> {
+        self.check(addr, 4, false)?;
+        self.memory.atomic_load_u32(self.store, addr)
+    }
+
+    fn atomic_store_u32(&mut self, addr: u64, v: u32) -> KResult<()> {
+        self.check(addr, 4, true)?;
+        self.memory.atomic_store_u32(self.store, addr, v)
+    }
+
+    fn atomic_cmpxchg_u32(&mut self, addr: u64, old: u32, new: u32) -> KResult<u32> {
+        self.check(addr, 4, true)?;
+        self.memory.atomic_cmpxchg_u32(self.store, addr, old, new)
+    }
 }
 
 /// The kernel's view of a cage's memory during one syscall.
@@ -263,5 +336,12 @@ impl GuestMemory for WasmMemory<'_, '_> {
         check_range(self, addr, 4)?;
         self.check_protection(addr, 4, true)?;
         self.memory.atomic_store_u32(&*self.caller, addr, v)
+    }
+
+    fn atomic_cmpxchg_u32(&mut self, addr: u64, old: u32, new: u32) -> KResult<u32> {
+        check_range(self, addr, 4)?;
+        self.check_protection(addr, 4, true)?;
+        self.memory
+            .atomic_cmpxchg_u32(&*self.caller, addr, old, new)
     }
 }

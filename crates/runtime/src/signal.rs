@@ -56,22 +56,13 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<Optio
         ran = true;
         restart &= action.flags & SA_RESTART != 0 && info.signo != SIGCANCEL;
         // SA_ONSTACK moves to the alternate stack unless already on it.
-        let altstack = {
-            let mut s = cage.signals.lock();
-            match s.altstack {
-                Some(stack) if action.flags & SA_ONSTACK != 0 && !s.on_altstack => {
-                    s.on_altstack = true;
-                    Some(stack)
-                }
-                _ => None,
-            }
-        };
+        let altstack = cage.signals.lock().enter_altstack(tid, action.flags);
         // A handler that longjmps out leaves its mask in place, as natively.
         caller.as_context_mut().data_mut().handler_depth += 1;
         let r = run_handler(caller, &info, &action, restore, altstack);
         caller.as_context_mut().data_mut().handler_depth -= 1;
         if altstack.is_some() {
-            cage.signals.lock().on_altstack = false;
+            cage.signals.lock().leave_altstack(tid);
         }
         // As sigreturn: the mask comes back from the ucontext, which an
         // SA_SIGINFO handler may have changed.

@@ -393,3 +393,54 @@ pub fn compare_with_native(
     );
     Err(m.into())
 }
+
+/// The suite's cases, or a clear message and exit status 101 (libtest's
+/// "the harness failed") when the test tree cannot be read.
+#[allow(dead_code)] // not every harness uses it
+pub fn cases_or_exit<T>(suite: &str, dir: &Path, cases: std::io::Result<Vec<T>>) -> Vec<T> {
+    cases.unwrap_or_else(|e| {
+        eprintln!("{suite}: cannot read {}: {e}", dir.display());
+        std::process::exit(101);
+    })
+}
+
+/// `LIND_SUITE_FILTER=a,b`: only the cases whose name contains one of the
+/// comma-separated words (all of them when it is unset or empty).
+#[allow(dead_code)] // not every harness uses it
+pub fn apply_suite_filter<T>(cases: Vec<T>, name: impl Fn(&T) -> String) -> Vec<T> {
+    let filters: Vec<String> = std::env::var("LIND_SUITE_FILTER")
+        .unwrap_or_default()
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    cases
+        .into_iter()
+        .filter(|c| filters.is_empty() || filters.iter().any(|f| name(c).contains(f.as_str())))
+        .collect()
+}
+
+/// Runs `case_in` in a fresh temporary directory named `prefix…`, removed
+/// afterwards unless the case failed and `LIND_SUITE_KEEP` is set.
+#[allow(dead_code)] // not every harness uses it
+pub fn in_work_dir(
+    prefix: &str,
+    case_in: impl FnOnce(&Path) -> Result<(), Failed>,
+) -> Result<(), Failed> {
+    let work = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map_err(|e| Failed::from(format!("cannot create a temporary directory: {e}")))?;
+    let result = case_in(work.path());
+    if result.is_err() && env_flag("LIND_SUITE_KEEP") {
+        let path = work.keep();
+        return result.map_err(|e| {
+            Failed::from(format!(
+                "{}\n(kept the work directories under {})",
+                msg(&e),
+                path.display()
+            ))
+        });
+    }
+    result
+}

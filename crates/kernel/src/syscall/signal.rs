@@ -313,13 +313,10 @@ pub fn pause(_ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
 /// SS_AUTODISARM: accepted (Linux 4.7+); lind does not disarm.
 const SS_AUTODISARM: u32 = 1 << 31;
 
-/// sigaltstack(2): the stack that SA_ONSTACK handlers run on (the runtime
-/// moves the wasm stack pointer there). EPERM while running on it.
+/// sigaltstack(2): the calling thread's stack for SA_ONSTACK handlers (the
+/// runtime moves the wasm stack pointer there). EPERM while running on it.
 pub fn sigaltstack(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    let (current, on_it) = {
-        let s = ctx.cage.signals.lock();
-        (s.altstack, s.on_altstack)
-    };
+    let (current, on_it) = ctx.cage.signals.lock().altstack_of(ctx.tid);
     if a.ptr(0) != 0 {
         let b = ctx.mem.read_vec(a.ptr(0), stack_t::SIZE)?;
         let word = |o: usize| u32::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3]]);
@@ -337,7 +334,7 @@ pub fn sigaltstack(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             0 | SS_ONSTACK => Some((sp, size)),
             _ => return Err(Errno::EINVAL),
         };
-        ctx.cage.signals.lock().altstack = new;
+        ctx.cage.signals.lock().set_altstack(ctx.tid, new);
     }
     if a.ptr(1) != 0 {
         let (sp, size) = current.unwrap_or((0, 0));

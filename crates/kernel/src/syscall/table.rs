@@ -159,6 +159,8 @@ syscall_table! {
     (GETSID, "getsid", process::getsid, [Int], Full),
     (SET_TID_ADDRESS, "set_tid_address", thread::set_tid_address, [Ptr], Full),
     (EXIT, "exit", thread::exit, [Int], Full),
+    (SET_ROBUST_LIST, "set_robust_list", thread::set_robust_list, [Ptr, Size], Full),
+    (GET_ROBUST_LIST, "get_robust_list", thread::get_robust_list, [Int, Ptr, Ptr], Full),
     (EXIT_GROUP, "exit_group", thread::exit_group, [Int], Full),
     (UNAME, "uname", process::uname, [Ptr], Full),
     (SYSINFO, "sysinfo", process::sysinfo, [Ptr], Full),

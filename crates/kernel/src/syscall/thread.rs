@@ -1,7 +1,7 @@
 //! Threads: clone of a thread, futex, thread ids and exit.
 
 use super::{Args, Ctx};
-use crate::{cage::ExitStatus, KResult};
+use crate::{cage::ExitStatus, memory::GuestMemoryExt, KResult};
 use lind_abi::Errno;
 use std::time::{Duration, Instant};
 
@@ -89,11 +89,53 @@ pub fn set_tid_address(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(ctx.tid as i64)
 }
 
-/// exit(2): ends the calling thread. Its `clear_child_tid` word is zeroed
-/// and futex-woken (how pthread_join and musl's thread list lock learn of
-/// it). The last thread's exit ends the cage with its status.
+/// `struct robust_list_head` on wasm32: three 4-byte words.
+const ROBUST_HEAD_SIZE: u64 = 12;
+
+/// set_robust_list(2): where the calling thread's list of held robust
+/// mutexes starts; walked when the thread or its cage exits.
+pub fn set_robust_list(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    if a.u64(1) != ROBUST_HEAD_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    let mut t = ctx.cage.threads.lock();
+    match a.ptr(0) {
+        0 => t.robust.remove(&ctx.tid),
+        head => t.robust.insert(ctx.tid, head),
+    };
+    Ok(0)
+}
+
+/// get_robust_list(2): the list head of thread `pid` (0: the caller), of
+/// any cage (lind's cages all belong to one user).
+pub fn get_robust_list(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let tid = match a.int(0) {
+        0 => ctx.tid,
+        t if t < 0 => return Err(Errno::ESRCH),
+        t => t,
+    };
+    let head = if tid == ctx.tid {
+        ctx.cage.threads.lock().robust.get(&tid).copied()
+    } else {
+        let cage = ctx.kernel.cage_of_tid(tid).ok_or(Errno::ESRCH)?;
+        let t = cage.threads.lock();
+        if !t.live.contains_key(&tid) {
+            return Err(Errno::ESRCH);
+        }
+        t.robust.get(&tid).copied()
+    };
+    ctx.mem.write_u32(a.ptr(1), head.unwrap_or(0) as u32)?;
+    ctx.mem.write_u32(a.ptr(2), ROBUST_HEAD_SIZE as u32)?;
+    Ok(0)
+}
+
+/// exit(2): ends the calling thread. Its robust mutexes are released, and
+/// its `clear_child_tid` word is zeroed and futex-woken (how pthread_join
+/// and musl's thread list lock learn of it). The last thread's exit ends
+/// the cage with its status.
 pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let status = ExitStatus::Exited(a.int(0) as u8);
+    ctx.kernel.release_robust(ctx.cage, ctx.tid, &mut *ctx.mem);
     let (last, clear) = {
         let mut t = ctx.cage.threads.lock();
         let clear = t.live.remove(&ctx.tid).unwrap_or(0);
@@ -111,8 +153,10 @@ pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
-/// exit_group(2): ends every thread of the cage.
+/// exit_group(2): ends every thread of the cage, releasing the robust
+/// mutexes each holds.
 pub fn exit_group(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    ctx.kernel.release_all_robust(ctx.cage, &mut *ctx.mem);
     ctx.cage.request_exit(ExitStatus::Exited(a.int(0) as u8));
     Ok(0)
 }
@@ -127,15 +171,16 @@ const FUTEX_PRIVATE_FLAG: u32 = 128;
 const FUTEX_CLOCK_REALTIME: u32 = 256;
 
 /// futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET,
-/// private or not (a cage's memory is never shared with another cage, so
-/// both are the same). The futex word is read with an atomic load.
+/// private or not (non-private futexes in MAP_SHARED anonymous memory meet
+/// across the cages that share it; elsewhere both are the same). The
+/// futex word is read with an atomic load.
 pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, op, val) = (a.ptr(0), a.uint(1), a.uint(2));
     let cmd = op & !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     if op & FUTEX_CLOCK_REALTIME != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT {
         return Err(Errno::ENOSYS);
     }
-    let space = ctx.cage.pid;
+    let space = ctx.cage.futex_space(addr, op & FUTEX_PRIVATE_FLAG != 0);
     match cmd {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
             let bitset = if cmd == FUTEX_WAIT {
@@ -200,6 +245,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 #[cfg(test)]
 mod tests {
+    use crate::memory::GuestMemoryExt;
     use crate::testing::TestEnv;
     use lind_abi::{nr, Errno};
 
@@ -243,6 +289,160 @@ mod tests {
             -(Errno::ETIMEDOUT as i64)
         );
         assert!(start.elapsed() >= std::time::Duration::from_millis(20));
+    }
+
+    const OWNER_DIED: u32 = crate::thread::FUTEX_OWNER_DIED;
+    const WAITERS: u32 = crate::thread::FUTEX_WAITERS;
+
+    /// Lays out, as musl does on wasm32, a robust list head and two
+    /// mutexes on it (lock word at +4, list link at +16), locked with the
+    /// given words; returns (head, lock word addresses).
+    fn robust_list(t: &mut TestEnv, words: [u32; 2]) -> (u64, [u64; 2]) {
+        let head = t.alloc(12);
+        let m = [t.alloc(32), t.alloc(32)];
+        let put = |t: &mut TestEnv, at: u64, v: u32| t.mem.write_u32(at, v).unwrap();
+        // head -> m0 -> m1 -> head; futex_offset = 4 - 16.
+        put(t, head, (m[0] + 16) as u32);
+        put(t, head + 4, (-12i32) as u32);
+        put(t, head + 8, 0);
+        put(t, m[0] + 16, (m[1] + 16) as u32);
+        put(t, m[1] + 16, head as u32);
+        put(t, m[0] + 4, words[0]);
+        put(t, m[1] + 4, words[1]);
+        (head, [m[0] + 4, m[1] + 4])
+    }
+
+    #[test]
+    fn robust_list_calls() {
+        let mut t = TestEnv::new();
+        let head = t.alloc(12);
+        assert_eq!(
+            t.call(nr::SET_ROBUST_LIST, &[head, 24]),
+            -(Errno::EINVAL as i64)
+        );
+        let out = t.alloc(8);
+        // None registered yet: a null head.
+        assert_eq!(t.call(nr::GET_ROBUST_LIST, &[0, out, out + 4]), 0);
+        assert_eq!((t.read_u32(out), t.read_u32(out + 4)), (0, 12));
+        assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
+        let pid = t.cage.pid as u64;
+        assert_eq!(t.call(nr::GET_ROBUST_LIST, &[pid, out, out + 4]), 0);
+        assert_eq!(t.read_u32(out), head as u32);
+        assert_eq!(
+            t.call(nr::GET_ROBUST_LIST, &[99999, out, out + 4]),
+            -(Errno::ESRCH as i64)
+        );
+        assert_eq!(
+            t.call(nr::GET_ROBUST_LIST, &[0, 0, out]),
+            -(Errno::EFAULT as i64)
+        );
+    }
+
+    #[test]
+    fn thread_exit_marks_its_robust_mutexes_owner_died_and_wakes_a_waiter() {
+        let mut t = TestEnv::new();
+        let tid = t.kernel.new_thread(&t.cage, 0).unwrap();
+        // The thread holds m0 (with a waiter); m1 is another thread's.
+        let other = tid + 1000;
+        let (head, w) = robust_list(&mut t, [tid as u32 | WAITERS, other as u32]);
+        let pid = t.cage.pid;
+        let kernel = t.kernel.clone();
+        let word = w[0];
+        let waiter =
+            std::thread::spawn(move || kernel.futexes.wait(pid, word, u32::MAX, None, || Ok(true)));
+        while t.kernel.futexes.waiters(pid, word) == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let mut ctx = crate::syscall::Ctx::for_thread(&t.kernel, &t.cage, tid, &mut t.mem);
+        let r = crate::dispatch(&mut ctx, nr::SET_ROBUST_LIST as u64, [head, 12, 0, 0, 0, 0]);
+        assert!(matches!(r, crate::Outcome::Return(0)));
+        let r = crate::dispatch(&mut ctx, nr::EXIT as u64, [0; 6]);
+        assert!(matches!(r, crate::Outcome::ThreadExit));
+        assert_eq!(t.read_u32(w[0]), OWNER_DIED | WAITERS);
+        assert_eq!(t.read_u32(w[1]), other as u32);
+        assert_eq!(waiter.join().unwrap(), Ok(()));
+        assert!(t.cage.threads.lock().robust.is_empty());
+    }
+
+    #[test]
+    fn exit_group_releases_every_threads_list_and_survives_a_bad_one() {
+        let mut t = TestEnv::new();
+        let pid = t.cage.pid;
+        let tid = t.kernel.new_thread(&t.cage, 0).unwrap();
+        let (head, w) = robust_list(&mut t, [pid as u32, tid as u32]);
+        // The main thread's list is good; the other thread's points nowhere.
+        assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
+        t.cage.threads.lock().robust.insert(tid, 1 << 40);
+        assert!(matches!(
+            t.outcome(nr::EXIT_GROUP, &[0]),
+            crate::Outcome::Exit(_)
+        ));
+        assert_eq!(t.read_u32(w[0]), OWNER_DIED);
+        // m1 is the other thread's, but on the main thread's list: not
+        // touched (only the dying owner's own mutexes are).
+        assert_eq!(t.read_u32(w[1]), tid as u32);
+    }
+
+    #[test]
+    fn exec_drops_the_robust_list() {
+        let mut t = TestEnv::new();
+        let head = t.alloc(12);
+        assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
+        t.cage.commit_exec(vec![b"x".to_vec()], Vec::new());
+        assert!(t.cage.threads.lock().robust.is_empty());
+    }
+
+    #[test]
+    fn a_circular_robust_list_ends_the_walk() {
+        let mut t = TestEnv::new();
+        let pid = t.cage.pid as u32;
+        let (head, w) = robust_list(&mut t, [pid, 0]);
+        // m1 -> m0 instead of -> head: a loop.
+        let m0_link = w[0] + 12;
+        t.mem.write_u32(w[1] + 12, m0_link as u32).unwrap();
+        assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
+        assert!(matches!(
+            t.outcome(nr::EXIT_GROUP, &[0]),
+            crate::Outcome::Exit(_)
+        ));
+        assert_eq!(t.read_u32(w[0]), OWNER_DIED);
+    }
+
+    #[test]
+    fn non_private_futexes_in_shared_anonymous_memory_meet_across_fork() {
+        use lind_abi::flags::*;
+        let t = TestEnv::new();
+        let mut mm = t.cage.mm.lock();
+        let (shared, _) = mm
+            .map(
+                0,
+                4096,
+                PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_ANONYMOUS,
+                false,
+            )
+            .unwrap();
+        let (private, _) = mm
+            .map(
+                0,
+                4096,
+                PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS,
+                false,
+            )
+            .unwrap();
+        drop(mm);
+        let child = t.cage.fork_copy(t.cage.pid + 1, t.cage.pid);
+        let space = |c: &crate::Cage, a, p| c.futex_space(a, p);
+        assert!(space(&t.cage, shared + 8, false) < 0);
+        assert_eq!(
+            space(&t.cage, shared + 8, false),
+            space(&child, shared + 8, false)
+        );
+        // Private futexes, and other memory, stay the cage's own.
+        assert_eq!(space(&t.cage, shared + 8, true), t.cage.pid);
+        assert_eq!(space(&t.cage, private + 8, false), t.cage.pid);
+        assert_eq!(space(&child, private + 8, false), child.pid);
     }
 
     #[test]
