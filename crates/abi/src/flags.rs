@@ -135,6 +135,7 @@ pub const MAP_POPULATE: u32 = 0x8000;
 pub const MAP_FIXED_NOREPLACE: u32 = 0x100000;
 pub const MREMAP_MAYMOVE: u32 = 1;
 pub const MREMAP_FIXED: u32 = 2;
+pub const MREMAP_DONTUNMAP: u32 = 4;
 pub const MADV_NORMAL: u32 = 0;
 pub const MADV_DONTNEED: u32 = 4;
 pub const MADV_FREE: u32 = 8;

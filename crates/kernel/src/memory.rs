@@ -54,6 +54,18 @@ pub trait GuestMemory {
         let _ = (addr, len, fd, offset, shared, writable);
         Err(Errno::ENODEV)
     }
+    /// mremap of file pages (MAP_SHARED memory, file and shm mappings):
+    /// page-aligned `[to, to+new_len)` maps what `[from, from+len)` maps,
+    /// the same pages of the same files, with pages past `len` continuing
+    /// the file of the last old page (beyond its end they raise SIGBUS,
+    /// as on Linux); private pages keep the cage's writes. `to == from`
+    /// maps only the new tail. The old range is left mapped; the caller
+    /// ends it. Memories that cannot map files say ENODEV; the caller then
+    /// copies.
+    fn remap_file(&mut self, from: u64, len: u64, to: u64, new_len: u64) -> KResult<()> {
+        let _ = (from, len, to, new_len);
+        Err(Errno::ENODEV)
+    }
     /// Writes MAP_SHARED file pages of the range back to their files
     /// (msync MS_SYNC).
     fn sync(&mut self, addr: u64, len: u64) -> KResult<()> {

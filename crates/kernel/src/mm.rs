@@ -341,16 +341,51 @@ impl MemMap {
 
     /// mremap's move to a new place: like Linux, only the growth counts
     /// against the limits, as the old `[old, old+old_len)` goes away.
+    /// `to`: MREMAP_FIXED's place (replacing what is there); `stays`: the
+    /// old range is kept (MREMAP_DONTUNMAP), so it all counts. The new
+    /// region is the same mapping as the old one (backing and share id).
     pub fn map_moving(
         &mut self,
         old: u64,
         old_len: u64,
         len: u64,
-        prot: u32,
-        flags: u32,
+        to: Option<u64>,
+        stays: bool,
     ) -> KResult<(u64, Prepare)> {
-        let going = self.usage_in(old, old.saturating_add(old_len));
-        self.map_replacing(0, len, prot, flags, false, going)
+        let r = self.region_containing(old).ok_or(Errno::EFAULT)?;
+        let going = if stays {
+            Usage::default()
+        } else {
+            self.usage_in(old, old.saturating_add(old_len))
+        };
+        let (start, prep) =
+            self.map_replacing(to.unwrap_or(0), len, r.prot, r.flags, to.is_some(), going)?;
+        if let Some(new) = self.regions.get_mut(&start) {
+            new.backing = r.backing;
+            new.share_id = r.share_id;
+        }
+        Ok((start, prep))
+    }
+
+    /// Splits the region holding `addr` in two there (mremap of the tail
+    /// of a mapping).
+    pub fn split_at(&mut self, addr: u64) {
+        let found = self
+            .regions
+            .range(..addr)
+            .next_back()
+            .filter(|(&s, r)| s + r.len > addr)
+            .map(|(&s, r)| (s, *r));
+        if let Some((s, r)) = found {
+            self.regions.insert(s, Region { len: addr - s, ..r });
+            self.regions.insert(
+                addr,
+                Region {
+                    len: s + r.len - addr,
+                    ..r
+                },
+            );
+        }
     }
 
     /// `map`, with `going` (what the caller is about to unmap) not counted.
@@ -704,11 +739,40 @@ mod tests {
             m.map(0, 6 * 4096, 3, 0x22, false).map(|_| ()),
             Err(Errno::ENOMEM)
         );
-        let (moved, _) = m.map_moving(b, 2 * 4096, 6 * 4096, 3, 0x22).unwrap();
+        let (moved, _) = m.map_moving(b, 2 * 4096, 6 * 4096, None, false).unwrap();
         m.unmap(moved, 6 * 4096).unwrap();
         let (b, _) = m.map(b, 2 * 4096, 3, 0x22, true).unwrap();
         assert!(m.resize_in_place(b, 2 * 4096, 3 * 4096).is_some());
         assert!(m.set_brk(m.brk + 4096).is_some());
+    }
+
+    #[test]
+    fn mremap_moves_keep_the_mapping_and_split_at_cuts_regions() {
+        let mut m = mm();
+        // MAP_SHARED | MAP_ANONYMOUS: the moved region is the same mapping.
+        let (a, _) = m.map(0, 4 * 4096, 3, 0x21, false).unwrap();
+        let id = m.region_at(a).unwrap().share_id;
+        assert_ne!(id, 0);
+        let (t, _) = m.map(0, 8 * 4096, 3, 0x22, false).unwrap();
+        let (moved, _) = m.map_moving(a, 4 * 4096, 8 * 4096, Some(t), false).unwrap();
+        assert_eq!(moved, t);
+        let r = m.region_at(t).unwrap();
+        assert_eq!((r.share_id, r.flags, r.len), (id, 0x21, 8 * 4096));
+        // DONTUNMAP keeps the old range: all of the new one counts.
+        let base = m.usage().total;
+        m.limits.address_space = base + 4 * 4096;
+        assert_eq!(
+            m.map_moving(a, 4 * 4096, 4 * 4096, None, true).map(|_| ()),
+            Ok(())
+        );
+        assert_eq!(
+            m.map_moving(a, 4 * 4096, 4 * 4096, None, true).map(|_| ()),
+            Err(Errno::ENOMEM)
+        );
+        m.split_at(t + 4096);
+        assert_eq!(m.region_at(t).unwrap().len, 4096);
+        assert_eq!(m.region_at(t + 4096).unwrap().len, 7 * 4096);
+        assert_eq!(m.region_at(t + 4096).unwrap().share_id, id);
     }
 
     #[test]

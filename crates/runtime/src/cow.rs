@@ -546,6 +546,85 @@ impl Backing {
         self.replace(start, len, Source::File(map))
     }
 
+    /// mremap of file pages: `[to, to+new_len)` maps what `[from,
+    /// from+len)` maps (the same pages of the same files, so MAP_SHARED
+    /// memory stays shared), and pages past `len` continue the file that
+    /// maps the last old page. `to == from` only maps the new tail. The
+    /// old range is left as it is; private pages the cage wrote are copied
+    /// (the old range must be readable).
+    fn remap_file(
+        &mut self,
+        from: usize,
+        len: usize,
+        to: usize,
+        new_len: usize,
+    ) -> Result<(), String> {
+        self.check_inside(from, len)?;
+        self.check_inside(to, new_len)?;
+        let keep = len.min(new_len);
+        if to != from && to < from + keep && from < to + keep {
+            return Err("overlapping mremap".into());
+        }
+        let file_at = |b: &Backing, at: usize| -> Result<(usize, FileMap), String> {
+            match b.layout.range(..=at).next_back() {
+                Some((&s, sp)) if s + sp.len > at => match &sp.source {
+                    Source::File(f) => Ok((s + sp.len, f.clone())),
+                    _ => Err("mremap of pages that are not a file mapping".into()),
+                },
+                _ => Err("mremap of pages outside the layout".into()),
+            }
+        };
+        // The new place's offset for what `at` maps.
+        let moved = |f: FileMap| FileMap {
+            delta: f.delta + from as i64 - to as i64,
+            ..f
+        };
+        let mut pieces: Vec<(usize, usize, FileMap)> = Vec::new();
+        let mut at = from;
+        while to != from && at < from + keep {
+            let (end, f) = file_at(self, at)?;
+            let n = end.min(from + keep) - at;
+            pieces.push((to + (at - from), n, moved(f)));
+            at += n;
+        }
+        if new_len > len {
+            let (_, f) = file_at(self, if len == 0 { from } else { from + len - 1 })?;
+            pieces.push((to + len, new_len - len, moved(f)));
+        }
+        for (start, n, f) in &pieces {
+            let source = Source::File(f.clone());
+            map(self.base, *start, *n, &source)?;
+            self.insert(*start, *n, source);
+            if f.shared || *start >= to + keep {
+                continue;
+            }
+            // A private page may hold the cage's writes: copy what lies
+            // within the file (pages beyond its end cannot have been
+            // written, and reading them would raise SIGBUS here).
+            let size = rustix::fs::fstat(&*f.fd).map_err(io_err)?.st_size.max(0) as u64;
+            let in_file = size.saturating_sub(f.offset_of(*start));
+            let copy = (in_file.min(*n as u64) as usize)
+                .next_multiple_of(PAGE)
+                .min(*n);
+            if copy > 0 {
+                let src = self.base + from + (start - to);
+                // SAFETY: both ranges lie inside this memory's mapped size
+                // (checked above), do not overlap (checked above), and are
+                // readable and writable on the host (the caller lifted the
+                // old range's protection; the new pages were just mapped
+                // read+write as a private file mapping).
+                unsafe {
+                    std::ptr::copy_nonoverlapping(
+                        src as *const u8,
+                        (self.base + start) as *mut u8,
+                        copy,
+                    )
+                };
+            }
+        }
+        self.protections.apply(self.base, false)
+    }
+
     /// Maps the page at `page` from its source again (it was replaced by
     /// the SIGBUS handler). Anything but a file there is left alone.
     fn restore_page(&mut self, page: usize) -> Result<(), String> {
@@ -838,6 +917,17 @@ fn with_backing(
 /// `base`.
 pub fn share(base: *const u8, start: usize, len: usize) -> Result<(), String> {
     with_backing(base, |b| b.share(start, len))
+}
+
+/// mremap of file pages of the memory at `base` (see `Backing::remap_file`).
+pub fn remap_file(
+    base: *const u8,
+    from: usize,
+    len: usize,
+    to: usize,
+    new_len: usize,
+) -> Result<(), String> {
+    with_backing(base, |b| b.remap_file(from, len, to, new_len))
 }
 
 /// Maps `len` bytes of the host file `fd` from `offset` at `start` of the

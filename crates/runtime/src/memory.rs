@@ -321,6 +321,23 @@ impl GuestMemory for WasmMemory<'_, '_> {
         crate::cow::resident(base, addr as usize, len as usize).map_err(|_| Errno::ENOMEM)
     }
 
+    fn remap_file(&mut self, from: u64, len: u64, to: u64, new_len: u64) -> KResult<()> {
+        check_range(self, from, len)?;
+        check_range(self, to, new_len)?;
+        let base = self.memory.base(&*self.caller);
+        crate::cow::remap_file(
+            base,
+            from as usize,
+            len as usize,
+            to as usize,
+            new_len as usize,
+        )
+        .map_err(|e| {
+            tracing::warn!("mremap of {len} bytes at {from:#x} to {to:#x}: {e}");
+            Errno::ENOMEM
+        })
+    }
+
     fn discard(&mut self, addr: u64, len: u64) -> KResult<()> {
         self.check_protection(addr, len as usize, true)?;
         self.remap(addr, len, crate::cow::discard)

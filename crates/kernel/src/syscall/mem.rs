@@ -187,11 +187,7 @@ fn in_memory(ctx: &Ctx, addr: u64, len: u64) -> Option<(u64, u64)> {
 
 pub fn munmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, len) = (a.ptr(0), a.size(1) as u64);
-    ctx.cage.mm.lock().unmap(addr, len)?;
-    if let Some((start, len)) = in_memory(ctx, addr, len) {
-        ctx.mem.unshare(start, len)?;
-        ctx.mem.protect(start, len, RW)?;
-    }
+    unmap_range(ctx, addr, len)?;
     Ok(0)
 }
 
@@ -211,69 +207,172 @@ pub fn mprotect(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
+/// mremap(2): shrink, grow in place when the pages after are free, else
+/// move (MREMAP_MAYMOVE, or to MREMAP_FIXED's address), as Linux does.
+/// MAP_SHARED memory, file and shm mappings are moved and grown as
+/// mappings (the same pages, so they stay shared; grown pages continue the
+/// file), private anonymous memory by copying. MREMAP_DONTUNMAP leaves the
+/// old range mapped: shared pages still map the same object there, private
+/// anonymous ones read as zero.
 pub fn mremap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
-    let (old, old_len, new_len, flags) = (a.ptr(0), a.size(1) as u64, a.size(2) as u64, a.uint(3));
-    if old % PAGE_SIZE != 0 || new_len == 0 || flags & !(MREMAP_MAYMOVE | MREMAP_FIXED) != 0 {
-        return Err(Errno::EINVAL);
-    }
-    if flags & MREMAP_FIXED != 0 {
+    let (old, old_len, new_len, flags, to) = (
+        a.ptr(0),
+        a.size(1) as u64,
+        a.size(2) as u64,
+        a.uint(3),
+        a.ptr(4),
+    );
+    let maymove = flags & MREMAP_MAYMOVE != 0;
+    let fixed = flags & MREMAP_FIXED != 0;
+    let dontunmap = flags & MREMAP_DONTUNMAP != 0;
+    if old % PAGE_SIZE != 0
+        || new_len == 0
+        || flags & !(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP) != 0
+        || ((fixed || dontunmap) && !maymove)
+    {
         return Err(Errno::EINVAL);
     }
     let align = |v: u64| crate::mm::page_align_up(v).ok_or(Errno::ENOMEM);
     let (old_len, new_len) = (align(old_len)?, align(new_len)?);
-    let region = ctx.cage.mm.lock().region_at(old).ok_or(Errno::EFAULT)?;
-    if region.len < old_len {
+    if dontunmap && old_len != new_len {
+        return Err(Errno::EINVAL);
+    }
+    let old_end = old.checked_add(old_len).ok_or(Errno::EINVAL)?;
+    if fixed {
+        let to_end = to.checked_add(new_len).ok_or(Errno::EINVAL)?;
+        if to % PAGE_SIZE != 0 || (to < old_end && old < to_end) {
+            return Err(Errno::EINVAL);
+        }
+    }
+    // The old range must lie in one mapping (Linux: one VMA).
+    let (region, region_end) = {
+        let mm = ctx.cage.mm.lock();
+        let r = mm.region_containing(old).ok_or(Errno::EFAULT)?;
+        let (&rs, _) = mm.regions.range(..=old).next_back().ok_or(Errno::EFAULT)?;
+        (r, rs + r.len)
+    };
+    if old_end > region_end {
         return Err(Errno::EFAULT);
     }
     let mapped =
         region.backing != crate::mm::Backing::Anonymous || region.flags & MAP_TYPE != MAP_PRIVATE;
-    if new_len < old_len {
-        // Shrinking is unmapping the tail.
-        let tail = (old + new_len, old_len - new_len);
-        ctx.cage.mm.lock().unmap(tail.0, tail.1)?;
-        if let Some((s, l)) = in_memory(ctx, tail.0, tail.1) {
-            ctx.mem.unshare(s, l)?;
-            ctx.mem.protect(s, l, RW)?;
-        }
-        return Ok(old as i64);
-    }
-    if mapped && new_len > old_len {
-        // Shared and file pages would have to be mapped again at the new
-        // size, which is not done yet: as if there were no room.
-        return Err(Errno::ENOMEM);
-    }
-    let resized = ctx.cage.mm.lock().resize_in_place(
-        old,
-        region.len,
-        if old_len == region.len {
-            new_len
+    let private = region.flags & MAP_TYPE == MAP_PRIVATE;
+    // An old length of 0 asks for a second mapping of the same shared
+    // pages (Linux); the old one stays.
+    let duplicate = old_len == 0;
+    if duplicate && (private || !maymove) {
+        return Err(if private {
+            Errno::EINVAL
         } else {
-            region.len
-        },
-    );
-    if old_len == region.len {
-        if let Some(prep) = resized {
-            apply(ctx, prep)?;
+            Errno::ENOMEM
+        });
+    }
+    let zero_tail = |prep: Prepare| {
+        if mapped {
+            Prepare {
+                zero_len: 0,
+                ..prep
+            }
+        } else {
+            prep
+        }
+    };
+    if !fixed && !dontunmap && !duplicate {
+        if new_len <= old_len {
+            // Shrinking is unmapping the tail.
+            if new_len < old_len {
+                unmap_range(ctx, old + new_len, old_len - new_len)?;
+            }
             return Ok(old as i64);
         }
+        // Growing in place: the old range must end the mapping, and the
+        // pages after it be free.
+        if old_end == region_end {
+            let resized = {
+                let mut mm = ctx.cage.mm.lock();
+                mm.split_at(old);
+                mm.resize_in_place(old, old_len, new_len)
+            };
+            if let Some(prep) = resized {
+                apply(ctx, zero_tail(prep))?;
+                if mapped {
+                    match ctx.mem.remap_file(old, old_len, old, new_len) {
+                        Ok(()) | Err(Errno::ENODEV) => {}
+                        Err(e) => {
+                            ctx.cage.mm.lock().resize_in_place(old, new_len, old_len);
+                            return Err(e);
+                        }
+                    }
+                }
+                if region.prot & RW != RW {
+                    ctx.mem.protect(old_end, new_len - old_len, region.prot)?;
+                }
+                return Ok(old as i64);
+            }
+        }
+        if !maymove {
+            return Err(Errno::ENOMEM);
+        }
     }
-    if flags & MREMAP_MAYMOVE == 0 {
-        return Err(Errno::ENOMEM);
+    let (start, prep) = ctx.cage.mm.lock().map_moving(
+        old,
+        old_len,
+        new_len,
+        fixed.then_some(to),
+        dontunmap || duplicate,
+    )?;
+    let undo = |ctx: &mut Ctx, e: Errno| {
+        let _ = unmap_range(ctx, start, new_len);
+        e
+    };
+    if let Err(e) = prepare_fresh(ctx, start, new_len, zero_tail(prep)) {
+        return Err(undo(ctx, e));
     }
-    let (start, prep) =
-        ctx.cage
-            .mm
-            .lock()
-            .map_moving(old, old_len, new_len, region.prot, region.flags)?;
-    apply(ctx, prep)?;
-    let keep = old_len.min(new_len) as usize;
-    let mut buf = vec![0u8; keep];
-    ctx.mem.protect(old, old_len, RW)?;
-    ctx.mem.read(old, &mut buf)?;
-    ctx.mem.write(start, &buf)?;
-    ctx.mem.protect(start, new_len, region.prot)?;
-    ctx.cage.mm.lock().unmap(old, old_len)?;
+    // Private pages are copied whatever their protection (shared ones
+    // are mapped again, not read).
+    if !mapped || private {
+        ctx.mem.protect(old, old_len, RW)?;
+    }
+    let moved = if mapped {
+        ctx.mem.remap_file(old, old_len, start, new_len)
+    } else {
+        Err(Errno::ENODEV)
+    };
+    match moved {
+        Ok(()) => {}
+        Err(Errno::ENODEV) => {
+            let mut buf = vec![0u8; old_len.min(new_len) as usize];
+            ctx.mem.read(old, &mut buf)?;
+            ctx.mem.write(start, &buf)?;
+        }
+        Err(e) => return Err(undo(ctx, e)),
+    }
+    if region.prot & RW != RW {
+        ctx.mem.protect(start, new_len, region.prot)?;
+    }
+    if dontunmap {
+        if !mapped {
+            // Private anonymous pages left behind read as zero.
+            ctx.mem.discard(old, old_len)?;
+        }
+        if region.prot & RW != RW {
+            ctx.mem.protect(old, old_len, region.prot)?;
+        }
+    } else if !duplicate {
+        unmap_range(ctx, old, old_len)?;
+    }
     Ok(start as i64)
+}
+
+/// munmap's work: forget the range, and make its pages private and
+/// read+write again.
+fn unmap_range(ctx: &mut Ctx, addr: u64, len: u64) -> KResult<()> {
+    ctx.cage.mm.lock().unmap(addr, len)?;
+    if let Some((s, l)) = in_memory(ctx, addr, len) {
+        ctx.mem.unshare(s, l)?;
+        ctx.mem.protect(s, l, RW)?;
+    }
+    Ok(())
 }
 
 pub fn madvise(ctx: &mut Ctx, a: &Args) -> KResult<i64> {

@@ -126,7 +126,7 @@ syscall_table! {
     (MMAP, "mmap", mem::mmap, [Hex, Size, Hex, Hex, Fd, Off], Full),
     (MUNMAP, "munmap", mem::munmap, [Hex, Size], Full),
     (MPROTECT, "mprotect", mem::mprotect, [Hex, Size, Hex], Partial("PROT_EXEC accepted and ignored")),
-    (MREMAP, "mremap", mem::mremap, [Hex, Size, Size, Hex, Hex], Partial("MAP_SHARED and file mappings only shrink (growing them is ENOMEM); no MREMAP_FIXED")),
+    (MREMAP, "mremap", mem::mremap, [Hex, Size, Size, Hex, Hex], Full),
     (MADVISE, "madvise", mem::madvise, [Hex, Size, Int], Partial("MADV_DONTNEED zeroes; other advice accepted")),
     (MSYNC, "msync", mem::msync, [Hex, Size, Hex], Full),
     (MINCORE, "mincore", mem::mincore, [Hex, Size, Ptr], Full),
