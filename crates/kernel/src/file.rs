@@ -68,6 +68,11 @@ pub trait FileLike: Send + Sync {
     /// A host descriptor (a new one, close-on-exec) for mapping the file's
     /// pages into a cage's memory; files without one say ENODEV (then a
     /// private mapping is a copy, and a shared one fails).
+    /// What `/proc/<pid>/fd` and `/proc/<pid>/maps` call a file that
+    /// has no path (`/memfd:NAME (deleted)`); None: its path, or its kind.
+    fn proc_name(&self) -> Option<Vec<u8>> {
+        None
+    }
     fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
         Err(Errno::ENODEV)
     }

@@ -27,6 +27,21 @@ pub struct Region {
     /// 0 for other memory.
     pub share_id: u32,
     pub backing: Backing,
+    /// What `/proc/<pid>/maps` names the mapped object (a key of
+    /// [`MemMap::names`]); 0 for anonymous memory.
+    pub name: u32,
+    /// File offset minus address: unchanged when the region is split.
+    pub delta: i64,
+}
+
+/// The object a file mapping maps, as `/proc/<pid>/maps` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapName {
+    pub dev: u64,
+    pub ino: u64,
+    /// The path as the cage sees it, or Linux's name for objects without
+    /// one (`/memfd:NAME (deleted)`, `/SYSV%08x (deleted)`).
+    pub path: Vec<u8>,
 }
 
 /// What a region maps.
@@ -113,13 +128,15 @@ pub enum AreaKind {
 
 /// One line of `/proc/<pid>/maps`: a run of pages with the same
 /// protection and kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Area {
     pub start: u64,
     pub end: u64,
     pub prot: u32,
     pub shared: bool,
     pub kind: AreaKind,
+    /// For a mapped object: its offset at `start`, and what it is.
+    pub object: Option<(u64, std::sync::Arc<MapName>)>,
 }
 
 /// Linux's `is_data_mapping`: private and writable.
@@ -141,6 +158,9 @@ pub struct MemMap {
     /// cc` links the stack first, at address 0); 0 when unknown.
     pub stack_top: u64,
     pub limits: MemLimits,
+    /// What the regions' `name`s stand for.
+    pub names: BTreeMap<u32, std::sync::Arc<MapName>>,
+    next_name: u32,
 }
 
 pub fn page_align_up(v: u64) -> Option<u64> {
@@ -160,6 +180,8 @@ impl MemMap {
             mmap_base: page_align_up(heap_start + BRK_RESERVE).unwrap_or(heap_start),
             stack_top: 0,
             limits: MemLimits::default(),
+            names: BTreeMap::new(),
+            next_name: 1,
         }
     }
 
@@ -208,6 +230,10 @@ impl MemMap {
                 kind: AreaKind::Mapping {
                     file: r.flags & lind_abi::flags::MAP_ANONYMOUS == 0,
                 },
+                object: self
+                    .names
+                    .get(&r.name)
+                    .map(|n| ((s as i64 + r.delta) as u64, n.clone())),
             });
             // Cut the region out of the stack, image and heap.
             base = base
@@ -225,6 +251,7 @@ impl MemMap {
                     prot: rw,
                     shared: false,
                     kind,
+                    object: None,
                 }),
         );
         out.sort_by_key(|a| a.start);
@@ -236,6 +263,7 @@ impl MemMap {
                         && m.prot == a.prot
                         && m.shared == a.shared
                         && m.kind == a.kind
+                        && a.object.is_none()
                         && a.kind != AreaKind::Mapping { file: true } =>
                 {
                     m.end = a.end
@@ -363,6 +391,9 @@ impl MemMap {
         if let Some(new) = self.regions.get_mut(&start) {
             new.backing = r.backing;
             new.share_id = r.share_id;
+            new.name = r.name;
+            // The same file offset at the new place.
+            new.delta = old as i64 + r.delta - start as i64;
         }
         Ok((start, prep))
     }
@@ -444,6 +475,8 @@ impl MemMap {
                 flags,
                 backing: Backing::Anonymous,
                 share_id,
+                name: 0,
+                delta: 0,
             },
         );
         Ok((start, self.prepare(start, start + len)))
@@ -507,6 +540,26 @@ impl MemMap {
             }
         }
         Ok(())
+    }
+
+    /// Records which object the region starting at `start` maps, from
+    /// file offset `offset`, for `/proc/<pid>/maps`.
+    pub fn set_name(&mut self, start: u64, offset: u64, name: MapName) {
+        // Forget names no region uses any more (now and then: unmapping
+        // leaves them behind).
+        if self.names.len() > 32 && self.names.len() > 2 * self.regions.len() {
+            let used: std::collections::BTreeSet<u32> =
+                self.regions.values().map(|r| r.name).collect();
+            self.names.retain(|k, _| used.contains(k));
+        }
+        let Some(r) = self.regions.get_mut(&start) else {
+            return;
+        };
+        let id = self.next_name;
+        self.next_name = self.next_name.wrapping_add(1).max(1);
+        r.name = id;
+        r.delta = offset as i64 - start as i64;
+        self.names.insert(id, std::sync::Arc::new(name));
     }
 
     /// Records what the region starting at `start` maps.
@@ -754,10 +807,24 @@ mod tests {
         let id = m.region_at(a).unwrap().share_id;
         assert_ne!(id, 0);
         let (t, _) = m.map(0, 8 * 4096, 3, 0x22, false).unwrap();
-        let (moved, _) = m.map_moving(a, 4 * 4096, 8 * 4096, Some(t), false).unwrap();
+        let name = MapName {
+            dev: 1,
+            ino: 2,
+            path: b"/f".to_vec(),
+        };
+        m.set_name(a, 0x5000, name);
+        let (moved, _) = m
+            .map_moving(a + 4096, 3 * 4096, 8 * 4096, Some(t), false)
+            .unwrap();
         assert_eq!(moved, t);
         let r = m.region_at(t).unwrap();
         assert_eq!((r.share_id, r.flags, r.len), (id, 0x21, 8 * 4096));
+        // The moved pages keep their file offset.
+        let area = m.areas().into_iter().find(|x| x.start == t).unwrap();
+        assert_eq!(
+            area.object.map(|(off, n)| (off, n.path.clone())),
+            Some((0x6000, b"/f".to_vec()))
+        );
         // DONTUNMAP keeps the old range: all of the new one counts.
         let base = m.usage().total;
         m.limits.address_space = base + 4 * 4096;

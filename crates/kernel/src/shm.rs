@@ -35,15 +35,18 @@ pub struct MemFd {
     ino: u64,
     uid: u32,
     gid: u32,
+    /// memfd_create's name.
+    name: Vec<u8>,
 }
 
 impl MemFd {
-    pub fn new(uid: u32, gid: u32) -> KResult<Arc<Self>> {
+    pub fn new(uid: u32, gid: u32, name: &[u8]) -> KResult<Arc<Self>> {
         Ok(Arc::new(MemFd {
             fd: new_memfd(0)?,
             ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
             uid,
             gid,
+            name: name.to_vec(),
         }))
     }
 }
@@ -100,6 +103,13 @@ impl FileLike for MemFd {
 
     fn map_fd(&self) -> KResult<OwnedFd> {
         rustix::io::fcntl_dupfd_cloexec(&self.fd, 0).map_err(host_errno)
+    }
+
+    fn proc_name(&self) -> Option<Vec<u8>> {
+        let mut n = b"/memfd:".to_vec();
+        n.extend_from_slice(&self.name);
+        n.extend_from_slice(b" (deleted)");
+        Some(n)
     }
 
     fn lock_key(&self) -> Option<crate::lock::FileKey> {
@@ -302,7 +312,7 @@ mod tests {
 
     #[test]
     fn memfd_reads_writes_truncates_and_stats() {
-        let f = MemFd::new(1, 2).unwrap();
+        let f = MemFd::new(1, 2, b"t").unwrap();
         assert_eq!(f.pwrite(b"hello", 10).unwrap(), 5);
         let mut buf = [0u8; 20];
         assert_eq!(f.pread(&mut buf, 0).unwrap(), 15);

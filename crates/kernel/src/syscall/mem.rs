@@ -85,6 +85,12 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             return Err(Errno::EEXIST);
         }
     }
+    // What /proc/<pid>/maps will call the mapped file.
+    let name = source.as_ref().map(|(f, _)| crate::mm::MapName {
+        dev: f.file.stat().map(|st| st.dev).unwrap_or(0),
+        ino: f.file.stat().map(|st| st.ino).unwrap_or(0),
+        path: crate::vfs::procfs::ProcFs::describe(ctx.kernel, f),
+    });
     let (start, prep) = ctx.cage.mm.lock().map(addr, len, prot, flags, fixed)?;
     let pages = crate::mm::page_align_up(len).ok_or(Errno::ENOMEM)?;
     let undo = |ctx: &mut Ctx, e: Errno| {
@@ -135,6 +141,9 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             }
         }
         Some((f, None)) => copy_file(ctx, &f, start, len, off)?,
+    }
+    if let Some(name) = name {
+        ctx.cage.mm.lock().set_name(start, off as u64, name);
     }
     if prot & (PROT_READ | PROT_WRITE) != RW {
         ctx.mem.protect(start, pages, prot)?;

@@ -17,9 +17,9 @@ pub fn memfd_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         // MFD_HUGETLB and unknown flags.
         return Err(Errno::EINVAL);
     }
-    ctx.mem.read_cstr(a.ptr(0), MFD_NAME_MAX, Errno::EINVAL)?;
+    let name = ctx.mem.read_cstr(a.ptr(0), MFD_NAME_MAX, Errno::EINVAL)?;
     let cred = ctx.cage.cred();
-    let file = MemFd::new(cred.euid, cred.egid)?;
+    let file = MemFd::new(cred.euid, cred.egid, &name)?;
     io::install(ctx, file, O_RDWR, flags & MFD_CLOEXEC != 0).map(i64::from)
 }
 
@@ -123,10 +123,18 @@ pub fn shmat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         let _ = ctx.mem.unshare(start, len);
         return Err(e);
     }
-    ctx.cage
-        .mm
-        .lock()
-        .set_backing(start, Backing::Shm { id, writable });
+    {
+        let mut mm = ctx.cage.mm.lock();
+        mm.set_backing(start, Backing::Shm { id, writable });
+        // Linux's name and numbers for a segment's mapping: the shm file
+        // system's device, the id as inode.
+        let name = crate::mm::MapName {
+            dev: crate::vfs::makedev(0, 1),
+            ino: id as u64,
+            path: format!("/SYSV{:08x} (deleted)", seg.key as u32).into_bytes(),
+        };
+        mm.set_name(start, 0, name);
+    }
     let mut m = seg.meta.lock();
     m.atime = caller(ctx).now;
     m.lpid = ctx.cage.pid;

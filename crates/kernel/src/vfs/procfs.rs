@@ -238,7 +238,10 @@ impl ProcFs {
     }
 
     /// What `readlink` shows for a descriptor.
-    fn describe(kernel: &Kernel, f: &OpenFile) -> Vec<u8> {
+    pub(crate) fn describe(kernel: &Kernel, f: &OpenFile) -> Vec<u8> {
+        if let Some(n) = f.file.proc_name() {
+            return n;
+        }
         if let Some(p) = &f.path {
             return kernel.vfs.physical(p).unwrap_or_else(|_| p.clone());
         }
@@ -352,8 +355,12 @@ impl ProcFs {
         let mut out = String::new();
         for a in areas {
             let flag = |bit: u32, ch: char| if a.prot & bit != 0 { ch } else { '-' };
+            let (offset, (major, minor), ino) = match &a.object {
+                Some((off, n)) => (*off, super::dev_split(n.dev), n.ino),
+                None => (0, (0, 0), 0),
+            };
             let line = format!(
-                "{:08x}-{:08x} {}{}{}{} 00000000 00:00 0 ",
+                "{:08x}-{:08x} {}{}{}{} {offset:08x} {major:02x}:{minor:02x} {ino} ",
                 a.start,
                 a.end,
                 flag(PROT_READ, 'r'),
@@ -362,16 +369,17 @@ impl ProcFs {
                 if a.shared { 's' } else { 'p' },
             );
             out.push_str(&line);
-            let name = match a.kind {
-                AreaKind::Stack => "[stack]",
-                AreaKind::Heap => "[heap]",
-                _ => "",
+            let name = match (&a.kind, &a.object) {
+                (_, Some((_, n))) => String::from_utf8_lossy(&n.path).into_owned(),
+                (AreaKind::Stack, _) => "[stack]".into(),
+                (AreaKind::Heap, _) => "[heap]".into(),
+                _ => String::new(),
             };
             if !name.is_empty() {
                 // Linux pads the fixed part to 72 columns before the name.
                 out.push_str(&" ".repeat(72usize.saturating_sub(line.len())));
                 out.push(' ');
-                out.push_str(name);
+                out.push_str(&name);
             }
             out.push('\n');
         }
@@ -924,6 +932,12 @@ mod tests {
                 .unwrap();
             mm.map(0xa0000, 0x2000, PROT_READ | PROT_EXEC, MAP_PRIVATE, true)
                 .unwrap();
+            let name = crate::mm::MapName {
+                dev: crate::vfs::makedev(8, 1),
+                ino: 1234,
+                path: b"/data/f".to_vec(),
+            };
+            mm.set_name(0xa0000, 0x1000, name);
         }
         let maps = String::from_utf8(t.read_file("/proc/self/maps")).unwrap();
         let pad =
@@ -936,7 +950,7 @@ mod tests {
             "00081000-00082000 ---p 00000000 00:00 0 \n".to_string(),
             "00082000-00083000 rw-p 00000000 00:00 0 \n".to_string(),
             "00090000-00091000 r--s 00000000 00:00 0 \n".to_string(),
-            "000a0000-000a2000 r-xp 00000000 00:00 0 \n".to_string(),
+            pad("000a0000-000a2000 r-xp 00001000 08:01 1234 ", "/data/f"),
         ]
         .concat();
         assert_eq!(maps, want);
@@ -947,6 +961,40 @@ mod tests {
         child.cred.lock().euid = 4242;
         let path = format!("/proc/{}/maps", child.pid);
         assert_eq!(open(&mut t, &path, O_RDONLY), err(Errno::EACCES));
+    }
+
+    #[test]
+    fn maps_names_a_memfd_mapping_and_its_offset() {
+        let mut t = env();
+        t.cage.reset_memory_map(0x20000, 0x100000, 0x10000);
+        let name = t.cstr("kern");
+        let fd = t.call(nr::MEMFD_CREATE, &[name, 0]);
+        assert!(fd >= 0);
+        assert_eq!(t.call(nr::FTRUNCATE, &[fd as u64, 0x3000]), 0);
+        // A private mapping (this memory copies it) from the second page.
+        let at = t.call(
+            nr::MMAP,
+            &[
+                0x80000,
+                0x2000,
+                PROT_READ as u64,
+                (MAP_PRIVATE | MAP_FIXED) as u64,
+                fd as u64,
+                0x1000,
+            ],
+        );
+        assert_eq!(at, 0x80000);
+        let maps = String::from_utf8(t.read_file("/proc/self/maps")).unwrap();
+        let line = maps
+            .lines()
+            .find(|l| l.starts_with(&format!("{at:08x}-")))
+            .unwrap();
+        assert!(line.contains(" r--p 00001000 "), "{line}");
+        assert!(line.ends_with(" /memfd:kern (deleted)"), "{line}");
+        assert_eq!(
+            readlink(&mut t, &format!("/proc/self/fd/{fd}")).unwrap(),
+            "/memfd:kern (deleted)"
+        );
     }
 
     #[test]
