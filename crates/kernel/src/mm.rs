@@ -476,7 +476,8 @@ impl MemMap {
                 backing: Backing::Anonymous,
                 share_id,
                 name: 0,
-                delta: 0,
+                // A shared mapping's offsets start at 0 (futex keys).
+                delta: if share_id != 0 { -(start as i64) } else { 0 },
             },
         );
         Ok((start, self.prepare(start, start + len)))

@@ -98,17 +98,32 @@ impl Cage {
 }
 
 impl Cage {
-    /// Which futex queue `addr` belongs to: the cage's own (its pid), or
-    /// for a non-`private` futex in MAP_SHARED anonymous memory, that
-    /// mapping's, which the cages sharing it (across fork) meet in. Share
-    /// ids are negative here, so they never collide with a pid.
-    pub fn futex_space(&self, addr: u64, private: bool) -> i32 {
+    /// Which futex queue `addr` belongs to: the cage's own (its pid, and
+    /// the address), or for a non-`private` futex in shared memory, the
+    /// mapped object's (its identity, and the offset in it), which every
+    /// cage mapping the object meets in wherever it maps it, as Linux keys
+    /// shared futexes by inode and offset. MAP_SHARED anonymous memory is
+    /// its mapping's object (shared across fork); files, memfds, shm_open
+    /// objects and System V segments are themselves.
+    pub fn futex_key(&self, addr: u64, private: bool) -> FutexKey {
+        let own = (i64::from(self.pid), addr);
         if private {
-            return self.pid;
+            return own;
         }
-        match self.mm.lock().region_containing(addr) {
-            Some(r) if r.share_id != 0 => -(r.share_id as i32),
-            _ => self.pid,
+        let mm = self.mm.lock();
+        let Some(r) = mm.region_containing(addr) else {
+            return own;
+        };
+        if r.flags & lind_abi::flags::MAP_TYPE == lind_abi::flags::MAP_PRIVATE {
+            return own;
+        }
+        let offset = (addr as i64 + r.delta) as u64;
+        if r.share_id != 0 {
+            return (-i64::from(r.share_id), offset);
+        }
+        match mm.names.get(&r.name) {
+            Some(n) => (object_space(n.dev, n.ino), offset),
+            None => own,
         }
     }
 }
@@ -120,7 +135,7 @@ impl Kernel {
         let Some(head) = cage.threads.lock().robust.remove(&tid) else {
             return;
         };
-        let space = |addr: u64| cage.futex_space(addr, false);
+        let space = |addr: u64| cage.futex_key(addr, false);
         release_robust_list(mem, &self.futexes, space, tid, head);
     }
 
@@ -166,7 +181,7 @@ const ROBUST_LIST_LIMIT: usize = 2048;
 /// A thread `tid` of a cage ends (exit, exit_group, the cage's end): every
 /// robust mutex it still holds, on the list whose head it registered with
 /// `set_robust_list` at `head`, is marked FUTEX_OWNER_DIED and one waiter
-/// woken, so the next locker gets EOWNERDEAD. `futex_space` says which
+/// woken, so the next locker gets EOWNERDEAD. `futex_key` says which
 /// futex queue an address belongs to. The list is guest memory: bad
 /// pointers end the walk quietly (the thread is gone either way).
 ///
@@ -175,7 +190,7 @@ const ROBUST_LIST_LIMIT: usize = 2048;
 pub fn release_robust_list(
     mem: &mut dyn crate::GuestMemory,
     futexes: &Futexes,
-    futex_space: impl Fn(u64) -> i32,
+    futex_key: impl Fn(u64) -> FutexKey,
     tid: i32,
     head: u64,
 ) {
@@ -200,12 +215,12 @@ pub fn release_robust_list(
             break;
         };
         if entry != pending {
-            owner_died(mem, futexes, &futex_space, futex_of(entry), tid);
+            owner_died(mem, futexes, &futex_key, futex_of(entry), tid);
         }
         entry = u64::from(next & !1);
     }
     if pending != 0 {
-        owner_died(mem, futexes, &futex_space, futex_of(pending), tid);
+        owner_died(mem, futexes, &futex_key, futex_of(pending), tid);
     }
 }
 
@@ -215,7 +230,7 @@ pub fn release_robust_list(
 fn owner_died(
     mem: &mut dyn crate::GuestMemory,
     futexes: &Futexes,
-    futex_space: &impl Fn(u64) -> i32,
+    futex_key: &impl Fn(u64) -> FutexKey,
     addr: u64,
     tid: i32,
 ) {
@@ -234,7 +249,8 @@ fn owner_died(
         }
     }
     if word & FUTEX_WAITERS != 0 {
-        futexes.wake(futex_space(addr), addr, 1, u32::MAX);
+        let (space, at) = futex_key(addr);
+        futexes.wake(space, at, 1, u32::MAX);
     }
 }
 
@@ -251,7 +267,19 @@ struct WaiterState {
     key: Key,
 }
 
-type Key = (i32, u64);
+/// A futex queue: a space (a cage's pid; a shared mapping's or object's
+/// negative id) and an address or offset in it.
+pub type FutexKey = (i64, u64);
+type Key = FutexKey;
+
+/// The futex space of a mapped object (device and inode): below every
+/// share id, so the two never collide.
+fn object_space(dev: u64, ino: u64) -> i64 {
+    static IDS: std::sync::OnceLock<Mutex<HashMap<(u64, u64), i64>>> = std::sync::OnceLock::new();
+    let mut ids = IDS.get_or_init(Default::default).lock();
+    let next = ids.len() as i64 + 1;
+    *ids.entry((dev, ino)).or_insert(-(1 << 32) - next)
+}
 
 /// Every futex waiter of a kernel.
 #[derive(Default)]
@@ -270,7 +298,7 @@ impl Futexes {
     /// the cage's end (EINTR). A word that differs is EAGAIN.
     pub fn wait(
         &self,
-        space: i32,
+        space: i64,
         addr: u64,
         bitset: u32,
         deadline: Option<Instant>,
@@ -337,7 +365,7 @@ impl Futexes {
 
     /// FUTEX_WAKE(_BITSET): wakes up to `n` waiters on `(space, addr)`
     /// whose bitset meets `bitset`, oldest first; returns how many.
-    pub fn wake(&self, space: i32, addr: u64, n: u32, bitset: u32) -> u32 {
+    pub fn wake(&self, space: i64, addr: u64, n: u32, bitset: u32) -> u32 {
         let mut q = self.queues.lock();
         let key = (space, addr);
         let Some(list) = q.get_mut(&key) else {
@@ -362,30 +390,30 @@ impl Futexes {
     /// FUTEX_(CMP_)REQUEUE: wakes up to `n_wake` waiters on `from` and
     /// moves up to `n_move` of the rest to `to`; returns both counts'
     /// sum, as Linux does.
-    pub fn requeue(&self, space: i32, from: u64, to: u64, n_wake: u32, n_move: u32) -> u32 {
-        let woken = self.wake(space, from, n_wake, u32::MAX);
+    pub fn requeue(&self, from: Key, to: Key, n_wake: u32, n_move: u32) -> u32 {
+        let woken = self.wake(from.0, from.1, n_wake, u32::MAX);
         if from == to || n_move == 0 {
             return woken;
         }
         let mut q = self.queues.lock();
-        let Some(list) = q.get_mut(&(space, from)) else {
+        let Some(list) = q.get_mut(&from) else {
             return woken;
         };
         let take = (n_move as usize).min(list.len());
         let moved: Vec<Arc<Waiter>> = list.drain(..take).collect();
         if list.is_empty() {
-            q.remove(&(space, from));
+            q.remove(&from);
         }
         for w in &moved {
-            w.state.lock().key = (space, to);
+            w.state.lock().key = to;
         }
         let n = moved.len() as u32;
-        q.entry((space, to)).or_default().extend(moved);
+        q.entry(to).or_default().extend(moved);
         woken + n
     }
 
     /// Number of waiters on `(space, addr)` (tests and /proc).
-    pub fn waiters(&self, space: i32, addr: u64) -> usize {
+    pub fn waiters(&self, space: i64, addr: u64) -> usize {
         self.queues.lock().get(&(space, addr)).map_or(0, Vec::len)
     }
 }
@@ -482,7 +510,7 @@ mod tests {
             })
             .collect();
         wait_for_waiters(&f, 512, 3);
-        assert_eq!(f.requeue(1, 512, 1024, 1, 10), 3);
+        assert_eq!(f.requeue((1, 512), (1, 1024), 1, 10), 3);
         assert_eq!(f.waiters(1, 512), 0);
         assert_eq!(f.waiters(1, 1024), 2);
         assert_eq!(f.wake(1, 512, 10, u32::MAX), 0);

@@ -147,7 +147,9 @@ pub fn exit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     ctx.cage.forget_thread_signals(ctx.tid);
     if clear != 0 && ctx.mem.atomic_store_u32(clear, 0).is_ok() {
-        ctx.kernel.futexes.wake(ctx.cage.pid, clear, 1, u32::MAX);
+        ctx.kernel
+            .futexes
+            .wake(i64::from(ctx.cage.pid), clear, 1, u32::MAX);
     }
     ctx.thread_exit = true;
     Ok(0)
@@ -171,8 +173,8 @@ const FUTEX_PRIVATE_FLAG: u32 = 128;
 const FUTEX_CLOCK_REALTIME: u32 = 256;
 
 /// futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET,
-/// private or not (non-private futexes in MAP_SHARED anonymous memory meet
-/// across the cages that share it; elsewhere both are the same). The
+/// private or not (non-private futexes in shared memory meet across the
+/// cages that map the same object, by offset; elsewhere both are the same). The
 /// futex word is read with an atomic load.
 pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, op, val) = (a.ptr(0), a.uint(1), a.uint(2));
@@ -180,7 +182,8 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if op & FUTEX_CLOCK_REALTIME != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT {
         return Err(Errno::ENOSYS);
     }
-    let space = ctx.cage.futex_space(addr, op & FUTEX_PRIVATE_FLAG != 0);
+    let private = op & FUTEX_PRIVATE_FLAG != 0;
+    let (space, at) = ctx.cage.futex_key(addr, private);
     match cmd {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
             let bitset = if cmd == FUTEX_WAIT {
@@ -208,7 +211,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
                 Some(Instant::now() + rel)
             };
             let mem = &*ctx.mem;
-            ctx.kernel.futexes.wait(space, addr, bitset, deadline, || {
+            ctx.kernel.futexes.wait(space, at, bitset, deadline, || {
                 Ok(mem.atomic_load_u32(addr)? == val)
             })?;
             Ok(0)
@@ -223,7 +226,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
                 return Err(Errno::EINVAL);
             }
             ctx.mem.atomic_load_u32(addr)?;
-            Ok(ctx.kernel.futexes.wake(space, addr, val, bitset) as i64)
+            Ok(ctx.kernel.futexes.wake(space, at, val, bitset) as i64)
         }
         FUTEX_REQUEUE | FUTEX_CMP_REQUEUE => {
             let (n_move, to) = (a.uint(3), a.ptr(4));
@@ -237,7 +240,8 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             if cmd == FUTEX_CMP_REQUEUE && now != a.uint(5) {
                 return Err(Errno::EAGAIN);
             }
-            Ok(ctx.kernel.futexes.requeue(space, addr, to, val, n_move) as i64)
+            let to = ctx.cage.futex_key(to, private);
+            Ok(ctx.kernel.futexes.requeue((space, at), to, val, n_move) as i64)
         }
         _ => Err(Errno::ENOSYS),
     }
@@ -348,9 +352,12 @@ mod tests {
         let pid = t.cage.pid;
         let kernel = t.kernel.clone();
         let word = w[0];
-        let waiter =
-            std::thread::spawn(move || kernel.futexes.wait(pid, word, u32::MAX, None, || Ok(true)));
-        while t.kernel.futexes.waiters(pid, word) == 0 {
+        let waiter = std::thread::spawn(move || {
+            kernel
+                .futexes
+                .wait(i64::from(pid), word, u32::MAX, None, || Ok(true))
+        });
+        while t.kernel.futexes.waiters(i64::from(pid), word) == 0 {
             std::thread::sleep(std::time::Duration::from_millis(1));
         }
         let mut ctx = crate::syscall::Ctx::for_thread(&t.kernel, &t.cage, tid, &mut t.mem);
@@ -433,16 +440,40 @@ mod tests {
             .unwrap();
         drop(mm);
         let child = t.cage.fork_copy(t.cage.pid + 1, t.cage.pid);
-        let space = |c: &crate::Cage, a, p| c.futex_space(a, p);
-        assert!(space(&t.cage, shared + 8, false) < 0);
+        let key = |c: &crate::Cage, a, p| c.futex_key(a, p);
+        assert!(key(&t.cage, shared + 8, false).0 < 0);
+        assert_eq!(key(&t.cage, shared + 8, false).1, 8);
         assert_eq!(
-            space(&t.cage, shared + 8, false),
-            space(&child, shared + 8, false)
+            key(&t.cage, shared + 8, false),
+            key(&child, shared + 8, false)
         );
         // Private futexes, and other memory, stay the cage's own.
-        assert_eq!(space(&t.cage, shared + 8, true), t.cage.pid);
-        assert_eq!(space(&t.cage, private + 8, false), t.cage.pid);
-        assert_eq!(space(&child, private + 8, false), child.pid);
+        let own = |c: &crate::Cage, a| (i64::from(c.pid), a);
+        assert_eq!(key(&t.cage, shared + 8, true), own(&t.cage, shared + 8));
+        assert_eq!(key(&t.cage, private + 8, false), own(&t.cage, private + 8));
+        assert_eq!(key(&child, private + 8, false), own(&child, private + 8));
+        // One object (a file) mapped shared at different places by two
+        // cages: the same queue, by offset; a private mapping of it is
+        // the cage's own.
+        let name = || crate::mm::MapName {
+            dev: 7,
+            ino: 99,
+            path: b"/f".to_vec(),
+        };
+        let place = |c: &crate::Cage, at: u64, flags: u32, offset: u64| {
+            let mut mm = c.mm.lock();
+            mm.map(at, 8192, PROT_READ | PROT_WRITE, flags, true)
+                .unwrap();
+            mm.set_name(at, offset, name());
+        };
+        place(&t.cage, 0x30000, MAP_SHARED, 0x1000);
+        place(&child, 0x50000, MAP_SHARED, 0);
+        place(&child, 0x60000, MAP_PRIVATE, 0);
+        let k = key(&t.cage, 0x30010, false);
+        assert!(k.0 < -(1 << 32));
+        assert_eq!(k, key(&child, 0x51010, false));
+        assert_ne!(k, key(&child, 0x50010, false));
+        assert_eq!(key(&child, 0x61010, false), own(&child, 0x61010));
     }
 
     #[test]
