@@ -15,6 +15,8 @@ pub const ADDRESS_LIMIT: u64 = 1 << 32;
 /// Room left above the initial heap for `brk` before mmap starts placing
 /// regions. brk may still grow past this while nothing is mapped there.
 pub const BRK_RESERVE: u64 = 64 << 20;
+/// A host huge page (x86-64 PMD): the alignment of large mappings.
+const HUGE_PAGE: u64 = 2 << 20;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
@@ -486,14 +488,24 @@ impl MemMap {
     /// The lowest free range of `len` bytes at or above the mmap base
     /// (leaving the break room to grow); when memory is capped below that,
     /// the lowest one above the break.
+    /// Mappings of 2 MiB or more start on a 2 MiB boundary when there is
+    /// room, as Linux places them: the host can then map their pages with
+    /// huge page-table entries (a file's large folios at one fault).
     fn find_gap(&self, len: u64) -> Option<u64> {
         let heap_end = page_align_up(self.brk)?;
-        self.gap_from(self.mmap_base.max(heap_end), len)
-            .or_else(|| self.gap_from(heap_end, len))
+        let huge = if len >= HUGE_PAGE {
+            HUGE_PAGE
+        } else {
+            PAGE_SIZE
+        };
+        [huge, PAGE_SIZE].into_iter().find_map(|align| {
+            self.gap_from(self.mmap_base.max(heap_end), len, align)
+                .or_else(|| self.gap_from(heap_end, len, align))
+        })
     }
 
-    fn gap_from(&self, from: u64, len: u64) -> Option<u64> {
-        let mut candidate = from;
+    fn gap_from(&self, from: u64, len: u64, align: u64) -> Option<u64> {
+        let mut candidate = from.next_multiple_of(align);
         for (&s, r) in self.regions.range(..) {
             if s + r.len <= candidate {
                 continue;
@@ -501,7 +513,7 @@ impl MemMap {
             if s >= candidate + len {
                 break;
             }
-            candidate = s + r.len;
+            candidate = (s + r.len).next_multiple_of(align);
         }
         (candidate + len <= self.limits.memory.min(ADDRESS_LIMIT)).then_some(candidate)
     }
@@ -841,6 +853,18 @@ mod tests {
         assert_eq!(m.region_at(t).unwrap().len, 4096);
         assert_eq!(m.region_at(t + 4096).unwrap().len, 7 * 4096);
         assert_eq!(m.region_at(t + 4096).unwrap().share_id, id);
+    }
+
+    #[test]
+    fn large_mappings_start_on_a_huge_page_boundary() {
+        let mut m = MemMap::new(70_000, 1 << 30);
+        let (small, _) = m.map(0, 4096, 3, 0x22, false).unwrap();
+        let (big, _) = m.map(0, 4 << 20, 1, 0x02, false).unwrap();
+        assert_eq!(big % HUGE_PAGE, 0);
+        assert!(big > small);
+        // The gap left below it still takes small mappings.
+        let (next, _) = m.map(0, 4096, 3, 0x22, false).unwrap();
+        assert_eq!(next, small + 4096);
     }
 
     #[test]
