@@ -596,6 +596,30 @@ mod tests {
     }
 
     #[test]
+    fn the_lock_free_pending_flag_never_hides_a_signal() {
+        let c = cage();
+        assert!(!c.maybe_pending.load(Ordering::Acquire));
+        c.signals.lock().actions[SIGUSR1 as usize].handler = 0x100;
+        // Blocked: pending but not deliverable; the flag stays up.
+        c.signals.lock().mask = bit(SIGUSR1);
+        c.post(SigInfo::sent(SIGUSR1, SI_USER, 5, 0)).unwrap();
+        assert!(!c.handler_pending_for(7));
+        assert!(c.maybe_pending.load(Ordering::Acquire));
+        // Unblocked: the check sees it.
+        c.signals.lock().mask = 0;
+        assert!(c.handler_pending_for(7));
+        let (info, _, _) = c.begin_handler(7).unwrap();
+        assert_eq!(info.signo, SIGUSR1);
+        // Nothing left: the next check clears the flag.
+        assert!(!c.handler_pending_for(7));
+        assert!(!c.maybe_pending.load(Ordering::Acquire));
+        // A stop signal raises it again.
+        c.post(SigInfo::sent(SIGTSTP, SI_USER, 5, 0)).unwrap();
+        assert!(c.stop_pending());
+        assert_eq!(c.take_stop(), Some(SIGTSTP));
+    }
+
+    #[test]
     fn realtime_queue_is_bounded() {
         let c = cage();
         c.signals.lock().mask = bit(45);
