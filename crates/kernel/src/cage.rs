@@ -99,6 +99,12 @@ pub struct Cage {
     pub rlimits: Mutex<Rlimits>,
     pub mm: Mutex<MemMap>,
     pub signals: Mutex<SignalState>,
+    /// False only while no signal is pending for the cage or any of its
+    /// threads: every syscall return asks whether a handler or a stop is
+    /// due, and this answers the usual "no" without taking `signals`.
+    /// Set under that lock when a signal is queued, cleared under it when
+    /// a check finds nothing.
+    pub(crate) maybe_pending: std::sync::atomic::AtomicBool,
     /// The cage's threads (the main one's tid is the pid).
     pub threads: Mutex<crate::thread::Threads>,
     /// Signalled when a thread's host thread ends (see `Threads::hosts`).
@@ -158,6 +164,7 @@ impl Cage {
                 main: pid,
                 ..SignalState::default()
             }),
+            maybe_pending: std::sync::atomic::AtomicBool::new(false),
             threads: Mutex::new(crate::thread::Threads::new(pid)),
             threads_changed: parking_lot::Condvar::new(),
             exit: Mutex::new(None),
@@ -211,6 +218,7 @@ impl Cage {
             mm: Mutex::new(self.mm.lock().clone()),
             signals: Mutex::new(signals),
             // Only the thread that called fork lives on in the child.
+            maybe_pending: std::sync::atomic::AtomicBool::new(false),
             threads: Mutex::new(crate::thread::Threads::new(pid)),
             threads_changed: parking_lot::Condvar::new(),
             exit: Mutex::new(None),

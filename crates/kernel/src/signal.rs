@@ -10,6 +10,7 @@
 
 use crate::{Cage, KResult};
 use lind_abi::{flags::*, layout::siginfo as si, Errno};
+use std::sync::atomic::Ordering;
 
 /// What a signal does when it arrives, as set by `rt_sigaction`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -360,6 +361,7 @@ impl Cage {
             return Ok(());
         }
         s.enqueue(target, info)?;
+        self.maybe_pending.store(true, Ordering::Release);
         let unblocked = match target {
             Some(t) => s.mask_of(t) & bit(sig) == 0,
             None => s.unblocked_anywhere() & bit(sig) != 0,
@@ -386,16 +388,33 @@ impl Cage {
     /// Whether a signal with a handler is pending that thread `tid` may
     /// take now.
     pub fn handler_pending_for(&self, tid: i32) -> bool {
-        self.signals
-            .lock()
-            .next_deliverable(tid, |_, a| a.handler > SIG_IGN)
+        let Some(s) = self.signals_if_pending() else {
+            return false;
+        };
+        s.next_deliverable(tid, |_, a| a.handler > SIG_IGN)
             .is_some()
+    }
+
+    /// The signal state, locked, unless nothing is pending at all (the
+    /// common case, answered without the lock).
+    fn signals_if_pending(&self) -> Option<parking_lot::MutexGuard<'_, SignalState>> {
+        if !self.maybe_pending.load(Ordering::Acquire) {
+            return None;
+        }
+        let s = self.signals.lock();
+        if s.pending == 0 && s.thread_pending.values().all(|&p| p == 0) {
+            self.maybe_pending.store(false, Ordering::Release);
+            return None;
+        }
+        Some(s)
     }
 
     /// Whether a stop signal with the default action is due (stop signals
     /// act on the whole cage).
     pub fn stop_pending(&self) -> bool {
-        let s = self.signals.lock();
+        let Some(s) = self.signals_if_pending() else {
+            return false;
+        };
         let all = s.thread_pending.values().fold(s.pending, |a, p| a | p);
         let ready = all & STOP_SIGNALS & (s.unblocked_anywhere() | UNBLOCKABLE);
         ready != 0
@@ -508,7 +527,7 @@ impl Cage {
 
     /// Takes a due stop signal and marks the cage stopped by it.
     pub fn take_stop(&self) -> Option<u32> {
-        let mut s = self.signals.lock();
+        let mut s = self.signals_if_pending()?;
         let all = s.thread_pending.values().fold(s.pending, |a, p| a | p);
         let ready = all & STOP_SIGNALS & (s.unblocked_anywhere() | UNBLOCKABLE);
         let sig = (1..NSIG)
@@ -574,6 +593,30 @@ mod tests {
         assert_eq!(c.take_signal(7, bit(40)), None);
         assert_eq!(c.take_signal(7, bit(SIGUSR1)).map(|i| i.pid), Some(5));
         assert_eq!(c.take_signal(7, bit(SIGUSR1)), None);
+    }
+
+    #[test]
+    fn the_lock_free_pending_flag_never_hides_a_signal() {
+        let c = cage();
+        assert!(!c.maybe_pending.load(Ordering::Acquire));
+        c.signals.lock().actions[SIGUSR1 as usize].handler = 0x100;
+        // Blocked: pending but not deliverable; the flag stays up.
+        c.signals.lock().mask = bit(SIGUSR1);
+        c.post(SigInfo::sent(SIGUSR1, SI_USER, 5, 0)).unwrap();
+        assert!(!c.handler_pending_for(7));
+        assert!(c.maybe_pending.load(Ordering::Acquire));
+        // Unblocked: the check sees it.
+        c.signals.lock().mask = 0;
+        assert!(c.handler_pending_for(7));
+        let (info, _, _) = c.begin_handler(7).unwrap();
+        assert_eq!(info.signo, SIGUSR1);
+        // Nothing left: the next check clears the flag.
+        assert!(!c.handler_pending_for(7));
+        assert!(!c.maybe_pending.load(Ordering::Acquire));
+        // A stop signal raises it again.
+        c.post(SigInfo::sent(SIGTSTP, SI_USER, 5, 0)).unwrap();
+        assert!(c.stop_pending());
+        assert_eq!(c.take_stop(), Some(SIGTSTP));
     }
 
     #[test]
