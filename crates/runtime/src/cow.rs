@@ -868,6 +868,43 @@ pub fn adopt(base: *const u8, layout: &Layout) -> Result<(), String> {
         .adopt(layout)
 }
 
+/// The MAP_SHARED file spans of a memory (MAP_SHARED anonymous memory,
+/// shared file, memfd and shm mappings): a fork that copies memory instead
+/// of freezing it (other threads run) still shares these with the child.
+pub struct SharedSpans(Vec<(usize, usize, Source)>);
+
+impl SharedSpans {
+    /// Whether the page at `addr` is shared (not to be copied).
+    pub fn covers(&self, addr: usize) -> bool {
+        self.0
+            .iter()
+            .any(|&(s, len, _)| s <= addr && addr < s + len)
+    }
+}
+
+/// The shared spans of the memory at `base` (none if it is not ours).
+pub fn shared_spans(base: *const u8) -> SharedSpans {
+    let spans = backing_of(base).map_or_else(Vec::new, |b| {
+        b.lock()
+            .layout
+            .iter()
+            .filter(|(_, span)| matches!(&span.source, Source::File(f) if f.shared))
+            .map(|(&start, span)| (start, span.len, span.source.clone()))
+            .collect()
+    });
+    SharedSpans(spans)
+}
+
+/// Maps a parent's shared spans into the child's memory at `base`.
+pub fn map_shared_spans(base: *const u8, spans: &SharedSpans) -> Result<(), String> {
+    with_backing(base, |b| {
+        for (start, len, source) in &spans.0 {
+            b.replace(*start, *len, source.clone())?;
+        }
+        Ok(())
+    })
+}
+
 /// mprotect for the memory at `base`.
 pub fn protect(base: *const u8, start: usize, len: usize, prot: u32) -> Result<(), String> {
     backing_of(base)

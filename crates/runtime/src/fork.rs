@@ -319,6 +319,8 @@ pub struct Snapshot {
     /// With `ranges`: the page protections the child must get (a frozen
     /// layout carries its own).
     protections: Vec<(usize, usize, u32)>,
+    /// With `ranges`: the MAP_SHARED spans the child maps too (not copied).
+    shared: Option<crate::cow::SharedSpans>,
     stack_pointer: i32,
     tls_base: Option<i32>,
     /// Set when a thread other than the main one forked: the child is
@@ -416,6 +418,10 @@ impl Snapshot {
             (None, Some(p)) => p.snapshot(),
             _ => Vec::new(),
         };
+        let shared = layout
+            .is_none()
+            .then(|| crate::cow::shared_spans(memory.base(&*store)));
+        let is_shared = |page: u64| shared.as_ref().is_some_and(|s| s.covers(page as usize));
         let unreadable = |page: u64| {
             let page = page as usize;
             protections
@@ -432,6 +438,11 @@ impl Snapshot {
                 // fault the host; while other threads run they cannot be
                 // unprotected for a moment either, so the child gets them
                 // zeroed (and still PROT_NONE).
+                if is_shared(page) {
+                    // The child maps the same pages (see `restore`).
+                    page = stop;
+                    continue;
+                }
                 if unreadable(page) {
                     bytes.fill(0);
                 } else {
@@ -464,6 +475,7 @@ impl Snapshot {
             ranges,
             image_zero_pages,
             protections,
+            shared,
             stack_pointer,
             tls_base,
             thread_block: store.data().thread_block,
@@ -509,6 +521,9 @@ impl Snapshot {
             memory.write(&*store, *at, bytes).map_err(oob)?;
         }
         let base = memory.base(&*store);
+        if let Some(shared) = &self.shared {
+            crate::cow::map_shared_spans(base, shared).map_err(|e| format_err!("{e}"))?;
+        }
         for &(start, end, prot) in &self.protections {
             crate::cow::protect(base, start, end - start, prot).map_err(|e| format_err!("{e}"))?;
         }
