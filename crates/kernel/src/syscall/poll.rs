@@ -389,15 +389,7 @@ pub fn timerfd_settime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     let f = timerfd_file(ctx, a.int(0))?;
     let t = f.file.as_timerfd().ok_or(Errno::EINVAL)?;
-    let b = ctx.mem.read_vec(a.ptr(2), 32)?;
-    let ts = |o: usize| {
-        let ts = Timespec::from_bytes(b[o..o + 16].try_into().map_err(|_| Errno::EFAULT)?);
-        if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {
-            return Err(Errno::EINVAL);
-        }
-        Ok(Duration::new(ts.sec as u64, ts.nsec as u32))
-    };
-    let (interval, mut value) = (ts(0)?, ts(16)?);
+    let (interval, mut value) = super::time::read_itimerspec(ctx, a.ptr(2))?;
     if flags & TFD_TIMER_ABSTIME != 0 && !value.is_zero() {
         let now = super::time::clock_now(ctx, t.clock as i32)?;
         value = value.saturating_sub(now).max(Duration::from_nanos(1));

@@ -169,6 +169,20 @@ pub fn alarm(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 }
 
 /// `struct itimerspec`: interval, then value, each a timespec.
+/// A guest `struct itimerspec` as (interval, value): EINVAL for a negative
+/// time or nanoseconds out of range (timer_settime, timerfd_settime).
+pub(super) fn read_itimerspec(ctx: &mut Ctx, addr: u64) -> KResult<(Duration, Duration)> {
+    let b = ctx.mem.read_vec(addr, 32)?;
+    let ts = |o: usize| {
+        let ts = Timespec::from_bytes(b[o..o + 16].try_into().map_err(|_| Errno::EFAULT)?);
+        if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {
+            return Err(Errno::EINVAL);
+        }
+        Ok(Duration::new(ts.sec as u64, ts.nsec as u32))
+    };
+    Ok((ts(0)?, ts(16)?))
+}
+
 pub(super) fn itimerspec_bytes(left: Duration, interval: Duration) -> [u8; 32] {
     let mut b = [0u8; 32];
     b[0..16].copy_from_slice(&to_ts(interval).to_bytes());
@@ -254,15 +268,7 @@ pub fn timer_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// later change of the realtime clock does not move the expiry.
 pub fn timer_settime(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let t = timer(ctx, a.int(0))?;
-    let b = ctx.mem.read_vec(a.ptr(2), 32)?;
-    let ts = |o: usize| {
-        let ts = Timespec::from_bytes(b[o..o + 16].try_into().map_err(|_| Errno::EFAULT)?);
-        if ts.sec < 0 || !(0..1_000_000_000).contains(&ts.nsec) {
-            return Err(Errno::EINVAL);
-        }
-        Ok(Duration::new(ts.sec as u64, ts.nsec as u32))
-    };
-    let (interval, mut value) = (ts(0)?, ts(16)?);
+    let (interval, mut value) = read_itimerspec(ctx, a.ptr(2))?;
     if a.uint(1) & TIMER_ABSTIME != 0 && !value.is_zero() {
         // An absolute time already past fires at once.
         let now = clock_now(ctx, t.clock as i32)?;
