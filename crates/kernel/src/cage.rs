@@ -238,7 +238,8 @@ impl Cage {
     }
 
     /// What exec keeps and drops, once the new program is known to load:
-    /// close-on-exec descriptors close, caught signals go back to SIG_DFL
+    /// (the runtime releases the robust lists with the old image's memory,
+    /// see [`crate::Kernel::release_all_robust`]) close-on-exec descriptors close, caught signals go back to SIG_DFL
     /// (ignored ones stay ignored, the mask stays), the arguments change.
     /// Returns the closed descriptors, for [`crate::Kernel::close_entries`]
     /// (which also drops the record locks closing them releases).
@@ -248,8 +249,6 @@ impl Cage {
         envp: Vec<Vec<u8>>,
     ) -> Vec<crate::fdtable::FdEntry> {
         let closed = self.fds.lock().take_cloexec();
-        // The old image's robust list means nothing in the new one.
-        self.threads.lock().robust.clear();
         // POSIX timers do not survive exec; ITIMER_REAL does.
         for timer in std::mem::take(&mut *self.timers.lock())
             .into_iter()

@@ -391,11 +391,16 @@ mod tests {
     }
 
     #[test]
-    fn exec_drops_the_robust_list() {
+    fn exec_keeps_the_robust_list_for_the_runtime_to_release() {
         let mut t = TestEnv::new();
-        let head = t.alloc(12);
+        let pid = t.cage.pid;
+        let (head, w) = robust_list(&mut t, [pid as u32, 0]);
         assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
         t.cage.commit_exec(vec![b"x".to_vec()], Vec::new());
+        // Still there: the runtime walks it with the old image's memory.
+        assert_eq!(t.cage.threads.lock().robust.get(&pid), Some(&head));
+        t.kernel.release_all_robust(&t.cage, &mut t.mem);
+        assert_eq!(t.read_u32(w[0]), OWNER_DIED);
         assert!(t.cage.threads.lock().robust.is_empty());
     }
 
