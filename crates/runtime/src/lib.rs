@@ -669,6 +669,20 @@ impl Runtime {
         )))
     }
 
+    /// A call into the module made by the runtime itself failed (Asyncify's
+    /// exports): a runtime failure, unless interrupt.rs ended it.
+    fn failed(
+        &self,
+        store: &mut Store<CageState>,
+        interruptible: Option<&interrupt::Guard>,
+        err: wasmtime::Error,
+    ) -> Drive {
+        if interruptible.is_some_and(|g| g.redirected()) {
+            return self.interrupted(store, err);
+        }
+        Drive::Ended(runtime_failure(store.data().cage.pid, err))
+    }
+
     /// How a thread ends that interrupt.rs sent to a trap: as the cage's
     /// state asks (the trap itself means nothing).
     fn interrupted(&self, store: &mut Store<CageState>, err: wasmtime::Error) -> Drive {
@@ -697,7 +711,7 @@ impl Runtime {
         loop {
             if let Some(value) = resume.take() {
                 if let Err(e) = fork::start_rewind(store, value) {
-                    return Drive::Ended(runtime_failure(pid, e));
+                    return self.failed(store, interruptible.as_ref(), e);
                 }
             }
             let r = match &entry {
@@ -708,7 +722,7 @@ impl Runtime {
                 Ok(()) => match store.data_mut().pending.take() {
                     Some(why) => match fork::finish_unwind(self, store, why) {
                         Ok(value) => resume = Some(value),
-                        Err(e) => return Drive::Ended(runtime_failure(pid, e)),
+                        Err(e) => return self.failed(store, interruptible.as_ref(), e),
                     },
                     None => {
                         return Drive::Ended(CageEnd {
