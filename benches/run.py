@@ -53,11 +53,12 @@ SQLITE_DEFINES = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQ
 # luac.c front ends, with Lua's Makefile's flags (generic build: no LUA_USE_POSIX).
 LUA_SRC = REPO / "build" / "programs" / "lua" / "src" / "src"
 LUA_FLAGS = ["-std=gnu99", "-DLUA_COMPAT_5_3"]
-# ... and for WASI only (Debian's wasi-libc has no setjmp, signal.h without
-# emulation, system, tmpnam, tmpfile): benches/wasi-lua/ (see its two files)
+# ... and for WASI only (Debian's wasi-libc has no setjmp, system, tmpnam, tmpfile,
+# and signal.h and clock() only as opt-in emulations): benches/wasi-lua/ (see its two files)
 # stands in for them; an error in the script would stop it. The script raises none.
-LUA_WASI = ["-D_WASI_EMULATED_SIGNAL", "-DL_tmpnam=20", "-I", str(BENCHES / "wasi-lua"),
-            str(BENCHES / "wasi-lua" / "stubs.c"), "-lwasi-emulated-signal"]
+LUA_WASI = ["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_PROCESS_CLOCKS", "-DL_tmpnam=20",
+            "-I", str(BENCHES / "wasi-lua"), str(BENCHES / "wasi-lua" / "stubs.c"),
+            "-lwasi-emulated-signal", "-lwasi-emulated-process-clocks"]
 # The WASI peer: Debian's wasi-libc (apt package wasi-libc) with clang-19,
 # run by wasmtime's own CLI, installed on first use into build/tools/ (a
 # long build: cargo install wasmtime-cli --version '^48' --locked).
