@@ -295,7 +295,12 @@ impl Runtime {
                             fault: false,
                         }
                     }
-                    Err(next) => module = next,
+                    Err(next) => {
+                        // No store of the old image is left to walk its
+                        // robust lists with; they mean nothing in the new one.
+                        cage.threads.lock().robust.clear();
+                        module = next
+                    }
                 },
             }
         };
@@ -424,7 +429,15 @@ impl Runtime {
                     return Some(end);
                 }
                 Drive::ThreadExited => return None,
-                Drive::Exec(next) => module = next,
+                Drive::Exec(next) => {
+                    // exec releases the robust mutexes the old image's
+                    // threads hold, as Linux does, while its memory is
+                    // still there to walk.
+                    if let Some(mem) = store.data().memory.clone() {
+                        kernel.release_all_robust(&cage, &mut memory::EndMemory::new(&store, mem));
+                    }
+                    module = next
+                }
             }
         }
     }
