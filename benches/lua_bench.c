@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "one_run.h"
 #include "lauxlib.h"
 #include "lua.h"
 #include "lualib.h"
@@ -18,23 +19,9 @@
 // The script's result (its own self-check passed if it got this far).
 #define EXPECT "lua_bench ok 2178309"
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
-	long reps = 1;
-	int opt;
-	while ((opt = getopt(argc, argv, "t:r:")) != -1) {
-		if (opt == 'r')
-			reps = atol(optarg);
-		// -t (time per repetition) is accepted for run.py and ignored:
-		// one repetition is one run of the script.
-	}
+	long reps = one_run_reps(argc, argv); // each repetition: one run of the script
 	double best = -1;
 	for (long r = 0; r < reps; r++) {
 		uint64_t t0 = now_ns();

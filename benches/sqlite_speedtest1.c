@@ -18,14 +18,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "one_run.h"
 #include "sqlite3.h"
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 // --- the VFS: enough for an in-memory database ---------------------------------
 static int vfs_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
@@ -131,14 +125,7 @@ int sqlite3_os_end(void)
 
 int main(int argc, char **argv)
 {
-	long reps = 1;
-	int opt;
-	while ((opt = getopt(argc, argv, "t:r:")) != -1) {
-		if (opt == 'r')
-			reps = atol(optarg);
-		// -t (time per repetition) is accepted for run.py and ignored:
-		// one repetition is one speedtest1 run.
-	}
+	long reps = one_run_reps(argc, argv); // each repetition: one speedtest1 run
 	char *args[] = {"speedtest1", "--memdb", "--size", "50", 0};
 	double best = -1;
 	for (long r = 0; r < reps; r++) {
