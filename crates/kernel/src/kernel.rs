@@ -281,6 +281,11 @@ impl Kernel {
     /// same way. Returns whether the cage stopped.
     pub fn stop_point(&self, cage: &Cage) -> bool {
         let Some(sig) = cage.take_stop() else {
+            // Another thread took the stop: a stopped process stops whole.
+            if cage.is_stopped() {
+                cage.wait_while_stopped();
+                return true;
+            }
             return false;
         };
         self.report_change(cage, ChildEvent::Stopped(sig));

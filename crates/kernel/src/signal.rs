@@ -659,6 +659,28 @@ mod tests {
     }
 
     #[test]
+    fn every_thread_waits_while_the_cage_is_stopped() {
+        let t = crate::testing::TestEnv::new();
+        t.cage.post(SigInfo::kernel(SIGSTOP)).unwrap();
+        let stop_point = |t: &crate::testing::TestEnv| {
+            let (k, c) = (t.kernel.clone(), t.cage.clone());
+            std::thread::spawn(move || k.stop_point(&c))
+        };
+        let first = stop_point(&t);
+        while !t.cage.is_stopped() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        // Another thread reaching a stop point stops too.
+        let second = stop_point(&t);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!first.is_finished() && !second.is_finished());
+        t.cage.post(SigInfo::kernel(SIGCONT)).unwrap();
+        assert!(first.join().unwrap());
+        assert!(second.join().unwrap());
+        assert!(!t.kernel.stop_point(&t.cage));
+    }
+
+    #[test]
     fn caught_stop_signal_is_not_a_stop() {
         let c = cage();
         c.signals.lock().actions[SIGTSTP as usize].handler = 40;

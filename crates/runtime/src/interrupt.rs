@@ -230,13 +230,9 @@ extern "C" fn on_signal(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mu
     }
     // The thread was running the cage's own code: it holds no host lock,
     // so the kernel may be called from here.
-    if r.cage.stop_pending() {
+    if r.cage.stop_pending() || r.cage.is_stopped() {
         r.parked.store(true, Ordering::Release);
         r.kernel.stop_point(&r.cage);
-        r.parked.store(false, Ordering::Release);
-    } else if r.cage.is_stopped() {
-        r.parked.store(true, Ordering::Release);
-        r.cage.wait_while_stopped();
         r.parked.store(false, Ordering::Release);
     }
     if r.must_end() {
