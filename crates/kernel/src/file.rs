@@ -6,7 +6,10 @@
 //! has. [`OpenFile`] is the open-file description: offset and status flags,
 //! shared by every descriptor that `dup` or `fork` made from one `open`.
 
-use crate::{memory::GuestMemory, KResult};
+use crate::{
+    memory::{GuestMemory, GuestMemoryExt},
+    KResult,
+};
 use lind_abi::{flags::*, layout::Stat, Errno};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -29,6 +32,10 @@ pub enum TimeSpec {
     At(lind_abi::layout::Timespec),
 }
 
+/// Largest single host-side transfer of a read or write; longer calls on
+/// regular files loop, streams return a short count.
+pub const GUEST_IO_MAX: usize = 1 << 20;
+
 /// What a file is. Defaults are Linux's answers for unsupported operations.
 pub trait FileLike: Send + Sync {
     /// Positioned files (regular files, block devices) take offsets;
@@ -47,6 +54,34 @@ pub trait FileLike: Send + Sync {
     /// Stream write; only called when `seekable()` is false.
     fn write(&self, _data: &[u8], _status: u32) -> KResult<usize> {
         Err(Errno::EINVAL)
+    }
+    /// Stream read of at most `len` bytes straight into guest memory at
+    /// `addr` (a range the caller checked). The default reads into a host
+    /// buffer first; queues (pipes, sockets) override it to copy once.
+    fn read_guest(
+        &self,
+        mem: &mut dyn GuestMemory,
+        addr: u64,
+        len: usize,
+        status: u32,
+    ) -> KResult<usize> {
+        let mut buf = vec![0u8; len.min(GUEST_IO_MAX)];
+        let n = self.read(&mut buf, status)?;
+        mem.write(addr, &buf[..n])?;
+        Ok(n)
+    }
+    /// Stream write of the `len` guest bytes at `addr` (checked by the
+    /// caller). The default copies them into a host buffer (at most
+    /// [`GUEST_IO_MAX`]) and writes that.
+    fn write_guest(
+        &self,
+        mem: &dyn GuestMemory,
+        addr: u64,
+        len: usize,
+        status: u32,
+    ) -> KResult<usize> {
+        let data = mem.read_vec(addr, len.min(GUEST_IO_MAX))?;
+        self.write(&data, status)
     }
     fn pread(&self, _buf: &mut [u8], _offset: u64) -> KResult<usize> {
         Err(Errno::ESPIPE)
@@ -210,6 +245,22 @@ impl OpenFile {
         let n = self.file.pwrite(data, *off)?;
         *off += n as u64;
         Ok(n)
+    }
+
+    /// [`FileLike::read_guest`] on a stream (not seekable) description.
+    pub fn read_guest(&self, mem: &mut dyn GuestMemory, addr: u64, len: usize) -> KResult<usize> {
+        if !self.readable() {
+            return Err(Errno::EBADF);
+        }
+        self.file.read_guest(mem, addr, len, self.status())
+    }
+
+    /// [`FileLike::write_guest`] on a stream (not seekable) description.
+    pub fn write_guest(&self, mem: &dyn GuestMemory, addr: u64, len: usize) -> KResult<usize> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        self.file.write_guest(mem, addr, len, self.status())
     }
 
     pub fn pread(&self, buf: &mut [u8], offset: i64) -> KResult<usize> {

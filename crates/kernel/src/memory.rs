@@ -11,6 +11,19 @@ pub trait GuestMemory {
     fn size(&self) -> u64;
     /// Copies `buf.len()` bytes from guest address `addr`.
     fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()>;
+    /// Appends the `len` bytes at `addr` to `out` (what a write to a pipe
+    /// or socket queues, into a recycled vector). Memories that can fill a
+    /// vector's spare capacity without zeroing it first override this: one
+    /// pass over the bytes instead of two.
+    fn read_append(&self, addr: u64, len: usize, out: &mut Vec<u8>) -> KResult<()> {
+        let at = out.len();
+        out.resize(at + len, 0);
+        let r = self.read(addr, &mut out[at..]);
+        if r.is_err() {
+            out.truncate(at);
+        }
+        r
+    }
     /// Copies `data` to guest address `addr`.
     fn write(&mut self, addr: u64, data: &[u8]) -> KResult<()>;
     /// Grows linear memory so that it is at least `bytes` long.
@@ -148,8 +161,8 @@ pub fn check_range(mem: &dyn GuestMemory, addr: u64, len: u64) -> KResult<()> {
 /// Typed helpers over [`GuestMemory`].
 pub trait GuestMemoryExt: GuestMemory {
     fn read_vec(&self, addr: u64, len: usize) -> KResult<Vec<u8>> {
-        let mut v = vec![0u8; len];
-        self.read(addr, &mut v)?;
+        let mut v = Vec::new();
+        self.read_append(addr, len, &mut v)?;
         Ok(v)
     }
     fn read_u32(&self, addr: u64) -> KResult<u32> {
