@@ -7,6 +7,7 @@
 //! Splitting a chunk (a write longer than the room left, a read shorter
 //! than the chunk) shares its buffer instead of copying it.
 
+use parking_lot::Mutex;
 use std::sync::Arc;
 
 /// Bytes a long write copies out of the guest at a time before queueing
@@ -20,8 +21,8 @@ pub const SMALL: usize = 1024;
 const SMALL_CHUNK: usize = 4096;
 /// Buffers at least this big are kept for reuse once read ([`Spares`]).
 const SPARE_MIN: usize = 16 * 1024;
-/// Spare buffers a queue keeps.
-const SPARES: usize = 4;
+/// Spare buffers kept for the whole kernel (at most 2 MiB).
+const SPARES: usize = 16;
 
 /// Where a write's bytes come from: `source(offset, n, out)` appends the
 /// `n` bytes at `offset` of the write to `out` (guest memory or a host
@@ -118,9 +119,29 @@ impl Chunk {
 
 /// Buffers of chunks already read, for the next writes to fill: freeing
 /// and allocating 64 KiB per write makes the host allocator hand memory
-/// back and fault it in again (on another thread's arena, glibc trims).
+/// back and fault it in again (freed on another thread than the one that
+/// allocated it, glibc trims that thread's arena). One list for all
+/// queues, so idle pipes and sockets keep none.
 #[derive(Default)]
 pub struct Spares(Vec<Vec<u8>>);
+
+static KERNEL_SPARES: Mutex<Spares> = Mutex::new(Spares(Vec::new()));
+
+/// An empty buffer for an `n`-byte piece, reused when one is spare.
+pub fn spare(n: usize) -> Vec<u8> {
+    if n < SPARE_MIN {
+        return Vec::with_capacity(n);
+    }
+    KERNEL_SPARES.lock().get(n)
+}
+
+/// Keeps the buffers of chunks that were read, where worth it.
+pub fn recycle(chunks: impl IntoIterator<Item = Chunk>) {
+    let mut sp = KERNEL_SPARES.lock();
+    for c in chunks {
+        sp.put(c);
+    }
+}
 
 impl Spares {
     /// An empty buffer for `n` bytes: a spare one if `n` is big enough to

@@ -2,7 +2,7 @@
 
 use crate::{
     block::{WaitQueue, Waker},
-    chunk::{Chunk, Sink, Source, Spares, PIECE, SMALL},
+    chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
     file::FileLike,
     memory::GuestMemory,
     KResult,
@@ -33,7 +33,6 @@ struct State {
     capacity: usize,
     readers: usize,
     writers: usize,
-    spares: Spares,
 }
 
 pub struct Pipe {
@@ -62,7 +61,6 @@ impl Pipe {
                 capacity: PIPE_CAPACITY,
                 readers: 1,
                 writers: 1,
-                spares: Spares::default(),
             }),
             reading: Mutex::new(()),
             readable: WaitQueue::new(),
@@ -194,11 +192,9 @@ impl Pipe {
                     st.chunks.push_front(c);
                 }
             }
-            for c in taken {
-                st.spares.put(c);
-            }
         }
         drop(reading);
+        chunk::recycle(taken);
         if copied > 0 {
             self.writable.notify(POLLOUT);
         }
@@ -220,9 +216,9 @@ impl Pipe {
             let n = left.min(PIECE);
             // A small write waits until it fits whole.
             let need = if left <= PIPE_BUF { left } else { 1 };
-            let mut v = {
-                let mut st = self.state.lock();
-                if nonblock && st.readers > 0 && st.capacity.saturating_sub(st.len) < need {
+            if nonblock {
+                let st = self.state.lock();
+                if st.readers > 0 && st.capacity.saturating_sub(st.len) < need {
                     // Nothing to copy if nothing fits.
                     return if done > 0 {
                         Ok(done)
@@ -230,8 +226,8 @@ impl Pipe {
                         Err(Errno::EAGAIN)
                     };
                 }
-                st.spares.get(n)
-            };
+            }
+            let mut v = chunk::spare(n);
             let mut piece = match source(done, n, &mut v) {
                 Ok(()) => Chunk::new(v),
                 Err(e) if done == 0 => return Err(e),

@@ -14,7 +14,7 @@
 
 use crate::{
     block::{WaitQueue, Waker},
-    chunk::{Chunk, Sink, Source, Spares, PIECE, SMALL},
+    chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
     file::{FileLike, OpenFile, GUEST_IO_MAX},
     memory::{GuestMemory, GuestMemoryExt},
     socket::{int_opt, opt_int, Ancillary, Received, SockCtx, Socket, Ucred},
@@ -118,8 +118,6 @@ struct BufState {
     shut: bool,
     /// The reader is gone (datagram senders get ECONNREFUSED).
     dead: bool,
-    /// Stream buffers already read, for the next writes.
-    spares: Spares,
 }
 
 impl BufState {
@@ -377,14 +375,14 @@ impl UnixSocket {
         let mut done = 0;
         while done < len {
             let n = (len - done).min(PIECE);
-            let mut v = {
-                let mut st = buf.st.lock();
-                if nonblock && !st.shut && st.bytes >= STREAM_CAP {
+            if nonblock {
+                let st = buf.st.lock();
+                if !st.shut && st.bytes >= STREAM_CAP {
                     // Nothing to copy if nothing fits.
                     return partial(done, Errno::EAGAIN);
                 }
-                st.spares.get(n)
-            };
+            }
+            let mut v = chunk::spare(n);
             let mut piece = match source(done, n, &mut v) {
                 Ok(()) => Chunk::new(v),
                 Err(e) => return partial(done, e),
@@ -602,12 +600,14 @@ impl UnixSocket {
                     st.segs.push_front(seg);
                 }
             }
-            for seg in taken {
-                dropped.extend(seg.rights);
-                st.spares.put(seg.data);
-            }
         }
         drop(reading);
+        let mut read = Vec::with_capacity(taken.len());
+        for seg in taken {
+            dropped.extend(seg.rights);
+            read.push(seg.data);
+        }
+        chunk::recycle(read);
         // Closing a descriptor may reach this buffer: no lock is held.
         drop(dropped);
         if copied > 0 {
