@@ -23,6 +23,7 @@ is a report), 1 when a build or a run failed, 2 for bad usage.
 
 import argparse
 import fcntl
+import functools
 import os
 import platform
 import shutil
@@ -40,6 +41,24 @@ DASH_SRC = REPO / "build" / "programs" / "dash" / "build" / "src"
 DASH_LOCK = REPO / "build" / "programs" / "dash" / ".lock"
 ZLIB_SRC = REPO / "build" / "programs" / "zlib" / "src"
 ZLIB_FILES = ["adler32.c", "crc32.c", "deflate.c", "trees.c", "zutil.c", "compress.c"]
+# sqlite_speedtest1.c: test/speedtest1.c of Debian's sqlite3 source and the
+# amalgamation sqlite3.c that programs/sqlite3/build.sh generated (the same file
+# in its native and lind build directories). The same defines in all three
+# builds: no threads, no extension loading, and SQLITE_OS_OTHER with the
+# benchmark's own in-memory-only VFS (3.40's unix VFS does not compile for
+# wasi-libc; with :memory: a VFS only supplies the time and the random seed).
+SQLITE_DIR = REPO / "build" / "programs" / "sqlite3"
+SQLITE_DEFINES = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_OS_OTHER=1"]
+# lua_bench.c: Lua 5.4's own sources (programs/lua/build.sh), all but the lua.c and
+# luac.c front ends, with Lua's Makefile's flags (generic build: no LUA_USE_POSIX).
+LUA_SRC = REPO / "build" / "programs" / "lua" / "src" / "src"
+LUA_FLAGS = ["-std=gnu99", "-DLUA_COMPAT_5_3"]
+# ... and for WASI only (Debian's wasi-libc has no setjmp, system, tmpnam, tmpfile,
+# and signal.h and clock() only as opt-in emulations): benches/wasi-lua/ (see its two files)
+# stands in for them; an error in the script would stop it. The script raises none.
+LUA_WASI = ["-D_WASI_EMULATED_SIGNAL", "-D_WASI_EMULATED_PROCESS_CLOCKS", "-DL_tmpnam=20",
+            "-I", str(BENCHES / "wasi-lua"), str(BENCHES / "wasi-lua" / "stubs.c"),
+            "-lwasi-emulated-signal", "-lwasi-emulated-process-clocks"]
 # The WASI peer: Debian's wasi-libc (apt package wasi-libc) with clang-19,
 # run by wasmtime's own CLI, installed on first use into build/tools/ (a
 # long build: cargo install wasmtime-cli --version '^48' --locked).
@@ -83,10 +102,16 @@ MICRO = [
 PARALLEL = [("parallel_speedup", "1-thread time / 2-thread time of a CPU-bound sum (micro.c)",
              [("speedup", 1.7)])]
 PARALLEL_ITEMS = ["parallel_1t", "parallel_2t"]
-# The cost of epoch poll points (how lind delivers signals into a cage that
-# computes without syscalls): compute.c in lind as usual and with
-# LIND_NO_EPOCH=1 (a benchmark-only switch: no poll points compiled in).
-POLL = [("poll_point_cost", "coremark_iter with epoch interruption on / off", [("ratio", 1.05)])]
+# The cost of reaching a cage that computes without syscalls, on compute.c,
+# against the same module with no way to reach it (LIND_ALWAYS_EPOCH=1
+# LIND_NO_EPOCH=1, benchmark-only switches): as lind runs it (it installs no
+# signal handler, so it has no checks and is stopped or killed by a host
+# signal), and with wasmtime's epoch checks (LIND_ALWAYS_EPOCH=1), what a
+# program that can install a handler pays.
+POLL = [("poll_point_cost", "coremark_iter as run / without any interruption", "compute-asyncify",
+         [("ratio", 1.05)]),
+        ("poll_point_cost_handlers", "coremark_iter with epoch checks / without any interruption",
+         "compute-epoch", [("ratio", 1.05)])]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
     ("fork_exit_wait", "fork + child _exit(0) + waitpid", [("lind", 0.5 * MS), ("ratio", 5.0)]),
@@ -102,6 +127,10 @@ PROC = [
 COMPUTE = [
     ("coremark_iter", "compute", "one CoreMark-like iteration (compute.c)", [("ratio", 1.3), ("wasi", 1.0)]),
     ("zlib_compress_64mib", "zlib64", "zlib 1.2.13 deflate (level 1) of 64 MiB in memory",
+     [("ratio", 1.3), ("wasi", 1.0)]),
+    ("sqlite_speedtest1", "sqlite_speedtest1", "SQLite 3.40.1 speedtest1 --memdb --size 50, one run",
+     [("ratio", 1.3), ("wasi", 1.0)]),
+    ("lua_bench", "lua_bench", "Lua 5.4.4 running benches/lua_bench.lua, one run",
      [("ratio", 1.3), ("wasi", 1.0)]),
 ]
 THROUGHPUT = {"pipe_throughput", "unix_stream_throughput", "tcp_throughput"}  # ns per MiB; shown as MiB/s
@@ -166,6 +195,31 @@ def run(cmd, *, cwd=None, env=None, what):
     return p.stdout
 
 
+@functools.lru_cache(maxsize=None)
+def sourced_programs():
+    """The compute programs built together with a fetched source:
+    {prog: (cflags, sources, wasi-only flags and sources)}; logs what is skipped."""
+    out = {}
+    if (ZLIB_SRC / "zlib.h").is_file():
+        out["zlib64"] = (["-w", "-I", str(ZLIB_SRC)], [str(ZLIB_SRC / f) for f in ZLIB_FILES], [])
+    else:
+        log("zlib64: skipped (no zlib source: run programs/zlib/build.sh)")
+    amalgamation = next((p for p in (SQLITE_DIR / "native" / "sqlite3.c", SQLITE_DIR / "lind" / "sqlite3.c")
+                         if p.is_file()), None)
+    speedtest1 = SQLITE_DIR / "src" / "test" / "speedtest1.c"
+    if amalgamation and speedtest1.is_file():
+        out["sqlite_speedtest1"] = (["-w", *SQLITE_DEFINES, "-I", str(amalgamation.parent),
+                                     "-I", str(speedtest1.parent)], [str(amalgamation)], [])
+    else:
+        log("sqlite_speedtest1: skipped (no sqlite3.c and speedtest1.c: run programs/sqlite3/build.sh)")
+    if (LUA_SRC / "lua.h").is_file():
+        lua = sorted(str(p) for p in LUA_SRC.glob("*.c") if p.name not in ("lua.c", "luac.c"))
+        out["lua_bench"] = (["-w", *LUA_FLAGS, "-I", str(LUA_SRC)], lua, LUA_WASI)
+    else:
+        log("lua_bench: skipped (no Lua source: run programs/lua/build.sh)")
+    return out
+
+
 def build(lind, cc):
     """Builds every benchmark program both ways; returns {name: (native, wasm)}."""
     OUT.mkdir(parents=True, exist_ok=True)
@@ -177,15 +231,12 @@ def build(lind, cc):
         run([cc, "-O2", "-pthread", "-o", str(native), str(src)], what=f"native build of {src.name}")
         run([lind, "cc", "-O2", "-pthread", "-o", str(wasm), str(src)], what=f"lind cc of {src.name}")
         bins[prog] = (native, wasm)
-    if (ZLIB_SRC / "zlib.h").is_file():
-        zsrc = [str(ZLIB_SRC / f) for f in ZLIB_FILES]
-        native, wasm = OUT / "zlib64-native", OUT / "zlib64.wasm"
-        src = str(BENCHES / "zlib64.c")
-        run([cc, "-O2", "-w", "-I", str(ZLIB_SRC), "-o", str(native), src] + zsrc, what="native build of zlib64.c")
-        run([lind, "cc", "-O2", "-w", "-I", str(ZLIB_SRC), "-o", str(wasm), src] + zsrc, what="lind cc of zlib64.c")
-        bins["zlib64"] = (native, wasm)
-    else:
-        log("zlib64: skipped (no zlib source: run programs/zlib/build.sh)")
+    for prog, (cflags, sources, _) in sourced_programs().items():
+        native, wasm = OUT / f"{prog}-native", OUT / f"{prog}.wasm"
+        src = str(BENCHES / f"{prog}.c")
+        run([cc, "-O2", *cflags, "-o", str(native), src, *sources, "-lm"], what=f"native build of {prog}.c")
+        run([lind, "cc", "-O2", *cflags, "-o", str(wasm), src, *sources], what=f"lind cc of {prog}.c")
+        bins[prog] = (native, wasm)
     # compute.c again, without Asyncify: what instrumentation costs.
     plain = OUT / "compute-noasyncify.wasm"
     run([lind, "cc", "-O2", "-o", str(plain), str(BENCHES / "compute.c")],
@@ -207,12 +258,10 @@ def build_wasi():
         return {}
     clang = shutil.which("clang-19") or "clang-19"
     out = {}
-    for prog in ("micro", "compute", "hello", "zlib64"):
-        extra = []
-        if prog == "zlib64":
-            if not (ZLIB_SRC / "zlib.h").is_file():
-                continue
-            extra = ["-w", "-I", str(ZLIB_SRC)] + [str(ZLIB_SRC / f) for f in ZLIB_FILES]
+    sourced = {prog: cflags + sources + wasi_only
+               for prog, (cflags, sources, wasi_only) in sourced_programs().items()}
+    for prog in ("micro", "compute", "hello", *sourced):
+        extra = sourced.get(prog, [])
         wasm = OUT / f"{prog}-wasi.wasm"
         run([clang, "--target=wasm32-wasi", f"--sysroot={WASI_SYSROOT}", "-O2", "-o", str(wasm),
              str(BENCHES / f"{prog}.c")] + extra, what=f"wasm32-wasi build of {prog}.c")
@@ -619,6 +668,7 @@ def main():
     (http_dir / "www").mkdir(parents=True)
     (http_dir / "etc").mkdir()
     (http_dir / "www" / "small.html").write_bytes(bytes(b"0123456789abcdef"[i % 16] for i in range(SMALL_FILE)))
+    shutil.copy2(BENCHES / "lua_bench.lua", scratch)  # lua_bench reads it from its cwd
     micro_names = [n for n, _, _ in MICRO] + PARALLEL_ITEMS
     proc_names = [n for n, _, _ in PROC]
     try:
@@ -647,8 +697,11 @@ def main():
              "compute-asyncify"),
             ("lind compute (LIND_ASYNCIFY=0)", lind_cmd(scratch, bins["compute-noasyncify"][1]), scratch,
              ["coremark_iter"], "compute-plain"),
-            ("lind compute (LIND_NO_EPOCH=1)", ["env", "LIND_NO_EPOCH=1"] + lind_cmd(scratch, bins["compute"][1]),
+            ("lind compute (no interruption)",
+             ["env", "LIND_ALWAYS_EPOCH=1", "LIND_NO_EPOCH=1"] + lind_cmd(scratch, bins["compute"][1]),
              scratch, ["coremark_iter"], "compute-noepoch"),
+            ("lind compute (LIND_ALWAYS_EPOCH=1)", ["env", "LIND_ALWAYS_EPOCH=1"] + lind_cmd(scratch, bins["compute"][1]),
+             scratch, ["coremark_iter"], "compute-epoch"),
         ]
         if "micro" in wasi:
             programs.insert(2, ("wasi micro", wasi_cmd(wasi["micro"]), scratch,
@@ -777,7 +830,8 @@ def main():
     print()
     print("n/a in the wasi column: WASI has no such call (fork, exec, pipes, signals, epoll, pids, "
           "/dev/null); wasi's null_syscall is fcntl(F_GETFL) (fd_fdstat_get). "
-          "coremark_iter per iteration, zlib_compress_64mib per 64 MiB; "
+          "coremark_iter per iteration, zlib_compress_64mib per 64 MiB, sqlite_speedtest1 per "
+          "speedtest1 run (--memdb --size 50), lua_bench per run of benches/lua_bench.lua; "
           "per operation, except: *_1mib per MiB; malloc_free per malloc+free pair; "
           "*_throughput in MiB/s and http_keepalive_rps in requests/s (their lind/native is a "
           "throughput ratio: higher is better); "
@@ -813,16 +867,19 @@ def main():
              if dash_with else "."))
     # --- report: what epoch poll points cost ----------------------------------
     t_noepoch = best["compute-noepoch"]["coremark_iter"]
-    prow = [(POLL[0][0], t_noepoch, t_with, POLL[0][2])]
+    prow = [(name, t_noepoch, best[key]["coremark_iter"], targets) for name, _, key, targets in POLL]
     print()
-    ptable = [("poll points", "lind, LIND_NO_EPOCH=1", "lind", "with/without", "target")]
+    ptable = [("poll points", "no interruption", "lind", "with/without", "target")]
     for name, wo, w, targets in prow:
         ptable.append((name, fmt_time(wo), fmt_time(w), f"{w / wo:.2f}x", fmt_target(targets)))
     print_table(ptable)
     print()
-    print("poll_point_cost: compute.c's coremark_iter in lind with wasmtime's epoch interruption (the "
-          "poll points through which a signal reaches a cage that makes no syscalls) and without it "
-          "(LIND_NO_EPOCH=1, a benchmark-only switch); the two runs swap places every round.")
+    print("poll_point_cost: compute.c's coremark_iter in lind as it runs (it installs no signal handler: "
+          "compiled without checks, stopped or killed through a host signal) and "
+          "poll_point_cost_handlers: with wasmtime's epoch checks (LIND_ALWAYS_EPOCH=1), which every "
+          "program that can install a handler gets; both against the same module with no way to "
+          "interrupt it (LIND_ALWAYS_EPOCH=1 LIND_NO_EPOCH=1, benchmark-only switches); the runs swap "
+          "places every round.")
     print()
     lines = []
     for name, n, l, unit, targets, w in rows:
@@ -844,7 +901,7 @@ def main():
                 f"\tlind < {fmt_bytes(IDLE_TARGET)}\t\n")
         for name, wo, w, targets in prow:
             f.write(f"{name}\t{wo:.2f}\t{w:.2f}\tns\t{w / wo:.4f}\t{fmt_target(targets)}"
-                    f"\t(native column: LIND_NO_EPOCH=1; lind column: epoch on)\n")
+                    f"\t(native column: no interruption; lind column: as named)\n")
         for name, n, wo, w, unit, targets in arows:
             f.write(f"asyncify {name}\t{wo:.2f}\t{w:.2f}\t{unit}\t{w / wo:.4f}\t{fmt_target(targets)}"
                     f"\t(native column: without Asyncify; lind column: with)\n")

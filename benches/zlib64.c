@@ -10,27 +10,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "one_run.h"
 #include "zlib.h"
 
 #define SIZE (64u << 20)
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int main(int argc, char **argv)
 {
-	long reps = 1;
-	int opt;
-	while ((opt = getopt(argc, argv, "t:r:")) != -1) {
-		if (opt == 'r')
-			reps = atol(optarg);
-		// -t (time per repetition) is accepted for run.py and ignored:
-		// one repetition is one 64 MiB compression.
-	}
+	long reps = one_run_reps(argc, argv); // each repetition: one 64 MiB compression
 	static const char *words[] = {"lind ", "cage ", "kernel ", "wasm ", "fork ", "pipe ",
 				      "signal ", "memory ", "the ", "a ", "of ", "syscall\n"};
 	unsigned char *in = malloc(SIZE);

@@ -208,21 +208,10 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
             .arg(&exe)
             .arg(&case.source)
             .arg("-lm");
-        let out = run_with_timeout(
+        compile(
             cmd,
-            None,
-            Duration::from_secs(COMPILE_TIMEOUT_SECS),
-            OUTPUT_CAP,
+            &format!("native build ({} -O2 -w)", cc.to_string_lossy()),
         )?;
-        if out.timed_out || out.status != 0 {
-            return Err(format!(
-                "native build failed ({} -O2 -w, status {}):\n{}",
-                cc.to_string_lossy(),
-                out.status,
-                clip(&out.stderr, 3000)
-            )
-            .into());
-        }
         let rundir = subdir(work, "native")?;
         place_self(case, &exe, &rundir)?;
         let mut cmd = Command::new(&exe);
@@ -262,25 +251,7 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         .arg("-o")
         .arg(&wasm)
         .arg(&case.source);
-    let out = run_with_timeout(
-        cmd,
-        None,
-        Duration::from_secs(COMPILE_TIMEOUT_SECS),
-        OUTPUT_CAP,
-    )?;
-    if out.timed_out || out.status != 0 {
-        return Err(format!(
-            "`lind cc` failed ({}):\n{}{}",
-            if out.timed_out {
-                "timed out".to_string()
-            } else {
-                format!("status {}", out.status)
-            },
-            clip(&out.stderr, 3000),
-            clip(&out.stdout, 1000)
-        )
-        .into());
-    }
+    compile(cmd, "`lind cc`")?;
     let rundir = subdir(work, "lind")?;
     place_self(case, &wasm, &rundir)?;
     let mut cmd = Command::new(&lind);
@@ -335,6 +306,30 @@ fn run_case_in(case: &Case, work: &Path) -> Result<(), Failed> {
         clip(&out.stderr, 3000)
     );
     Err(m.into())
+}
+
+/// Runs a compiler command; its output says why when it fails.
+fn compile(cmd: Command, what: &str) -> Result<(), Failed> {
+    let out = run_with_timeout(
+        cmd,
+        None,
+        Duration::from_secs(COMPILE_TIMEOUT_SECS),
+        OUTPUT_CAP,
+    )?;
+    if out.timed_out || out.status != 0 {
+        let how = if out.timed_out {
+            "timed out".to_string()
+        } else {
+            format!("status {}", out.status)
+        };
+        return Err(format!(
+            "{what} failed ({how}):\n{}{}",
+            clip(&out.stderr, 3000),
+            clip(&out.stdout, 1000)
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Copies the program's build into its run directory for `// SELF:`.

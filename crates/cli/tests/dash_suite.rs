@@ -111,16 +111,7 @@ fn prepare(repo: &Path) -> Result<Setup, String> {
         }
     }
 
-    let native_dash = native_dash()?;
-    let native_bin = tempfile::Builder::new()
-        .prefix("lind-dash-tools-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    build_native_tools(repo, native_bin.path())?;
-    for name in ["sh", "dash"] {
-        std::os::unix::fs::symlink(&native_dash, native_bin.path().join(name))
-            .map_err(|e| format!("cannot link {name} to the native dash: {e}"))?;
-    }
+    let (native_dash, native_bin) = native_shell_tools(repo, "lind-dash-tools-")?;
     Ok(Setup {
         lind,
         root,

@@ -133,16 +133,7 @@ struct Setup {
 }
 
 fn prepare(repo: &Path) -> Result<Setup, String> {
-    let native_dash = native_dash()?;
-    let native_tools = tempfile::Builder::new()
-        .prefix("lind-programs-tools-")
-        .tempdir()
-        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-    build_native_tools(repo, native_tools.path())?;
-    for name in ["sh", "dash"] {
-        std::os::unix::fs::symlink(&native_dash, native_tools.path().join(name))
-            .map_err(|e| format!("cannot link {name} to the native dash: {e}"))?;
-    }
+    let (native_dash, native_tools) = native_shell_tools(repo, "lind-programs-tools-")?;
     Ok(Setup {
         lind: lind_bin(),
         out: repo.join("build/programs"),

@@ -205,40 +205,25 @@ impl Cage {
                 ..SignalState::default()
             }
         };
+        let args = self.args.lock().clone();
         Cage {
-            pid,
-            ppid: AtomicI32::new(self.pid),
             pgid: AtomicI32::new(self.pgid.load(Ordering::Relaxed)),
             sid: AtomicI32::new(self.sid.load(Ordering::Relaxed)),
             fds: Mutex::new(self.fds.lock().clone()),
             cwd: Mutex::new(self.cwd()),
             umask: AtomicU32::new(self.umask()),
-            cred: Mutex::new(self.cred()),
             rlimits: Mutex::new(*self.rlimits.lock()),
             mm: Mutex::new(self.mm.lock().clone()),
             signals: Mutex::new(signals),
-            // Only the thread that called fork lives on in the child.
-            maybe_pending: std::sync::atomic::AtomicBool::new(false),
-            threads: Mutex::new(crate::thread::Threads::new(pid)),
-            threads_changed: parking_lot::Condvar::new(),
-            exit: Mutex::new(None),
-            waiting_on: Mutex::new(Vec::new()),
-            stopping: std::sync::atomic::AtomicBool::new(false),
-            signal_events: crate::block::WaitQueue::new(),
-            signal_seq: Mutex::new(0),
-            exiting: std::sync::atomic::AtomicBool::new(false),
-            stopped: Mutex::new(None),
-            resumed: Default::default(),
-            timers: Mutex::new(Vec::new()),
-            real_timer: crate::itimer::Timer::alarm(),
-            cpu_used: Mutex::new(Default::default()),
-            children_cpu: Mutex::new(Default::default()),
-            args: Mutex::new(self.args.lock().clone()),
+            // The rest starts afresh: only the thread that called fork
+            // lives on in the child, with no signal pending.
+            ..Cage::new(pid, self.pid, self.cred(), args.argv, args.envp)
         }
     }
 
     /// What exec keeps and drops, once the new program is known to load:
-    /// close-on-exec descriptors close, caught signals go back to SIG_DFL
+    /// (the runtime releases the robust lists with the old image's memory,
+    /// see [`crate::Kernel::release_all_robust`]) close-on-exec descriptors close, caught signals go back to SIG_DFL
     /// (ignored ones stay ignored, the mask stays), the arguments change.
     /// Returns the closed descriptors, for [`crate::Kernel::close_entries`]
     /// (which also drops the record locks closing them releases).
@@ -248,8 +233,6 @@ impl Cage {
         envp: Vec<Vec<u8>>,
     ) -> Vec<crate::fdtable::FdEntry> {
         let closed = self.fds.lock().take_cloexec();
-        // The old image's robust list means nothing in the new one.
-        self.threads.lock().robust.clear();
         // POSIX timers do not survive exec; ITIMER_REAL does.
         for timer in std::mem::take(&mut *self.timers.lock())
             .into_iter()

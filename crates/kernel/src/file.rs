@@ -15,6 +15,19 @@ use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+/// What fstat says of an epoll, eventfd, timerfd or signalfd descriptor:
+/// as on Linux, they all share one anonymous inode.
+pub fn anon_inode_stat() -> KResult<Stat> {
+    Ok(Stat {
+        dev: 0xd,
+        ino: 1,
+        nlink: 1,
+        mode: 0o600,
+        blksize: 4096,
+        ..Stat::default()
+    })
+}
+
 /// One directory entry as `getdents64` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirEntry {

@@ -537,22 +537,28 @@ impl MemMap {
             .map(|(&s, r)| (s, *r))
             .collect();
         for (s, r) in hit {
-            self.regions.remove(&s);
-            if s < addr {
-                self.regions.insert(s, Region { len: addr - s, ..r });
-            }
-            let rend = s + r.len;
-            if rend > end {
-                self.regions.insert(
-                    end,
-                    Region {
-                        len: rend - end,
-                        ..r
-                    },
-                );
-            }
+            self.cut_out(s, r, addr, end);
         }
         Ok(())
+    }
+
+    /// Removes region `r` at `s` and puts back its parts outside
+    /// `[addr, end)`: what unmap leaves and what mprotect does not change.
+    fn cut_out(&mut self, s: u64, r: Region, addr: u64, end: u64) {
+        self.regions.remove(&s);
+        if s < addr {
+            self.regions.insert(s, Region { len: addr - s, ..r });
+        }
+        let rend = s + r.len;
+        if rend > end {
+            self.regions.insert(
+                end,
+                Region {
+                    len: rend - end,
+                    ..r
+                },
+            );
+        }
     }
 
     /// Records which object the region starting at `start` maps, from
@@ -617,12 +623,8 @@ impl MemMap {
             return Err(Errno::ENOMEM);
         }
         for (s, r) in hit {
-            self.regions.remove(&s);
-            let rend = s + r.len;
-            if s < addr {
-                self.regions.insert(s, Region { len: addr - s, ..r });
-            }
-            let (ms, me) = (s.max(addr), rend.min(end));
+            self.cut_out(s, r, addr, end);
+            let (ms, me) = (s.max(addr), (s + r.len).min(end));
             self.regions.insert(
                 ms,
                 Region {
@@ -631,15 +633,6 @@ impl MemMap {
                     ..r
                 },
             );
-            if rend > end {
-                self.regions.insert(
-                    end,
-                    Region {
-                        len: rend - end,
-                        ..r
-                    },
-                );
-            }
         }
         Ok(())
     }

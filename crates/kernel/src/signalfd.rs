@@ -89,14 +89,7 @@ impl FileLike for SignalFd {
     }
 
     fn stat(&self) -> KResult<Stat> {
-        Ok(Stat {
-            dev: 0xd,
-            ino: 3,
-            nlink: 1,
-            mode: 0o600,
-            blksize: 4096,
-            ..Stat::default()
-        })
+        crate::file::anon_inode_stat()
     }
 
     fn poll(&self, waker: Option<&Arc<dyn Waker>>) -> Option<u32> {

@@ -154,14 +154,7 @@ impl FileLike for TimerFd {
     }
 
     fn stat(&self) -> KResult<Stat> {
-        Ok(Stat {
-            dev: 0xd,
-            ino: 2,
-            nlink: 1,
-            mode: 0o600,
-            blksize: 4096,
-            ..Stat::default()
-        })
+        crate::file::anon_inode_stat()
     }
 
     fn bytes_available(&self) -> KResult<u64> {

@@ -8,6 +8,7 @@ mod cache;
 mod cow;
 mod fork;
 mod host_signals;
+mod interrupt;
 mod memory;
 mod sigbus;
 mod signal;
@@ -55,8 +56,6 @@ pub struct CageState {
     rewind_value: Option<i64>,
     /// The program, for forked children.
     module: Option<Module>,
-    /// Where exec finds compiled modules.
-    cache_dir: Option<PathBuf>,
     /// For starting the cage's threads.
     runtime: Runtime,
 }
@@ -146,15 +145,40 @@ impl Default for RuntimeOptions {
     }
 }
 
+/// An engine and what instances of its modules are made with.
 #[derive(Clone)]
-pub struct Runtime {
+struct Flavor {
     engine: Engine,
     linker: Linker<CageState>,
-    cache_dir: Option<PathBuf>,
     /// A module that only defines and exports a shared memory: cage
     /// memories are made by instantiating it (so they come from our
     /// `MemoryCreator`, cow.rs) and handed to the program's instances.
     memory_module: Module,
+}
+
+impl Flavor {
+    fn new(config: &Config) -> Result<Self> {
+        let engine = Engine::new(config)?;
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap(IMPORT_MODULE, IMPORT_NAME, syscall_import)?;
+        let memory_module = Module::new(&engine, MEMORY_MODULE)?;
+        Ok(Flavor {
+            engine,
+            linker,
+            memory_module,
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct Runtime {
+    /// Code with wasmtime's epoch checks, for programs that can install a
+    /// signal handler (and for `--debug`).
+    checked: Flavor,
+    /// Code without them, for the others (interrupt.rs).
+    unchecked: Flavor,
+    debug: bool,
+    cache_dir: Option<PathBuf>,
     /// Programs that a thread other than the main one exec'd, by pid,
     /// waiting for the cage's main host thread to take them over.
     exec_handoffs: Arc<parking_lot::Mutex<std::collections::HashMap<i32, ExecHandoff>>>,
@@ -186,6 +210,14 @@ fn epoch_enabled() -> bool {
     std::env::var_os("LIND_NO_EPOCH").is_none_or(|v| v.is_empty() || v == "0")
 }
 
+/// Whether every module gets epoch checks, even one that cannot install a
+/// signal handler (`LIND_ALWAYS_EPOCH` set to something other than `0`):
+/// a benchmark-only switch, to measure what the checks cost the programs
+/// that need them.
+fn always_epoch() -> bool {
+    std::env::var_os("LIND_ALWAYS_EPOCH").is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// How often a running cage checks whether it must stop.
 const EPOCH_TICK: std::time::Duration = std::time::Duration::from_millis(10);
 
@@ -198,15 +230,46 @@ pub const CAGE_THREAD_STACK: usize = MAX_WASM_STACK + (8 << 20);
 
 impl Runtime {
     pub fn new(opts: RuntimeOptions) -> Result<Self> {
+        let checked = Flavor::new(&Self::config(&opts, epoch_enabled()))?;
+        let unchecked = if opts.debug {
+            checked.clone()
+        } else {
+            Flavor::new(&Self::config(&opts, false))?
+        };
+        let ticker = checked.engine.weak();
+        let epochs = epoch_enabled();
+        std::thread::Builder::new()
+            .name("lind-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = ticker.upgrade() {
+                    if epochs {
+                        engine.increment_epoch();
+                    }
+                    drop(engine);
+                    interrupt::tick();
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .context("cannot start the epoch thread")?;
+        Ok(Runtime {
+            checked,
+            unchecked,
+            debug: opts.debug,
+            cache_dir: opts.cache_dir,
+            exec_handoffs: Default::default(),
+        })
+    }
+
+    fn config(opts: &RuntimeOptions, epochs: bool) -> Config {
         let mut config = Config::new();
         config
             .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable)
             .async_stack_size(MAX_WASM_STACK + (1 << 20))
             .max_wasm_stack(MAX_WASM_STACK)
             .cranelift_opt_level(wasmtime::OptLevel::Speed)
-            // Lets a cage that computes without syscalls be stopped (kill)
-            // and get its signal handlers.
-            .epoch_interruption(epoch_enabled())
+            // Lets a cage that computes without syscalls get its signal
+            // handlers (and be stopped or killed).
+            .epoch_interruption(epochs)
             // Threads: atomics, and one shared memory per cage that every
             // thread's instance imports.
             .wasm_threads(true)
@@ -222,29 +285,41 @@ impl Runtime {
                 .debug_info(true)
                 .cranelift_opt_level(wasmtime::OptLevel::None);
         }
-        let engine = Engine::new(&config)?;
-        let ticker = engine.weak();
-        let ticks = epoch_enabled();
-        std::thread::Builder::new()
-            .name("lind-epoch".into())
-            .spawn(move || {
-                while let Some(engine) = ticks.then(|| ticker.upgrade()).flatten() {
-                    engine.increment_epoch();
-                    drop(engine);
-                    std::thread::sleep(EPOCH_TICK);
-                }
-            })
-            .context("cannot start the epoch thread")?;
-        let mut linker = Linker::new(&engine);
-        linker.func_wrap(IMPORT_MODULE, IMPORT_NAME, syscall_import)?;
-        let memory_module = Module::new(&engine, MEMORY_MODULE)?;
-        Ok(Runtime {
-            engine,
-            linker,
-            cache_dir: opts.cache_dir,
-            memory_module,
-            exec_handoffs: Default::default(),
-        })
+        config
+    }
+
+    /// Compiles (or fetches from the cache) a checked module, on the engine
+    /// its code needs: without epoch checks when it cannot install a signal
+    /// handler and this host can interrupt such code (interrupt.rs).
+    fn compile(&self, bytes: &[u8]) -> Result<Module> {
+        let dir = self.cache_dir.as_deref();
+        if !self.debug
+            && interrupt::SUPPORTED
+            && !always_epoch()
+            && !interrupt::may_install_handlers(bytes)
+        {
+            let module = cache::load_or_compile(&self.unchecked.engine, dir, bytes)?;
+            if interrupt::CodeMap::of(&module).is_some() {
+                tracing::debug!("compiled without epoch checks (no signal handlers)");
+                return Ok(module);
+            }
+        }
+        tracing::debug!("compiled with epoch checks");
+        cache::load_or_compile(&self.checked.engine, dir, bytes)
+    }
+
+    /// The flavor `module` was compiled for.
+    fn flavor(&self, module: &Module) -> &Flavor {
+        if Engine::same(module.engine(), &self.unchecked.engine) {
+            &self.unchecked
+        } else {
+            &self.checked
+        }
+    }
+
+    /// Whether `module` runs without epoch checks.
+    fn unchecked(&self, module: &Module) -> bool {
+        !self.debug && Engine::same(module.engine(), &self.unchecked.engine)
     }
 
     /// Reads, checks and compiles (or fetches from the cache) a module.
@@ -252,7 +327,7 @@ impl Runtime {
         let bytes =
             std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
         check_lind_module(&bytes).map_err(|e| format_err!("{}: {e}", path.display()))?;
-        cache::load_or_compile(&self.engine, self.cache_dir.as_deref(), &bytes)
+        self.compile(&bytes)
             .with_context(|| format!("cannot compile {}", path.display()))
     }
 
@@ -295,7 +370,12 @@ impl Runtime {
                             fault: false,
                         }
                     }
-                    Err(next) => module = next,
+                    Err(next) => {
+                        // No store of the old image is left to walk its
+                        // robust lists with; they mean nothing in the new one.
+                        cage.threads.lock().robust.clear();
+                        module = next
+                    }
                 },
             }
         };
@@ -424,7 +504,15 @@ impl Runtime {
                     return Some(end);
                 }
                 Drive::ThreadExited => return None,
-                Drive::Exec(next) => module = next,
+                Drive::Exec(next) => {
+                    // exec releases the robust mutexes the old image's
+                    // threads hold, as Linux does, while its memory is
+                    // still there to walk.
+                    if let Some(mem) = store.data().memory.clone() {
+                        kernel.release_all_robust(&cage, &mut memory::EndMemory::new(&store, mem));
+                    }
+                    module = next
+                }
             }
         }
     }
@@ -441,7 +529,7 @@ impl Runtime {
         memory: Option<SharedMemory>,
     ) -> Result<(Store<CageState>, Instance)> {
         let mut store = Store::new(
-            &self.engine,
+            module.engine(),
             CageState {
                 kernel,
                 cage,
@@ -457,7 +545,6 @@ impl Runtime {
                 jumps: Default::default(),
                 rewind_value: None,
                 module: Some(module.clone()),
-                cache_dir: self.cache_dir.clone(),
                 runtime: self.clone(),
             },
         );
@@ -500,7 +587,7 @@ impl Runtime {
                 Some(m) => m,
                 None => self.new_memory(module, &store.data().cage.clone())?,
             };
-            let mut linker = self.linker.clone();
+            let mut linker = self.flavor(module).linker.clone();
             linker.define(
                 &store,
                 IMPORT_MODULE,
@@ -511,7 +598,7 @@ impl Runtime {
             store.data_mut().memory = Some(Mem::Shared(shared));
             instance
         } else {
-            let instance = self.linker.instantiate(&mut store, module)?;
+            let instance = self.flavor(module).linker.instantiate(&mut store, module)?;
             let memory = instance
                 .get_memory(&mut store, "memory")
                 .context("module does not export its memory; rebuild it with `lind cc`")?;
@@ -538,8 +625,9 @@ impl Runtime {
                 _ => None,
             })
             .unwrap_or(1);
-        let mut store = Store::new(&self.engine, ());
-        let instance = Instance::new(&mut store, &self.memory_module, &[])?;
+        let flavor = self.flavor(module);
+        let mut store = Store::new(&flavor.engine, ());
+        let instance = Instance::new(&mut store, &flavor.memory_module, &[])?;
         let shared = instance
             .get_shared_memory(&mut store, "memory")
             .context("the memory module exports no shared memory")?;
@@ -561,15 +649,69 @@ impl Runtime {
         Ok(shared)
     }
 
+    /// For a thread of unchecked code: registers it so that it can be
+    /// stopped and ended (interrupt.rs) while it runs.
+    fn interruptible(&self, store: &Store<CageState>) -> Option<interrupt::Guard> {
+        let state = store.data();
+        let module = state.module.as_ref()?;
+        if !self.unchecked(module) {
+            return None;
+        }
+        let code = Arc::new(interrupt::CodeMap::of(module)?);
+        let handoffs = self.exec_handoffs.clone();
+        let pid = state.cage.pid;
+        Some(interrupt::enter(interrupt::Running::new(
+            state.cage.clone(),
+            state.kernel.clone(),
+            state.tid,
+            code,
+            Box::new(move || handoffs.lock().contains_key(&pid)),
+        )))
+    }
+
+    /// A call into the module made by the runtime itself failed (Asyncify's
+    /// exports): a runtime failure, unless interrupt.rs ended it.
+    fn failed(
+        &self,
+        store: &mut Store<CageState>,
+        interruptible: Option<&interrupt::Guard>,
+        err: wasmtime::Error,
+    ) -> Drive {
+        if interruptible.is_some_and(|g| g.redirected()) {
+            return self.interrupted(store, err);
+        }
+        Drive::Ended(runtime_failure(store.data().cage.pid, err))
+    }
+
+    /// How a thread ends that interrupt.rs sent to a trap: as the cage's
+    /// state asks (the trap itself means nothing).
+    fn interrupted(&self, store: &mut Store<CageState>, err: wasmtime::Error) -> Drive {
+        let (kernel, cage, tid) = {
+            let s = store.data();
+            (s.kernel.clone(), s.cage.clone(), s.tid)
+        };
+        if let Some(status) = cage.exit_requested() {
+            return Drive::Ended(ended(cage.pid, wasmtime::Error::new(CageExit(status))));
+        }
+        if tid != cage.pid {
+            return Drive::ThreadExited;
+        }
+        match self.take_exec_handoff(&kernel, &cage) {
+            Some(module) => Drive::Exec(module),
+            None => Drive::Ended(ended(cage.pid, err)),
+        }
+    }
+
     /// Calls the entry point — first to start the program or thread, later
     /// to rewind it after a fork or setjmp unwound its stack — until the
     /// thread ends.
     fn drive(&self, store: &mut Store<CageState>, entry: Entry, mut resume: Option<i64>) -> Drive {
         let pid = store.data().cage.pid;
+        let interruptible = self.interruptible(store);
         loop {
             if let Some(value) = resume.take() {
                 if let Err(e) = fork::start_rewind(store, value) {
-                    return Drive::Ended(runtime_failure(pid, e));
+                    return self.failed(store, interruptible.as_ref(), e);
                 }
             }
             let r = match &entry {
@@ -580,7 +722,7 @@ impl Runtime {
                 Ok(()) => match store.data_mut().pending.take() {
                     Some(why) => match fork::finish_unwind(self, store, why) {
                         Ok(value) => resume = Some(value),
-                        Err(e) => return Drive::Ended(runtime_failure(pid, e)),
+                        Err(e) => return self.failed(store, interruptible.as_ref(), e),
                     },
                     None => {
                         return Drive::Ended(CageEnd {
@@ -596,6 +738,9 @@ impl Runtime {
                     }
                     if err.downcast_ref::<ThreadExit>().is_some() {
                         return Drive::ThreadExited;
+                    }
+                    if interruptible.as_ref().is_some_and(|g| g.redirected()) {
+                        return self.interrupted(store, err);
                     }
                     // A trap is a fault signal the program may catch; its
                     // handler can longjmp out (or exit). If there is none,
@@ -933,10 +1078,9 @@ fn finish(
         syscall::Outcome::Exec(image) => {
             // Load first: a module lind cannot run leaves the caller in place
             // with ENOEXEC, as Linux does for a binary it cannot load.
-            let cache_dir = caller.data().cache_dir.clone();
-            let loaded = check_lind_module(&image.module).and_then(|()| {
-                cache::load_or_compile(caller.engine(), cache_dir.as_deref(), &image.module)
-            });
+            let runtime = caller.data().runtime.clone();
+            let loaded =
+                check_lind_module(&image.module).and_then(|()| runtime.compile(&image.module));
             match loaded {
                 Ok(module) if caller.data().tid != cage.pid => {
                     // The main thread's host thread takes the program over

@@ -8,16 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Safety: these programs try to break out of the root. Outside a cage (cwd is not "/") they
-   must not touch anything; inside they create things only relative to the cwd (the root). */
-static void require_cage(void)
-{
-    char cwd_buf[256];
-    if (!getcwd(cwd_buf, sizeof cwd_buf) || strcmp(cwd_buf, "/") != 0) {
-        printf("refusing to run outside a lind cage (cwd is not /)\n");
-        exit(1);
-    }
-}
+#include "../common/confine.h"
 
 static void try_open(const char *p)
 {

@@ -6,23 +6,15 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static char buf[1 << 16];
+#include "../common/maps.h"
 
 /* Bytes mapped and number of lines in /proc/self/maps (no malloc). */
 static unsigned long long mapped(int *lines)
 {
-    int fd = open("/proc/self/maps", O_RDONLY);
-    if (fd < 0)
-        return 0;
-    size_t got = 0;
-    ssize_t n;
-    while (got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
-        got += (size_t)n;
-    close(fd);
-    buf[got] = 0;
+    load_maps();
     unsigned long long total = 0;
     *lines = 0;
-    for (char *p = buf; *p;) {
+    for (char *p = maps_buf; *p;) {
         unsigned long long a = 0, b = 0;
         if (sscanf(p, "%llx-%llx", &a, &b) == 2)
             total += b - a;

@@ -7,25 +7,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static char buf[1 << 16];
-
-static void load(void)
-{
-    int fd = open("/proc/self/maps", O_RDONLY);
-    size_t got = 0;
-    ssize_t n;
-    while (fd >= 0 && got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
-        got += (size_t)n;
-    if (fd >= 0)
-        close(fd);
-    buf[got] = 0;
-}
+#include "../common/maps.h"
 
 /* The permissions of the line that covers addr, or "none". */
 static const char *perms_at(void *addr, char *out)
 {
     uintptr_t a = (uintptr_t)addr;
-    for (char *p = buf; *p;) {
+    for (char *p = maps_buf; *p;) {
         unsigned long long s, e, off;
         unsigned maj, min;
         unsigned long ino;
@@ -44,7 +32,7 @@ static const char *perms_at(void *addr, char *out)
 
 static int has_name(const char *name)
 {
-    for (char *p = buf; *p;) {
+    for (char *p = maps_buf; *p;) {
         char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         size_t k = strlen(name);
@@ -67,7 +55,7 @@ int main(void)
     char *s = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     char *r = mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     mprotect(p + pg, pg, PROT_NONE);
-    load();
+    load_maps();
     printf("[stack] listed: %d\n", has_name("[stack]"));
     printf("[heap] listed: %d\n", has_name("[heap]"));
     printf("private mapping split by mprotect: %s %s %s\n", perms_at(p, a), perms_at(p + pg, b), perms_at(p + 2 * pg, c));
@@ -75,7 +63,7 @@ int main(void)
     int x = 0;
     printf("a local variable is in the stack line: %d\n", strcmp(perms_at(&x, a), "rw-p") == 0);
     munmap(p, 3 * pg);
-    load();
+    load_maps();
     printf("after munmap: %s %s %s\n", perms_at(p, a), perms_at(p + pg, b), perms_at(p + 2 * pg, c));
     return 0;
 }

@@ -11,26 +11,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char buf[1 << 16];
-
-static void load(void)
-{
-    int fd = open("/proc/self/maps", O_RDONLY);
-    size_t got = 0;
-    ssize_t n;
-    while (fd >= 0 && got < sizeof buf - 1 && (n = read(fd, buf + got, sizeof buf - 1 - got)) > 0)
-        got += (size_t)n;
-    if (fd >= 0)
-        close(fd);
-    buf[got] = 0;
-}
+#include "../common/maps.h"
 
 /* Prints the line that starts at addr: perms, offset, whether the inode
  * is `ino` (when nonzero), and the path column (for files, `cwd` shown as "CWD"). */
 static void show(const char *what, void *addr, unsigned long ino, const char *cwd)
 {
-    load();
-    for (char *p = buf; *p;) {
+    load_maps();
+    for (char *p = maps_buf; *p;) {
         char *nl = strchr(p, '\n');
         if (nl)
             *nl = 0;

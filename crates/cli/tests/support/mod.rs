@@ -343,6 +343,27 @@ pub fn native_dash() -> Result<PathBuf, String> {
     }
 }
 
+/// The native side's tools for suites that run shell scripts both ways: a
+/// temporary directory with [`build_native_tools`] and `sh` and `dash`
+/// linked to the host's dash (which is returned too).
+#[allow(dead_code)]
+pub fn native_shell_tools(
+    repo: &Path,
+    prefix: &str,
+) -> Result<(PathBuf, tempfile::TempDir), String> {
+    let dash = native_dash()?;
+    let dir = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+    build_native_tools(repo, dir.path())?;
+    for name in ["sh", "dash"] {
+        std::os::unix::fs::symlink(&dash, dir.path().join(name))
+            .map_err(|e| format!("cannot link {name} to the native dash: {e}"))?;
+    }
+    Ok((dash, dir))
+}
+
 /// Whether the environment variable is set to something other than "" or "0".
 #[allow(dead_code)]
 pub fn env_flag(name: &str) -> bool {

@@ -172,6 +172,19 @@ const FUTEX_WAKE_BITSET: u32 = 10;
 const FUTEX_PRIVATE_FLAG: u32 = 128;
 const FUTEX_CLOCK_REALTIME: u32 = 256;
 
+/// The waiters a WAIT or WAKE concerns: all of them, or for the _BITSET
+/// forms those whose bits meet the sixth argument (never none).
+fn futex_bitset(cmd: u32, a: &Args) -> KResult<u32> {
+    let bitset = match cmd {
+        FUTEX_WAIT_BITSET | FUTEX_WAKE_BITSET => a.uint(5),
+        _ => u32::MAX,
+    };
+    if bitset == 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(bitset)
+}
+
 /// futex(2): WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET,
 /// private or not (non-private futexes in shared memory meet across the
 /// cages that map the same object, by offset; elsewhere both are the same). The
@@ -186,14 +199,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (space, at) = ctx.cage.futex_key(addr, private);
     match cmd {
         FUTEX_WAIT | FUTEX_WAIT_BITSET => {
-            let bitset = if cmd == FUTEX_WAIT {
-                u32::MAX
-            } else {
-                a.uint(5)
-            };
-            if bitset == 0 {
-                return Err(Errno::EINVAL);
-            }
+            let bitset = futex_bitset(cmd, a)?;
             // Check the word is readable and aligned before sleeping.
             ctx.mem.atomic_load_u32(addr)?;
             let deadline = if a.ptr(3) == 0 {
@@ -217,14 +223,7 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             Ok(0)
         }
         FUTEX_WAKE | FUTEX_WAKE_BITSET => {
-            let bitset = if cmd == FUTEX_WAKE {
-                u32::MAX
-            } else {
-                a.uint(5)
-            };
-            if bitset == 0 {
-                return Err(Errno::EINVAL);
-            }
+            let bitset = futex_bitset(cmd, a)?;
             ctx.mem.atomic_load_u32(addr)?;
             Ok(ctx.kernel.futexes.wake(space, at, val, bitset) as i64)
         }
@@ -391,11 +390,16 @@ mod tests {
     }
 
     #[test]
-    fn exec_drops_the_robust_list() {
+    fn exec_keeps_the_robust_list_for_the_runtime_to_release() {
         let mut t = TestEnv::new();
-        let head = t.alloc(12);
+        let pid = t.cage.pid;
+        let (head, w) = robust_list(&mut t, [pid as u32, 0]);
         assert_eq!(t.call(nr::SET_ROBUST_LIST, &[head, 12]), 0);
         t.cage.commit_exec(vec![b"x".to_vec()], Vec::new());
+        // Still there: the runtime walks it with the old image's memory.
+        assert_eq!(t.cage.threads.lock().robust.get(&pid), Some(&head));
+        t.kernel.release_all_robust(&t.cage, &mut t.mem);
+        assert_eq!(t.read_u32(w[0]), OWNER_DIED);
         assert!(t.cage.threads.lock().robust.is_empty());
     }
 

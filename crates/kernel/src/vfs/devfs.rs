@@ -374,14 +374,6 @@ impl FileSystem for DevFs {
         Ok(self.node(path)?.st)
     }
 
-    fn access(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
-        let st = self.stat(path, true)?;
-        if mode & 7 != 0 && !permitted(st.mode, st.uid, st.gid, cred, mode) {
-            return Err(Errno::EACCES);
-        }
-        Ok(())
-    }
-
     fn mkdir(&self, path: &[u8], _mode: u32, _cred: &Cred) -> KResult<()> {
         self.stat(path, false)
             .map_or(Err(Errno::EACCES), |_| Err(Errno::EEXIST))

@@ -274,6 +274,23 @@ struct DirData {
     removed: bool,
 }
 
+impl DirData {
+    /// Whether `cred` may add `name` to this directory (`dir`'s contents):
+    /// the checks creating and linking share, in Linux's order.
+    fn may_add(&self, name: &[u8], dir: &Inode, cred: &Cred) -> KResult<()> {
+        if self.entries.contains_key(name) {
+            return Err(Errno::EEXIST);
+        }
+        if self.removed {
+            return Err(Errno::ENOENT);
+        }
+        if !dir.permits(cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        Ok(())
+    }
+}
+
 /// A regular file's bytes; they are given back to the file system's
 /// budget when the last name and descriptor are gone.
 struct FileBody {
@@ -601,15 +618,7 @@ impl MemFs {
         let (dir, name) = self.parent(path, Some(cred), Errno::EEXIST)?;
         let d = dir.dir()?;
         let mut g = d.lock();
-        if g.entries.contains_key(name) {
-            return Err(Errno::EEXIST);
-        }
-        if g.removed {
-            return Err(Errno::ENOENT);
-        }
-        if !dir.permits(cred, W_OK | X_OK) {
-            return Err(Errno::EACCES);
-        }
+        g.may_add(name, &dir, cred)?;
         let node = make(&dir);
         if let Body::Dir(child) = &node.body {
             child.lock().parent = Arc::downgrade(&dir);
@@ -883,15 +892,7 @@ impl FileSystem for MemFs {
         let (dir, name) = self.parent(to, Some(cred), Errno::EEXIST)?;
         let d = dir.dir()?;
         let mut g = d.lock();
-        if g.entries.contains_key(name) {
-            return Err(Errno::EEXIST);
-        }
-        if g.removed {
-            return Err(Errno::ENOENT);
-        }
-        if !dir.permits(cred, W_OK | X_OK) {
-            return Err(Errno::EACCES);
-        }
+        g.may_add(name, &dir, cred)?;
         let t = self.sh.now();
         {
             let mut m = src.meta.lock();

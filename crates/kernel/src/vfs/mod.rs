@@ -37,7 +37,15 @@ pub const NAME_MAX: usize = 255;
 pub trait FileSystem: Send + Sync {
     fn open(&self, path: &[u8], flags: u32, mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>>;
     fn stat(&self, path: &[u8], follow: bool) -> KResult<Stat>;
-    fn access(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()>;
+    /// access(2): by the mode bits stat reports (file systems with more
+    /// to check, such as a read-only host mount, add to it).
+    fn access(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
+        let st = self.stat(path, true)?;
+        if mode & 7 != 0 && !permitted(st.mode, st.uid, st.gid, cred, mode) {
+            return Err(Errno::EACCES);
+        }
+        Ok(())
+    }
     fn mkdir(&self, _path: &[u8], _mode: u32, _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }

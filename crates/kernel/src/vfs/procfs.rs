@@ -23,7 +23,7 @@
 //! EACCES unless the caller is root, like Linux's ptrace check. Contents
 //! are made when a file is opened; everything is read-only.
 
-use super::{dev_split, makedev, now, permitted, FileSystem};
+use super::{dev_split, makedev, now, FileSystem};
 use crate::{
     cage::Cred,
     file::{DirEntry, FileLike, OpenFile},
@@ -625,14 +625,6 @@ impl FileSystem for ProcFs {
             Node::CwdLink(_) => Err(Errno::EACCES),
             n => self.node_stat(&n),
         }
-    }
-
-    fn access(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
-        let st = self.stat(path, true)?;
-        if mode & 7 != 0 && !permitted(st.mode, st.uid, st.gid, cred, mode) {
-            return Err(Errno::EACCES);
-        }
-        Ok(())
     }
 
     fn mkdir(&self, path: &[u8], _mode: u32, _cred: &Cred) -> KResult<()> {
