@@ -4,7 +4,7 @@ use crate::{
     block::{WaitQueue, Waker},
     chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
     file::FileLike,
-    memory::GuestMemory,
+    memory::{gather, scatter, GuestMemory, IoVecs},
     KResult,
 };
 use lind_abi::{flags::*, layout::Stat, Errno};
@@ -305,18 +305,13 @@ impl FileLike for PipeReader {
         })
     }
 
-    fn read_guest(
-        &self,
-        mem: &mut dyn GuestMemory,
-        addr: u64,
-        len: usize,
-        status: u32,
-    ) -> KResult<usize> {
+    fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        let len = iov.iter().map(|v| v.1).sum();
         if len == 0 {
             return Ok(0);
         }
         self.pipe
-            .read_with(len, status, &mut |at, b| mem.write(addr + at as u64, b))
+            .read_with(len, status, &mut |at, b| scatter(mem, iov, at, b))
     }
 
     fn stat(&self) -> KResult<Stat> {
@@ -361,16 +356,11 @@ impl FileLike for PipeWriter {
         })
     }
 
-    fn write_guest(
-        &self,
-        mem: &dyn GuestMemory,
-        addr: u64,
-        len: usize,
-        status: u32,
-    ) -> KResult<usize> {
-        self.pipe.write_with(len, status, &mut |at, n, out| {
-            mem.read_append(addr + at as u64, n, out)
-        })
+    /// One write for the whole vector: at most PIPE_BUF bytes stay whole.
+    fn write_guest(&self, mem: &dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        let len = iov.iter().map(|v| v.1).sum();
+        self.pipe
+            .write_with(len, status, &mut |at, n, out| gather(mem, iov, at, n, out))
     }
 
     fn stat(&self) -> KResult<Stat> {
@@ -530,13 +520,16 @@ mod tests {
         let mut mem = VecMemory::new(1 << 20);
         let data = pattern(0, 60_000);
         mem.write(4096, &data).unwrap();
-        assert_eq!(w.write_guest(&mem, 4096, 60_000, 0), Ok(60_000));
-        assert_eq!(w.write_guest(&mem, (1 << 20) - 4, 8, 0), Err(Errno::EFAULT));
+        assert_eq!(w.write_guest(&mem, &[(4096, 60_000)], 0), Ok(60_000));
         assert_eq!(
-            r.read_guest(&mut mem, (1 << 20) - 4, 8, 0),
+            w.write_guest(&mem, &[((1 << 20) - 4, 8)], 0),
             Err(Errno::EFAULT)
         );
-        assert_eq!(r.read_guest(&mut mem, 500_000, 100_000, 0), Ok(60_000));
+        assert_eq!(
+            r.read_guest(&mut mem, &[((1 << 20) - 4, 8)], 0),
+            Err(Errno::EFAULT)
+        );
+        assert_eq!(r.read_guest(&mut mem, &[(500_000, 100_000)], 0), Ok(60_000));
         assert_eq!(mem.bytes[500_000..560_000], data[..]);
     }
 

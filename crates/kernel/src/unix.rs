@@ -15,8 +15,8 @@
 use crate::{
     block::{WaitQueue, Waker},
     chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
-    file::{FileLike, OpenFile, GUEST_IO_MAX},
-    memory::{GuestMemory, GuestMemoryExt},
+    file::{read_guest_buffered, write_guest_buffered, FileLike, OpenFile},
+    memory::{gather, scatter, GuestMemory, IoVecs},
     socket::{int_opt, opt_int, Ancillary, Received, SockCtx, Socket, Ucred},
     KResult,
 };
@@ -1115,22 +1115,14 @@ impl FileLike for UnixSocket {
         Ok(r.data.len())
     }
 
-    fn read_guest(
-        &self,
-        mem: &mut dyn GuestMemory,
-        addr: u64,
-        len: usize,
-        status: u32,
-    ) -> KResult<usize> {
+    fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        let len = iov.iter().map(|v| v.1).sum();
         if self.ty == SOCK_STREAM && len > 0 {
             return self.read_stream_with(len, status & O_NONBLOCK != 0, &mut |at, b| {
-                mem.write(addr + at as u64, b)
+                scatter(mem, iov, at, b)
             });
         }
-        let mut buf = vec![0u8; len.min(GUEST_IO_MAX)];
-        let n = self.read(&mut buf, status)?;
-        mem.write(addr, &buf[..n])?;
-        Ok(n)
+        read_guest_buffered(self, mem, iov, status)
     }
 
     fn write(&self, data: &[u8], status: u32) -> KResult<usize> {
@@ -1143,20 +1135,13 @@ impl FileLike for UnixSocket {
         self.push(&tx, data, Ancillary::default(), cred, from, nonblock)
     }
 
-    fn write_guest(
-        &self,
-        mem: &dyn GuestMemory,
-        addr: u64,
-        len: usize,
-        status: u32,
-    ) -> KResult<usize> {
+    fn write_guest(&self, mem: &dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
         if self.ty != SOCK_STREAM {
-            let data = mem.read_vec(addr, len.min(GUEST_IO_MAX))?;
-            return self.write(&data, status);
+            return write_guest_buffered(self, mem, iov, status);
         }
         let tx = self.write_target()?;
-        let mut source =
-            |at: usize, n: usize, out: &mut Vec<u8>| mem.read_append(addr + at as u64, n, out);
+        let len = iov.iter().map(|v| v.1).sum();
+        let mut source = |at: usize, n: usize, out: &mut Vec<u8>| gather(mem, iov, at, n, out);
         let nonblock = status & O_NONBLOCK != 0;
         self.push_stream(
             &tx,
@@ -1357,22 +1342,22 @@ mod tests {
         let mut mem = VecMemory::new(1 << 20);
         let data = pattern(0, 200_000);
         mem.write(4096, &data).unwrap();
-        assert_eq!(a.write_guest(&mem, 4096, 200_000, 0), Ok(200_000));
+        assert_eq!(a.write_guest(&mem, &[(4096, 200_000)], 0), Ok(200_000));
         let mut at = 0;
         while at < 200_000 {
             at += b
-                .read_guest(&mut mem, 300_000 + at as u64, 65_537, 0)
+                .read_guest(&mut mem, &[(300_000 + at as u64, 65_537)], 0)
                 .unwrap();
         }
         assert_eq!(mem.bytes[300_000..500_000], data[..]);
         // EFAULT from guest memory: nothing queued, nothing lost.
-        assert_eq!(a.write_guest(&mem, 1 << 20, 10, 0), Err(Errno::EFAULT));
+        assert_eq!(a.write_guest(&mem, &[(1 << 20, 10)], 0), Err(Errno::EFAULT));
         assert_eq!(a.write(b"abc", 0), Ok(3));
         assert_eq!(
-            b.read_guest(&mut mem, (1 << 20) - 1, 3, 0),
+            b.read_guest(&mut mem, &[((1 << 20) - 1, 3)], 0),
             Err(Errno::EFAULT)
         );
-        assert_eq!(b.read_guest(&mut mem, 8192, 3, 0), Ok(3));
+        assert_eq!(b.read_guest(&mut mem, &[(8192, 3)], 0), Ok(3));
         assert_eq!(&mem.bytes[8192..8195], b"abc");
     }
 

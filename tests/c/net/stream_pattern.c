@@ -1,4 +1,4 @@
-// Streams 8 MiB of a known pattern through an AF_UNIX stream socketpair and through a pipe to a forked reader, with odd write and read sizes (1, 7, 4095, 65537, 300000 bytes; write/send/writev, read/recv/readv, MSG_PEEK, MSG_WAITALL) and checks every byte; a read into an unwritable buffer fails with EFAULT and leaves the bytes queued, a write from an unreadable one queues nothing.
+// Streams 8 MiB of a known pattern through an AF_UNIX stream socketpair and through a pipe to a forked reader, with odd write and read sizes (1, 7, 4095, 65537, 300000 bytes; write/send/writev, read/recv/readv, MSG_PEEK, MSG_WAITALL) and checks every byte; a read or readv into an unwritable buffer fails with EFAULT and leaves the bytes queued, a write from an unreadable one queues nothing.
 #define _GNU_SOURCE
 #include "../common/errname.h"
 #include <stdint.h>
@@ -137,6 +137,9 @@ static void faults(int rfd, int wfd, const char *what)
     SHOW("write", write(wfd, "abcdef", 6));
     SHOW("read into PROT_READ", read(rfd, ro, 6));
     char buf[16] = {0};
+    struct iovec iov[2] = {{buf, 3}, {ro, 3}};
+    SHOW("readv ending in PROT_READ", readv(rfd, iov, 2));
+    memset(buf, 0, sizeof buf);
     SHOW("read", read(rfd, buf, sizeof buf));
     printf("%s: got %s\n", what, buf);
     munmap(ro, 4096);

@@ -79,7 +79,7 @@ pub fn read(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if len > 0 && !f.file.seekable() {
         // Streams copy straight between their queue and guest memory.
         check_range(ctx.mem, addr, len as u64)?;
-        return Ok(f.read_guest(ctx.mem, addr, len)? as i64);
+        return Ok(f.read_guest(ctx.mem, &[(addr, len)])? as i64);
     }
     let n = read_into(ctx, &f, addr, len, |b, _| f.read(b))?;
     Ok(n as i64)
@@ -98,7 +98,7 @@ pub fn write(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, len) = (a.ptr(1), a.size(2));
     if !f.file.seekable() {
         check_range(ctx.mem, addr, len as u64)?;
-        let n = f.write_guest(&*ctx.mem, addr, len);
+        let n = f.write_guest(&*ctx.mem, &[(addr, len)]);
         return Ok(sigpipe_on_epipe(ctx, n)? as i64);
     }
     let n = write_from(ctx, &f, addr, len, |b, _| f.write(b));
@@ -159,6 +159,10 @@ pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
     let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
     let total: usize = iov.iter().map(|v| v.1).sum();
+    if total > 0 && !f.file.seekable() {
+        // Streams scatter straight from their queue into the buffers.
+        return Ok(f.read_guest(ctx.mem, &iov)? as i64);
+    }
     // One read for the whole vector keeps stream reads a single operation.
     let mut buf = vec![0u8; total];
     let mut n = 0;
@@ -188,6 +192,11 @@ pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn writev(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
     let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
+    if !f.file.seekable() {
+        // One write of the whole vector: a pipe keeps a small one whole.
+        let n = f.write_guest(&*ctx.mem, &iov);
+        return Ok(sigpipe_on_epipe(ctx, n)? as i64);
+    }
     // Gathered into one write so a pipe sees one (atomic, if small) write.
     let mut buf = Vec::with_capacity(iov.iter().map(|v| v.1).sum());
     for (base, len) in iov {
