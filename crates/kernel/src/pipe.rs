@@ -1,4 +1,7 @@
-//! Pipes: a bounded byte queue shared by a read end and a write end.
+//! Pipes: a bounded byte queue shared by a read end and a write end, held
+//! as owned chunks (see [`crate::chunk`]) so that bytes go from the
+//! writer's guest memory to the reader's in two copies, neither under the
+//! queue's lock.
 
 use crate::{
     block::{WaitQueue, Waker},
@@ -531,6 +534,46 @@ mod tests {
         );
         assert_eq!(r.read_guest(&mut mem, &[(500_000, 100_000)], 0), Ok(60_000));
         assert_eq!(mem.bytes[500_000..560_000], data[..]);
+    }
+
+    #[test]
+    fn concurrent_readers_each_get_whole_tokens() {
+        // A jobserver-like pipe: several readers take tokens while a writer
+        // adds them; every token is read exactly once, by one reader.
+        let (r, w) = Pipe::new_pair();
+        let readers: Vec<_> = (0..3)
+            .map(|_| {
+                let r = r.clone();
+                std::thread::spawn(move || {
+                    let mut got = Vec::new();
+                    let mut b = [0u8; 4];
+                    loop {
+                        match r.read(&mut b, 0).unwrap() {
+                            0 => break got,
+                            4 => got.push(u32::from_le_bytes(b)),
+                            n => {
+                                // A short read ends on a token boundary only
+                                // if the writer wrote less: never here.
+                                let mut rest = [0u8; 4];
+                                let m = r.read(&mut rest[..4 - n], 0).unwrap();
+                                panic!("split token: {n} + {m}");
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(r);
+        for i in 0..20_000u32 {
+            assert_eq!(w.write(&i.to_le_bytes(), 0), Ok(4));
+        }
+        drop(w);
+        let mut all: Vec<u32> = readers
+            .into_iter()
+            .flat_map(|t| t.join().unwrap())
+            .collect();
+        all.sort_unstable();
+        assert!(all.iter().copied().eq(0..20_000));
     }
 
     #[test]
