@@ -1,4 +1,4 @@
-// posix_spawn, system() and popen() start programs from the root (here the test itself, via its copy ./self), with file actions redirecting output; a missing program is reported.
+// posix_spawn starts programs from the root (here the test itself, via its copy ./self), with file actions redirecting output; a missing program is reported (system() and popen(): exec/system.c).
 // SELF: self
 #include <errno.h>
 #include <fcntl.h>

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <sys/wait.h>
 #include "syscall.h"
+#include "ksigaction.h"
 #include "../fdop.h"
 
 static _Noreturn void report_and_exit(int fd, int err)
@@ -83,10 +84,11 @@ static int apply_attrs(const posix_spawnattr_t *attr)
 	int r;
 	short flags = attr ? attr->__flags : 0;
 	if (flags & POSIX_SPAWN_SETSIGDEF) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		/* The raw call, not sigaction(): see system.c. */
+		struct k_sigaction dfl = { .handler = SIG_DFL };
 		for (int sig = 1; sig < _NSIG; sig++)
 			if (sigismember(&attr->__def, sig) && sig != SIGKILL && sig != SIGSTOP)
-				sigaction(sig, &dfl, 0);
+				__syscall(SYS_rt_sigaction, sig, &dfl, 0, _NSIG/8);
 	}
 	if (flags & POSIX_SPAWN_SETSID)
 		if ((r = __syscall(SYS_setsid)) < 0) return r;
