@@ -6,7 +6,10 @@
 //! has. [`OpenFile`] is the open-file description: offset and status flags,
 //! shared by every descriptor that `dup` or `fork` made from one `open`.
 
-use crate::{memory::GuestMemory, KResult};
+use crate::{
+    memory::{gather, scatter, GuestMemory, IoVecs},
+    KResult,
+};
 use lind_abi::{flags::*, layout::Stat, Errno};
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -42,6 +45,59 @@ pub enum TimeSpec {
     At(lind_abi::layout::Timespec),
 }
 
+/// Largest single host-side transfer of a read or write; longer calls on
+/// regular files loop, streams return a short count.
+pub const GUEST_IO_MAX: usize = 1 << 20;
+
+/// [`FileLike::read_guest`] through a host buffer: one read of at most
+/// [`GUEST_IO_MAX`] bytes.
+pub fn read_guest_buffered<F: FileLike + ?Sized>(
+    f: &F,
+    mem: &mut dyn GuestMemory,
+    iov: &IoVecs,
+    status: u32,
+) -> KResult<usize> {
+    let total: usize = iov.iter().map(|v| v.1).sum();
+    let mut buf = vec![0u8; total.min(GUEST_IO_MAX)];
+    let n = f.read(&mut buf, status)?;
+    scatter(mem, iov, 0, &buf[..n])?;
+    Ok(n)
+}
+
+/// [`FileLike::write_guest`] through host buffers: writes until all is
+/// written, a write takes nothing, or one fails (an error only if nothing
+/// was written).
+pub fn write_guest_buffered<F: FileLike + ?Sized>(
+    f: &F,
+    mem: &dyn GuestMemory,
+    iov: &IoVecs,
+    status: u32,
+) -> KResult<usize> {
+    let total: usize = iov.iter().map(|v| v.1).sum();
+    if total == 0 {
+        return f.write(&[], status);
+    }
+    let mut done = 0;
+    while done < total {
+        let n = (total - done).min(GUEST_IO_MAX);
+        let mut buf = Vec::with_capacity(n);
+        if let Err(e) = gather(mem, iov, done, n, &mut buf) {
+            return if done > 0 { Ok(done) } else { Err(e) };
+        }
+        let mut at = 0;
+        while at < n {
+            match f.write(&buf[at..], status) {
+                Ok(0) => return Ok(done + at),
+                Ok(k) => at += k,
+                Err(e) if done + at == 0 => return Err(e),
+                Err(_) => return Ok(done + at),
+            }
+        }
+        done += n;
+    }
+    Ok(done)
+}
+
 /// What a file is. Defaults are Linux's answers for unsupported operations.
 pub trait FileLike: Send + Sync {
     /// Positioned files (regular files, block devices) take offsets;
@@ -60,6 +116,18 @@ pub trait FileLike: Send + Sync {
     /// Stream write; only called when `seekable()` is false.
     fn write(&self, _data: &[u8], _status: u32) -> KResult<usize> {
         Err(Errno::EINVAL)
+    }
+    /// Stream read straight into the guest buffers `iov` (checked by the
+    /// caller; their total is not 0). The default reads into a host buffer
+    /// first; queues (pipes, sockets) override it to copy once.
+    fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        read_guest_buffered(self, mem, iov, status)
+    }
+    /// Stream write of the guest buffers `iov` (checked by the caller).
+    /// The default copies them into host buffers ([`GUEST_IO_MAX`] at a
+    /// time) and writes those.
+    fn write_guest(&self, mem: &dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        write_guest_buffered(self, mem, iov, status)
     }
     fn pread(&self, _buf: &mut [u8], _offset: u64) -> KResult<usize> {
         Err(Errno::ESPIPE)
@@ -223,6 +291,22 @@ impl OpenFile {
         let n = self.file.pwrite(data, *off)?;
         *off += n as u64;
         Ok(n)
+    }
+
+    /// [`FileLike::read_guest`] on a stream (not seekable) description.
+    pub fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs) -> KResult<usize> {
+        if !self.readable() {
+            return Err(Errno::EBADF);
+        }
+        self.file.read_guest(mem, iov, self.status())
+    }
+
+    /// [`FileLike::write_guest`] on a stream (not seekable) description.
+    pub fn write_guest(&self, mem: &dyn GuestMemory, iov: &IoVecs) -> KResult<usize> {
+        if !self.writable() {
+            return Err(Errno::EBADF);
+        }
+        self.file.write_guest(mem, iov, self.status())
     }
 
     pub fn pread(&self, buf: &mut [u8], offset: i64) -> KResult<usize> {

@@ -7,6 +7,7 @@
 
 pub mod block;
 pub mod cage;
+pub mod chunk;
 pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;

@@ -11,6 +11,19 @@ pub trait GuestMemory {
     fn size(&self) -> u64;
     /// Copies `buf.len()` bytes from guest address `addr`.
     fn read(&self, addr: u64, buf: &mut [u8]) -> KResult<()>;
+    /// Appends the `len` bytes at `addr` to `out` (what a write to a pipe
+    /// or socket queues, into a recycled vector). Memories that can fill a
+    /// vector's spare capacity without zeroing it first override this: one
+    /// pass over the bytes instead of two.
+    fn read_append(&self, addr: u64, len: usize, out: &mut Vec<u8>) -> KResult<()> {
+        let at = out.len();
+        out.resize(at + len, 0);
+        let r = self.read(addr, &mut out[at..]);
+        if r.is_err() {
+            out.truncate(at);
+        }
+        r
+    }
     /// Copies `data` to guest address `addr`.
     fn write(&mut self, addr: u64, data: &[u8]) -> KResult<()>;
     /// Grows linear memory so that it is at least `bytes` long.
@@ -145,11 +158,63 @@ pub fn check_range(mem: &dyn GuestMemory, addr: u64, len: u64) -> KResult<()> {
     Ok(())
 }
 
+/// Guest buffers of a readv/writev (or one of a read/write), as
+/// (address, length) pairs already checked with [`check_range`].
+pub type IoVecs = [(u64, usize)];
+
+/// Copies `bytes` into the guest buffers `iov`, starting `at` bytes into
+/// them (a read's data arriving in pieces).
+pub fn scatter(mem: &mut dyn GuestMemory, iov: &IoVecs, at: usize, bytes: &[u8]) -> KResult<()> {
+    let mut skip = at;
+    let mut rest = bytes;
+    for &(base, len) in iov {
+        if rest.is_empty() {
+            break;
+        }
+        if skip >= len {
+            skip -= len;
+            continue;
+        }
+        let n = (len - skip).min(rest.len());
+        mem.write(base + skip as u64, &rest[..n])?;
+        rest = &rest[n..];
+        skip = 0;
+    }
+    Ok(())
+}
+
+/// Appends the `n` bytes that start `at` bytes into the guest buffers
+/// `iov` to `out` (a write's data leaving in pieces).
+pub fn gather(
+    mem: &dyn GuestMemory,
+    iov: &IoVecs,
+    at: usize,
+    n: usize,
+    out: &mut Vec<u8>,
+) -> KResult<()> {
+    let mut skip = at;
+    let mut left = n;
+    for &(base, len) in iov {
+        if left == 0 {
+            break;
+        }
+        if skip >= len {
+            skip -= len;
+            continue;
+        }
+        let k = (len - skip).min(left);
+        mem.read_append(base + skip as u64, k, out)?;
+        left -= k;
+        skip = 0;
+    }
+    Ok(())
+}
+
 /// Typed helpers over [`GuestMemory`].
 pub trait GuestMemoryExt: GuestMemory {
     fn read_vec(&self, addr: u64, len: usize) -> KResult<Vec<u8>> {
-        let mut v = vec![0u8; len];
-        self.read(addr, &mut v)?;
+        let mut v = Vec::new();
+        self.read_append(addr, len, &mut v)?;
         Ok(v)
     }
     fn read_u32(&self, addr: u64) -> KResult<u32> {
@@ -253,6 +318,20 @@ impl GuestMemory for VecMemory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scatter_and_gather_cross_buffers() {
+        let mut m = VecMemory::new(8192);
+        let iov = [(4096, 3), (5000, 0), (6000, 4)];
+        scatter(&mut m, &iov, 2, b"abcd").unwrap();
+        assert_eq!(&m.bytes[4098..4099], b"a");
+        assert_eq!(&m.bytes[6000..6003], b"bcd");
+        let mut out = b"x".to_vec();
+        gather(&m, &iov, 2, 4, &mut out).unwrap();
+        assert_eq!(out, b"xabcd");
+        assert_eq!(gather(&m, &[(8190, 4)], 0, 4, &mut out), Err(Errno::EFAULT));
+        assert_eq!(out, b"xabcd", "nothing appended on a fault");
+    }
 
     #[test]
     fn null_and_out_of_range_are_efault() {

@@ -14,7 +14,9 @@
 
 use crate::{
     block::{WaitQueue, Waker},
-    file::{FileLike, OpenFile},
+    chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
+    file::{read_guest_buffered, write_guest_buffered, FileLike, OpenFile},
+    memory::{gather, scatter, GuestMemory, IoVecs},
     socket::{int_opt, opt_int, Ancillary, Received, SockCtx, Socket, Ucred},
     KResult,
 };
@@ -38,20 +40,6 @@ pub const MAX_RIGHTS: usize = 253;
 const ALL_EVENTS: u32 = POLLIN | POLLOUT | POLLHUP | POLLERR | POLLRDHUP;
 
 static NEXT_INO: AtomicU64 = AtomicU64::new(1 << 41);
-
-/// Copies `out.len()` bytes of `q` starting `skip` bytes in.
-fn copy_front(q: &VecDeque<u8>, skip: usize, out: &mut [u8]) {
-    let (a, b) = q.as_slices();
-    let n = out.len();
-    if skip < a.len() {
-        let from_a = (a.len() - skip).min(n);
-        out[..from_a].copy_from_slice(&a[skip..skip + from_a]);
-        out[from_a..].copy_from_slice(&b[..n - from_a]);
-    } else {
-        let at = skip - a.len();
-        out.copy_from_slice(&b[at..at + n]);
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum NameKey {
@@ -110,13 +98,11 @@ fn parse(addr: &[u8]) -> KResult<(Addr, Vec<u8>)> {
     Ok((Addr::Path(path), reported))
 }
 
-/// A message (datagram, seqpacket), or on a stream a run of bytes of
-/// [`BufState::stream`] written with the same credentials and no
-/// descriptors (or one write carrying descriptors, read on its own).
+/// A message (datagram, seqpacket), or on a stream a run of bytes written
+/// with the same credentials and no descriptors (or one write carrying
+/// descriptors, read on its own). Stream segments are never empty.
 struct Seg {
-    data: Vec<u8>,
-    /// Stream only: bytes of `BufState::stream` this segment still holds.
-    len: usize,
+    data: Chunk,
     rights: Vec<Arc<OpenFile>>,
     cred: Ucred,
     from: Option<Vec<u8>>,
@@ -125,19 +111,51 @@ struct Seg {
 #[derive(Default)]
 struct BufState {
     segs: VecDeque<Seg>,
+    /// Bytes queued, with (on a stream) those a reader took out and is
+    /// still copying: they make room once copied.
     bytes: usize,
-    /// Stream bytes, in one contiguous queue (like a pipe's): a write
-    /// appends, a read drains, no allocation per write.
-    stream: VecDeque<u8>,
     /// No more data will come (the writer shut down, or the reader did).
     shut: bool,
     /// The reader is gone (datagram senders get ECONNREFUSED).
     dead: bool,
 }
 
+impl BufState {
+    /// Queues stream bytes. Small plain writes extend the last segment
+    /// when it has the room, so tiny writes do not cost a segment each.
+    fn queue_stream(&mut self, data: Chunk, rights: Vec<Arc<OpenFile>>, cred: Ucred) {
+        let small = rights.is_empty() && data.len() < SMALL;
+        if small {
+            if let Some(last) = self.segs.back_mut() {
+                if last.rights.is_empty() && last.cred == cred && last.data.try_append(data.bytes())
+                {
+                    return;
+                }
+            }
+        }
+        let data = if small {
+            Chunk::small(data.bytes())
+        } else {
+            data
+        };
+        self.segs.push_back(Seg {
+            data,
+            rights,
+            cred,
+            from: None,
+        });
+    }
+}
+
 /// One direction of data: a socket's receive queue.
 struct Buffer {
     st: Mutex<BufState>,
+    /// Serialises stream readers, like Linux's `u->iolock`: held while a
+    /// reader copies the segments it took out into guest memory (never
+    /// while it waits), so the next reader sees the bytes that follow and
+    /// a failed copy can put its segments back in front. It only orders the
+    /// readers of this buffer; writers never take it.
+    reading: Mutex<()>,
     /// Data arrived, or the buffer was shut.
     readable: WaitQueue,
     /// Room freed up, or the reader left.
@@ -148,6 +166,7 @@ impl Buffer {
     fn new() -> Arc<Self> {
         Arc::new(Buffer {
             st: Mutex::new(BufState::default()),
+            reading: Mutex::new(()),
             readable: WaitQueue::new(),
             writable: WaitQueue::new(),
         })
@@ -289,23 +308,21 @@ impl UnixSocket {
         from: Option<Vec<u8>>,
         nonblock: bool,
     ) -> KResult<usize> {
-        let stream = self.ty == SOCK_STREAM;
+        let cred = anc.cred.unwrap_or(cred);
+        if self.ty == SOCK_STREAM {
+            let mut source = |at: usize, n: usize, out: &mut Vec<u8>| {
+                out.extend_from_slice(&data[at..at + n]);
+                Ok(())
+            };
+            return self.push_stream(buf, data.len(), &mut source, anc.rights, cred, nonblock);
+        }
         let sndbuf = self.st.lock().sndbuf as usize;
-        if !stream && data.len() > sndbuf.max(STREAM_CAP) {
+        if data.len() > sndbuf.max(STREAM_CAP) {
             return Err(Errno::EMSGSIZE);
         }
-        let cred = anc.cred.unwrap_or(cred);
         let mut st = buf.st.lock();
-        if stream && data.is_empty() {
-            // Nothing to queue (descriptors need at least one byte).
-            return if st.shut { Err(Errno::EPIPE) } else { Ok(0) };
-        }
-        let mut done = 0;
         loop {
             if st.shut {
-                if done > 0 {
-                    return Ok(done);
-                }
                 return Err(if st.dead && !self.connection_oriented() {
                     Errno::ECONNREFUSED
                 } else {
@@ -313,64 +330,105 @@ impl UnixSocket {
                 });
             }
             let room = STREAM_CAP.saturating_sub(st.bytes);
-            let left = data.len() - done;
-            let fits = if stream {
-                room > 0
-            } else {
-                room >= left.max(1) && st.segs.len() < MAX_DGRAMS
-            };
-            if fits {
-                let n = if stream { left.min(room) } else { left };
-                let rights = std::mem::take(&mut anc.rights);
-                if stream {
-                    st.stream.extend(&data[done..done + n]);
-                    let plain = rights.is_empty();
-                    match st.segs.back_mut() {
-                        Some(last) if plain && last.rights.is_empty() && last.cred == cred => {
-                            last.len += n
-                        }
-                        _ => st.segs.push_back(Seg {
-                            data: Vec::new(),
-                            len: n,
-                            rights,
-                            cred,
-                            from: None,
-                        }),
-                    }
-                } else {
-                    st.segs.push_back(Seg {
-                        data: data[done..done + n].to_vec(),
-                        len: 0,
-                        rights,
-                        cred,
-                        from: from.clone(),
-                    });
-                }
-                st.bytes += n;
-                done += n;
+            if room >= data.len().max(1) && st.segs.len() < MAX_DGRAMS {
+                st.segs.push_back(Seg {
+                    data: Chunk::new(data.to_vec()),
+                    rights: std::mem::take(&mut anc.rights),
+                    cred,
+                    from,
+                });
+                st.bytes += data.len();
+                drop(st);
                 buf.readable.notify(POLLIN);
-                if done == data.len() {
-                    return Ok(done);
-                }
-                continue;
+                return Ok(data.len());
             }
             if nonblock {
-                return if done > 0 {
-                    Ok(done)
-                } else {
-                    Err(Errno::EAGAIN)
-                };
+                return Err(Errno::EAGAIN);
             }
-            if let Err(e) = buf.writable.wait(&mut st) {
-                return if done > 0 { Ok(done) } else { Err(e) };
+            buf.writable.wait(&mut st)?;
+        }
+    }
+
+    /// Queues `len` stream bytes that `source(offset, n)` supplies as owned
+    /// pieces, copied before the buffer is locked and moved into it (split
+    /// without copying where only part fits). Blocks until all are queued
+    /// unless `nonblock`; returns how many were. Descriptors go with the
+    /// first byte.
+    fn push_stream(
+        &self,
+        buf: &Buffer,
+        len: usize,
+        source: &mut Source<'_>,
+        mut rights: Vec<Arc<OpenFile>>,
+        cred: Ucred,
+        nonblock: bool,
+    ) -> KResult<usize> {
+        if len == 0 {
+            // Nothing to queue (descriptors need at least one byte).
+            return if buf.st.lock().shut {
+                Err(Errno::EPIPE)
+            } else {
+                Ok(0)
+            };
+        }
+        let partial = |done: usize, e: Errno| if done > 0 { Ok(done) } else { Err(e) };
+        let mut done = 0;
+        while done < len {
+            let n = (len - done).min(PIECE);
+            if nonblock {
+                let st = buf.st.lock();
+                if !st.shut && st.bytes >= STREAM_CAP {
+                    // Nothing to copy if nothing fits.
+                    return partial(done, Errno::EAGAIN);
+                }
+            }
+            let mut v = chunk::spare(n);
+            let mut piece = match source(done, n, &mut v) {
+                Ok(()) => Chunk::new(v),
+                Err(e) => return partial(done, e),
+            };
+            let mut st = buf.st.lock();
+            loop {
+                if st.shut {
+                    return partial(done, Errno::EPIPE);
+                }
+                let room = STREAM_CAP.saturating_sub(st.bytes);
+                if room == 0 {
+                    if nonblock {
+                        return partial(done, Errno::EAGAIN);
+                    }
+                    if let Err(e) = buf.writable.wait(&mut st) {
+                        return partial(done, e);
+                    }
+                    continue;
+                }
+                let part = if piece.len() <= room {
+                    std::mem::take(&mut piece)
+                } else {
+                    piece.split_front(room)
+                };
+                let n = part.len();
+                st.queue_stream(part, std::mem::take(&mut rights), cred);
+                st.bytes += n;
+                done += n;
+                drop(st);
+                buf.readable.notify(POLLIN);
+                if piece.is_empty() {
+                    break;
+                }
+                st = buf.st.lock();
             }
         }
+        Ok(done)
     }
 
     fn take(&self, max: usize, flags: u32, nonblock: bool, passcred: bool) -> KResult<Received> {
         let peek = flags & MSG_PEEK != 0;
-        let waitall = flags & MSG_WAITALL != 0 && self.ty == SOCK_STREAM && !peek;
+        let stream = self.ty == SOCK_STREAM;
+        let waitall = flags & MSG_WAITALL != 0 && stream && !peek;
         let buf = &self.rx;
+        // Stream readers take turns (see `Buffer::reading`).
+        let mut reading = stream.then(|| buf.reading.lock());
         let mut st = buf.st.lock();
         let mut out = Received::default();
         loop {
@@ -384,19 +442,25 @@ impl UnixSocket {
                     }
                     break;
                 }
+                reading = None;
                 match buf.readable.wait(&mut st) {
                     Err(e) if out.data.is_empty() => return Err(e),
                     Err(_) => break,
-                    Ok(()) => continue,
+                    Ok(()) => {}
                 }
+                if stream {
+                    drop(st);
+                    reading = Some(buf.reading.lock());
+                    st = buf.st.lock();
+                }
+                continue;
             }
-            if self.ty != SOCK_STREAM {
+            if !stream {
                 // One message per call; the rest of a long one is lost.
                 let seg = if peek {
                     let s = &st.segs[0];
                     Seg {
                         data: s.data.clone(),
-                        len: 0,
                         rights: s.rights.clone(),
                         cred: s.cred,
                         from: s.from.clone(),
@@ -411,7 +475,7 @@ impl UnixSocket {
                     }
                 };
                 out.full_len = seg.data.len();
-                out.data = seg.data;
+                out.data = seg.data.into_vec();
                 out.data.truncate(max);
                 out.rights = seg.rights;
                 out.from = seg.from;
@@ -422,14 +486,7 @@ impl UnixSocket {
             // descriptors starts a read of its own and ends it.
             let mut stop = false;
             let mut i = 0;
-            // Peeking skips what it already copied.
-            let mut skip = 0;
-            let BufState {
-                segs,
-                stream,
-                bytes,
-                ..
-            } = &mut *st;
+            let BufState { segs, bytes, .. } = &mut *st;
             while out.data.len() < max && i < segs.len() {
                 let seg = &mut segs[i];
                 if !seg.rights.is_empty() && !out.data.is_empty() {
@@ -439,21 +496,17 @@ impl UnixSocket {
                 if out.data.is_empty() {
                     out.cred = passcred.then_some(seg.cred);
                 }
-                let n = seg.len.min(max - out.data.len());
-                let at = out.data.len();
-                out.data.resize(at + n, 0);
-                copy_front(stream, skip, &mut out.data[at..]);
+                let n = seg.data.len().min(max - out.data.len());
+                out.data.extend_from_slice(&seg.data.bytes()[..n]);
                 let had_rights = !seg.rights.is_empty();
                 if peek {
                     out.rights.extend(seg.rights.iter().cloned());
-                    skip += n;
                     i += 1;
                 } else {
                     out.rights.append(&mut seg.rights);
-                    seg.len -= n;
-                    stream.drain(..n);
+                    seg.data.split_front(n);
                     *bytes -= n;
-                    if seg.len == 0 {
+                    if seg.data.is_empty() {
                         segs.pop_front();
                     }
                 }
@@ -468,59 +521,122 @@ impl UnixSocket {
             }
         }
         drop(st);
+        drop(reading);
         if !peek {
             buf.writable.notify(POLLOUT);
         }
         Ok(out)
     }
 
-    /// read(2) on a stream: straight from the queue into `buf`, without
-    /// the intermediate copy of [`Socket::recv`]. Descriptors passed with
-    /// the bytes are closed, as read(2) has no way to receive them.
-    fn read_stream(&self, buf: &mut [u8], nonblock: bool) -> KResult<usize> {
+    /// read(2) on a stream: at most `len` (> 0) bytes, handed to
+    /// `sink(offset, bytes)` in order once the buffer's lock is released
+    /// (for read(2), straight into guest memory). A sink error puts the
+    /// bytes it did not take back, and is returned if it took none.
+    /// Descriptors passed with the bytes are closed, as read(2) has no way
+    /// to receive them.
+    fn read_stream_with(&self, len: usize, nonblock: bool, sink: &mut Sink<'_>) -> KResult<usize> {
         if !matches!(self.st.lock().conn, Conn::Connected { .. }) {
             return Err(Errno::EINVAL);
         }
         let rx = &self.rx;
-        let mut dropped = Vec::new();
-        let mut st = rx.st.lock();
-        while st.segs.is_empty() {
+        let (reading, mut taken) = loop {
+            let reading = rx.reading.lock();
+            let mut st = rx.st.lock();
+            if !st.segs.is_empty() {
+                let mut taken: Vec<Seg> = Vec::new();
+                let mut n = 0;
+                while n < len {
+                    let Some(seg) = st.segs.front_mut() else {
+                        break;
+                    };
+                    let had_rights = !seg.rights.is_empty();
+                    if had_rights && n > 0 {
+                        break;
+                    }
+                    if seg.data.len() > len - n {
+                        taken.push(Seg {
+                            data: seg.data.split_front(len - n),
+                            rights: std::mem::take(&mut seg.rights),
+                            cred: seg.cred,
+                            from: None,
+                        });
+                        n = len;
+                    } else {
+                        n += seg.data.len();
+                        taken.extend(st.segs.pop_front());
+                    }
+                    if had_rights {
+                        break;
+                    }
+                }
+                break (reading, taken);
+            }
             if st.shut {
                 return Ok(0);
             }
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
+            // Other readers may go on while this one waits.
+            drop(reading);
             rx.readable.wait(&mut st)?;
+        };
+        let mut copied = 0;
+        let mut failed = None;
+        let mut dropped = Vec::new();
+        for (i, seg) in taken.iter().enumerate() {
+            if let Err(e) = sink(copied, seg.data.bytes()) {
+                failed = Some((i, e));
+                break;
+            }
+            copied += seg.data.len();
         }
-        let mut n = 0;
-        let BufState { segs, stream, .. } = &mut *st;
-        while n < buf.len() {
-            let Some(seg) = segs.front_mut() else {
-                break;
-            };
-            let had_rights = !seg.rights.is_empty();
-            if had_rights && n > 0 {
-                break;
-            }
-            let k = seg.len.min(buf.len() - n);
-            copy_front(stream, 0, &mut buf[n..n + k]);
-            stream.drain(..k);
-            seg.len -= k;
-            n += k;
-            dropped.append(&mut seg.rights);
-            if seg.len == 0 {
-                segs.pop_front();
-            }
-            if had_rights {
-                break;
+        {
+            let mut st = rx.st.lock();
+            st.bytes -= copied;
+            if let Some((i, _)) = failed {
+                // Still first: the reading lock kept other readers out.
+                for seg in taken.drain(i..).rev() {
+                    st.segs.push_front(seg);
+                }
             }
         }
-        st.bytes -= n;
-        drop(st);
+        drop(reading);
+        let mut read = Vec::with_capacity(taken.len());
+        for seg in taken {
+            dropped.extend(seg.rights);
+            read.push(seg.data);
+        }
+        chunk::recycle(read);
+        // Closing a descriptor may reach this buffer: no lock is held.
         drop(dropped);
-        rx.writable.notify(POLLOUT);
-        Ok(n)
+        if copied > 0 {
+            rx.writable.notify(POLLOUT);
+        }
+        match failed {
+            Some((0, e)) => Err(e),
+            _ => Ok(copied),
+        }
+    }
+
+    /// The buffer a write(2) goes to: ENOTCONN (EDESTADDRREQ for a
+    /// datagram socket) unless connected, EPIPE after SHUT_WR.
+    fn write_target(&self) -> KResult<Arc<Buffer>> {
+        let st = self.st.lock();
+        let tx = match &st.conn {
+            Conn::Connected { tx, .. } => tx.clone(),
+            _ => {
+                return Err(if self.connection_oriented() {
+                    Errno::ENOTCONN
+                } else {
+                    Errno::EDESTADDRREQ
+                })
+            }
+        };
+        if st.shut_wr {
+            return Err(Errno::EPIPE);
+        }
+        Ok(tx)
     }
 
     fn readiness(&self) -> u32 {
@@ -535,7 +651,7 @@ impl UnixSocket {
                     st.shut_wr || t.shut,
                     true,
                     false,
-                    t.bytes < STREAM_CAP && t.segs.len() < MAX_DGRAMS,
+                    t.bytes < STREAM_CAP && (self.ty == SOCK_STREAM || t.segs.len() < MAX_DGRAMS),
                 )
             }
             Conn::Listening { pending, .. } => {
@@ -552,7 +668,7 @@ impl UnixSocket {
         if rcv_shut {
             m |= POLLRDHUP | POLLIN | POLLRDNORM;
         }
-        if !rx.segs.is_empty() {
+        if !rx.segs.is_empty() || rx.bytes > 0 {
             m |= POLLIN | POLLRDNORM;
         }
         if self.connection_oriented() && !connected && !listening {
@@ -587,7 +703,6 @@ impl Drop for UnixSocket {
         // the lock is released: closing one may reach this buffer).
         let unread = {
             let mut rx = self.rx.st.lock();
-            rx.stream = VecDeque::new();
             std::mem::take(&mut rx.segs)
         };
         drop(unread);
@@ -990,11 +1105,24 @@ impl Socket for UnixSocket {
 impl FileLike for UnixSocket {
     fn read(&self, buf: &mut [u8], status: u32) -> KResult<usize> {
         if self.ty == SOCK_STREAM && !buf.is_empty() {
-            return self.read_stream(buf, status & O_NONBLOCK != 0);
+            return self.read_stream_with(buf.len(), status & O_NONBLOCK != 0, &mut |at, b| {
+                buf[at..at + b.len()].copy_from_slice(b);
+                Ok(())
+            });
         }
         let r = self.recv(buf.len(), 0, status & O_NONBLOCK != 0)?;
         buf[..r.data.len()].copy_from_slice(&r.data);
         Ok(r.data.len())
+    }
+
+    fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        let len = iov.iter().map(|v| v.1).sum();
+        if self.ty == SOCK_STREAM && len > 0 {
+            return self.read_stream_with(len, status & O_NONBLOCK != 0, &mut |at, b| {
+                scatter(mem, iov, at, b)
+            });
+        }
+        read_guest_buffered(self, mem, iov, status)
     }
 
     fn write(&self, data: &[u8], status: u32) -> KResult<usize> {
@@ -1002,25 +1130,27 @@ impl FileLike for UnixSocket {
         // Without a kernel at hand only connected sends are possible, which
         // is all write(2) allows.
         let cred = Ucred::current();
+        let tx = self.write_target()?;
         let from = self.st.lock().name.as_ref().map(|n| n.addr.clone());
-        let (tx, shut) = {
-            let st = self.st.lock();
-            let tx = match &st.conn {
-                Conn::Connected { tx, .. } => tx.clone(),
-                _ => {
-                    return Err(if self.connection_oriented() {
-                        Errno::ENOTCONN
-                    } else {
-                        Errno::EDESTADDRREQ
-                    })
-                }
-            };
-            (tx, st.shut_wr)
-        };
-        if shut {
-            return Err(Errno::EPIPE);
-        }
         self.push(&tx, data, Ancillary::default(), cred, from, nonblock)
+    }
+
+    fn write_guest(&self, mem: &dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
+        if self.ty != SOCK_STREAM {
+            return write_guest_buffered(self, mem, iov, status);
+        }
+        let tx = self.write_target()?;
+        let len = iov.iter().map(|v| v.1).sum();
+        let mut source = |at: usize, n: usize, out: &mut Vec<u8>| gather(mem, iov, at, n, out);
+        let nonblock = status & O_NONBLOCK != 0;
+        self.push_stream(
+            &tx,
+            len,
+            &mut source,
+            Vec::new(),
+            Ucred::current(),
+            nonblock,
+        )
     }
 
     fn stat(&self) -> KResult<Stat> {
@@ -1084,6 +1214,182 @@ mod tests {
             m & (POLLHUP | POLLRDHUP | POLLIN),
             POLLHUP | POLLRDHUP | POLLIN
         );
+    }
+
+    fn pattern(at: usize, n: usize) -> Vec<u8> {
+        (at..at + n).map(|i| (i ^ ((i >> 8) * 31)) as u8).collect()
+    }
+
+    fn tx_of(s: &UnixSocket) -> Arc<Buffer> {
+        s.tx().unwrap()
+    }
+
+    #[test]
+    fn stream_chunks_split_at_capacity_and_on_odd_reads() {
+        let (a, b) = UnixSocket::pair(SOCK_STREAM, Ucred::default()).unwrap();
+        // A write bigger than the room queues what fits (the piece is split
+        // without copying), the rest waits.
+        let big = pattern(0, STREAM_CAP + 1000);
+        assert_eq!(a.write(&big, O_NONBLOCK), Ok(STREAM_CAP));
+        assert_eq!(a.write(b"x", O_NONBLOCK), Err(Errno::EAGAIN));
+        assert_eq!(a.poll(None).unwrap() & POLLOUT, 0);
+        assert_eq!(b.bytes_available(), Ok(STREAM_CAP as u64));
+        let mut at = 0;
+        for n in [1, 7, 4095, 65537, 300_000] {
+            let mut buf = vec![0u8; n];
+            let got = b.read(&mut buf, O_NONBLOCK).unwrap();
+            assert_eq!(got, n.min(STREAM_CAP - at));
+            assert_eq!(buf[..got], pattern(at, got)[..], "at {at}");
+            at += got;
+        }
+        assert_eq!(at, STREAM_CAP);
+        assert_eq!(b.read(&mut [0u8; 8], O_NONBLOCK), Err(Errno::EAGAIN));
+        // Small writes share a segment; reads still see every byte in order.
+        for i in 0..100 {
+            assert_eq!(a.write(&pattern(i * 3, 3), 0), Ok(3));
+        }
+        assert!(b.rx.st.lock().segs.len() < 5);
+        let mut buf = vec![0u8; 1000];
+        assert_eq!(b.read(&mut buf, 0), Ok(300));
+        assert_eq!(buf[..300], pattern(0, 300)[..]);
+    }
+
+    #[test]
+    fn stream_rights_segment_reads_on_its_own() {
+        let (a, b) = UnixSocket::pair(SOCK_STREAM, Ucred::default()).unwrap();
+        let (r, _w) = crate::pipe::Pipe::new_pair();
+        let file = OpenFile::new(r, O_RDONLY, None);
+        let tx = tx_of(&a);
+        let cred = Ucred::default();
+        let push = |data: &[u8], rights: Vec<Arc<OpenFile>>| {
+            let anc = Ancillary { rights, cred: None };
+            a.push(&tx, data, anc, cred, None, false)
+        };
+        assert_eq!(push(b"before", vec![]), Ok(6));
+        assert_eq!(push(b"with", vec![file.clone()]), Ok(4));
+        assert_eq!(push(b"after", vec![]), Ok(5));
+        // A read stops before the segment with descriptors, which then
+        // comes alone; peeking sees the same.
+        let r1 = b.recv(100, 0, true).unwrap();
+        assert_eq!((r1.data.as_slice(), r1.rights.len()), (&b"before"[..], 0));
+        let p = b.recv(100, MSG_PEEK, true).unwrap();
+        assert_eq!((p.data.as_slice(), p.rights.len()), (&b"with"[..], 1));
+        // A short read takes the descriptors with its first bytes.
+        let r2 = b.recv(2, 0, true).unwrap();
+        assert_eq!((r2.data.as_slice(), r2.rights.len()), (&b"wi"[..], 1));
+        let r3 = b.recv(100, 0, true).unwrap();
+        assert_eq!((r3.data.as_slice(), r3.rights.len()), (&b"thafter"[..], 0));
+        assert_eq!(Arc::strong_count(&file), 3);
+    }
+
+    #[test]
+    fn failed_copy_puts_bytes_and_rights_back() {
+        let (a, b) = UnixSocket::pair(SOCK_STREAM, Ucred::default()).unwrap();
+        let (r, _w) = crate::pipe::Pipe::new_pair();
+        let file = OpenFile::new(r, O_RDONLY, None);
+        let tx = tx_of(&a);
+        let anc = Ancillary {
+            rights: vec![file.clone()],
+            cred: None,
+        };
+        assert_eq!(
+            a.push(&tx, b"rights", anc, Ucred::default(), None, false),
+            Ok(6)
+        );
+        assert_eq!(a.write(&pattern(0, 100_000), 0), Ok(100_000));
+        // The first copy fails: nothing is consumed.
+        let mut fail = |_: usize, _: &[u8]| Err(Errno::EFAULT);
+        assert_eq!(b.read_stream_with(3, false, &mut fail), Err(Errno::EFAULT));
+        assert_eq!(b.bytes_available(), Ok(100_006));
+        assert_eq!(Arc::strong_count(&file), 2);
+        let mut buf = [0u8; 3];
+        assert_eq!(b.read(&mut buf, 0), Ok(3));
+        assert_eq!(&buf, b"rig");
+        // read(2) closed the descriptors that came with the bytes.
+        assert_eq!(Arc::strong_count(&file), 1);
+        // The rest of that segment runs on into the plain bytes.
+        let mut buf = [0u8; 16];
+        assert_eq!(b.read(&mut buf, 0), Ok(16));
+        assert_eq!(&buf[..3], b"hts");
+        let mut seen = buf[3..].to_vec();
+        // A copy failing after the first segment returns what went before
+        // and keeps the rest in order.
+        assert_eq!(a.write(&pattern(100_000, 100_000), 0), Ok(100_000));
+        let mut calls = 0;
+        let mut second_fails = |_: usize, b: &[u8]| {
+            calls += 1;
+            if calls == 2 {
+                return Err(Errno::EFAULT);
+            }
+            seen.extend_from_slice(b);
+            Ok(())
+        };
+        let n = b
+            .read_stream_with(200_000, false, &mut second_fails)
+            .unwrap();
+        assert_eq!(n + 13, seen.len());
+        assert!(n > 0 && n < 199_987);
+        let mut rest = vec![0u8; 200_000];
+        assert_eq!(b.read(&mut rest, 0), Ok(199_987 - n));
+        seen.extend_from_slice(&rest[..199_987 - n]);
+        assert_eq!(seen, pattern(0, 200_000));
+    }
+
+    #[test]
+    fn guest_memory_streams_through_both_ends() {
+        use crate::memory::VecMemory;
+        let (a, b) = UnixSocket::pair(SOCK_STREAM, Ucred::default()).unwrap();
+        let mut mem = VecMemory::new(1 << 20);
+        let data = pattern(0, 200_000);
+        mem.write(4096, &data).unwrap();
+        assert_eq!(a.write_guest(&mem, &[(4096, 200_000)], 0), Ok(200_000));
+        let mut at = 0;
+        while at < 200_000 {
+            at += b
+                .read_guest(&mut mem, &[(300_000 + at as u64, 65_537)], 0)
+                .unwrap();
+        }
+        assert_eq!(mem.bytes[300_000..500_000], data[..]);
+        // EFAULT from guest memory: nothing queued, nothing lost.
+        assert_eq!(a.write_guest(&mem, &[(1 << 20, 10)], 0), Err(Errno::EFAULT));
+        assert_eq!(a.write(b"abc", 0), Ok(3));
+        assert_eq!(
+            b.read_guest(&mut mem, &[((1 << 20) - 1, 3)], 0),
+            Err(Errno::EFAULT)
+        );
+        assert_eq!(b.read_guest(&mut mem, &[(8192, 3)], 0), Ok(3));
+        assert_eq!(&mem.bytes[8192..8195], b"abc");
+    }
+
+    #[test]
+    fn concurrent_stream_keeps_every_byte_in_order() {
+        let (a, b) = UnixSocket::pair(SOCK_STREAM, Ucred::default()).unwrap();
+        const TOTAL: usize = 4 << 20;
+        let t = std::thread::spawn(move || {
+            let mut got = Vec::with_capacity(TOTAL);
+            let sizes = [1, 7, 4095, 65537, 300_000];
+            let mut buf = vec![0u8; 300_000];
+            for i in 0.. {
+                let n = b.read(&mut buf[..sizes[i % 5]], 0).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
+            got
+        });
+        let data = pattern(0, TOTAL);
+        let mut at = 0;
+        for n in [300_000, 1, 65537, 7, 4095].iter().cycle() {
+            if at == TOTAL {
+                break;
+            }
+            let n = (*n).min(TOTAL - at);
+            assert_eq!(a.write(&data[at..at + n], 0), Ok(n));
+            at += n;
+        }
+        drop(a);
+        assert!(t.join().unwrap() == data);
     }
 
     #[test]

@@ -76,6 +76,31 @@ impl Mem {
         })
     }
 
+    /// [`Mem::read`] appending to `out`, without zeroing its new bytes
+    /// first.
+    pub fn read_append(
+        &self,
+        store: impl AsContext,
+        addr: u64,
+        len: usize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Errno> {
+        let at = self.check(&store, addr, len)?;
+        out.reserve(len);
+        let old = out.len();
+        // SAFETY: as in `read`; the destination is `out`'s spare capacity,
+        // at least `len` bytes after `reserve`, which nothing else sees.
+        let (from, to) = unsafe { (self.base(&store).add(at), out.as_mut_ptr().add(old)) };
+        // SAFETY: as in `read`.
+        crate::sigbus::copy(from as usize, len, || unsafe {
+            std::ptr::copy_nonoverlapping(from, to, len)
+        })?;
+        // SAFETY: the copy above initialised the `len` bytes after `old`
+        // (it returned Ok: no fault cut it short).
+        unsafe { out.set_len(old + len) };
+        Ok(())
+    }
+
     pub fn write(&self, store: impl AsContext, addr: u64, src: &[u8]) -> Result<(), Errno> {
         let at = self.check(&store, addr, src.len())?;
         // SAFETY: as in `read`; `src` is a host buffer, never guest memory.
@@ -168,6 +193,11 @@ impl GuestMemory for EndMemory<'_> {
         self.memory.read(self.store, addr, buf)
     }
 
+    fn read_append(&self, addr: u64, len: usize, out: &mut Vec<u8>) -> KResult<()> {
+        self.check(addr, len, false)?;
+        self.memory.read_append(self.store, addr, len, out)
+    }
+
     fn write(&mut self, addr: u64, src: &[u8]) -> KResult<()> {
         self.check(addr, src.len(), true)?;
         self.memory.write(self.store, addr, src)
@@ -238,6 +268,12 @@ impl GuestMemory for WasmMemory<'_, '_> {
         check_range(self, addr, buf.len() as u64)?;
         self.check_protection(addr, buf.len(), false)?;
         self.memory.read(&*self.caller, addr, buf)
+    }
+
+    fn read_append(&self, addr: u64, len: usize, out: &mut Vec<u8>) -> KResult<()> {
+        check_range(self, addr, len as u64)?;
+        self.check_protection(addr, len, false)?;
+        self.memory.read_append(&*self.caller, addr, len, out)
     }
 
     fn write(&mut self, addr: u64, src: &[u8]) -> KResult<()> {

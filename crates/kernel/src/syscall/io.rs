@@ -11,7 +11,7 @@ use lind_abi::{flags::*, layout::iovec, Errno};
 use std::sync::{atomic::Ordering, Arc};
 
 /// Largest single host-side transfer; longer calls loop over chunks.
-const CHUNK: usize = 1 << 20;
+const CHUNK: usize = crate::file::GUEST_IO_MAX;
 /// Linux's IOV_MAX.
 const IOV_MAX: usize = 1024;
 
@@ -75,7 +75,13 @@ fn write_from(
 
 pub fn read(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
-    let n = read_into(ctx, &f, a.ptr(1), a.size(2), |b, _| f.read(b))?;
+    let (addr, len) = (a.ptr(1), a.size(2));
+    if len > 0 && !f.file.seekable() {
+        // Streams copy straight between their queue and guest memory.
+        check_range(ctx.mem, addr, len as u64)?;
+        return Ok(f.read_guest(ctx.mem, &[(addr, len)])? as i64);
+    }
+    let n = read_into(ctx, &f, addr, len, |b, _| f.read(b))?;
     Ok(n as i64)
 }
 
@@ -89,7 +95,13 @@ fn sigpipe_on_epipe<T>(ctx: &Ctx, r: KResult<T>) -> KResult<T> {
 
 pub fn write(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
-    let n = write_from(ctx, &f, a.ptr(1), a.size(2), |b, _| f.write(b));
+    let (addr, len) = (a.ptr(1), a.size(2));
+    if !f.file.seekable() {
+        check_range(ctx.mem, addr, len as u64)?;
+        let n = f.write_guest(&*ctx.mem, &[(addr, len)]);
+        return Ok(sigpipe_on_epipe(ctx, n)? as i64);
+    }
+    let n = write_from(ctx, &f, addr, len, |b, _| f.write(b));
     Ok(sigpipe_on_epipe(ctx, n)? as i64)
 }
 
@@ -147,6 +159,10 @@ pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
     let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
     let total: usize = iov.iter().map(|v| v.1).sum();
+    if total > 0 && !f.file.seekable() {
+        // Streams scatter straight from their queue into the buffers.
+        return Ok(f.read_guest(ctx.mem, &iov)? as i64);
+    }
     // One read for the whole vector keeps stream reads a single operation.
     let mut buf = vec![0u8; total];
     let mut n = 0;
@@ -176,6 +192,11 @@ pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn writev(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
     let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
+    if !f.file.seekable() {
+        // One write of the whole vector: a pipe keeps a small one whole.
+        let n = f.write_guest(&*ctx.mem, &iov);
+        return Ok(sigpipe_on_epipe(ctx, n)? as i64);
+    }
     // Gathered into one write so a pipe sees one (atomic, if small) write.
     let mut buf = Vec::with_capacity(iov.iter().map(|v| v.1).sum());
     for (base, len) in iov {

@@ -198,9 +198,33 @@ pub fn shutdown(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
+/// A connected AF_UNIX stream: plain send/recv on it move bytes straight
+/// between guest memory and the queue, as write/read do.
+fn unix_stream(f: &OpenFile) -> bool {
+    let s = sock(f);
+    s.domain() == AF_UNIX && s.sock_type() == SOCK_STREAM
+}
+
+/// The status a FileLike stream call gets for a send/recv's flags.
+fn status_for(f: &OpenFile, flags: u32) -> u32 {
+    if nonblock(f, flags) {
+        O_NONBLOCK
+    } else {
+        0
+    }
+}
+
 pub fn sendto(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = sock_file(ctx, a.int(0))?;
     let flags = a.uint(3);
+    if a.ptr(4) == 0 && flags & !(MSG_DONTWAIT | MSG_NOSIGNAL) == 0 && unix_stream(&f) {
+        let (addr, len) = (a.ptr(1), a.size(2));
+        check_range(ctx.mem, addr, len as u64)?;
+        let r = f
+            .file
+            .write_guest(&*ctx.mem, &[(addr, len)], status_for(&f, flags));
+        return sigpipe(ctx, flags, r);
+    }
     let data = ctx.mem.read_vec(a.ptr(1), a.size(2))?;
     let to = match a.ptr(4) {
         0 => None,
@@ -221,6 +245,14 @@ pub fn recvfrom(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = sock_file(ctx, a.int(0))?;
     let flags = a.uint(3);
     let (buf, len) = (a.ptr(1), a.size(2));
+    if len > 0 && flags & !MSG_DONTWAIT == 0 && unix_stream(&f) {
+        // A bad buffer fails the copy (the bytes stay queued).
+        let n = f
+            .file
+            .read_guest(ctx.mem, &[(buf, len)], status_for(&f, flags))?;
+        write_addr(ctx, a.ptr(4), a.ptr(5), &[])?;
+        return Ok(n as i64);
+    }
     // A bad buffer is found when the data is copied (Linux: the data is
     // then lost), so an empty socket still says EAGAIN.
     let r = sock(&f).recv(len, flags, nonblock(&f, flags))?;
