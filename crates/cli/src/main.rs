@@ -54,6 +54,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The runtime ends threads, cages, execs and longjmps with errors; with
+    // RUST_BACKTRACE set, each would capture a host backtrace. Panics keep
+    // theirs; RUST_LIB_BACKTRACE=1 asks for error backtraces explicitly.
+    if std::env::var_os(run::LIB_BACKTRACE).is_none() {
+        std::env::set_var(run::LIB_BACKTRACE, "0");
+        run::LIB_BACKTRACE_SET_BY_LIND.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_env("LIND_LOG"))
         .with_writer(std::io::stderr)

@@ -12,6 +12,12 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Set by `main` to "0" unless the user set it (see there).
+pub const LIB_BACKTRACE: &str = "RUST_LIB_BACKTRACE";
+/// Whether lind set [`LIB_BACKTRACE`] itself, so `--inherit-env` leaves it out.
+pub static LIB_BACKTRACE_SET_BY_LIND: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 #[derive(Args)]
 pub struct RunArgs {
     /// Host directory that is the cage's `/` (confined; default: the current directory).
@@ -131,7 +137,11 @@ pub fn main(args: RunArgs) -> anyhow::Result<i32> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut envp: Vec<Vec<u8>> = Vec::new();
     if args.inherit_env {
+        let ours = LIB_BACKTRACE_SET_BY_LIND.load(std::sync::atomic::Ordering::Relaxed);
         for (k, v) in std::env::vars_os() {
+            if ours && k == LIB_BACKTRACE {
+                continue; // lind's own setting, not the user's
+            }
             envp.push([k.as_bytes(), b"=", v.as_bytes()].concat());
         }
     }
