@@ -7,7 +7,7 @@
 //! shared by every descriptor that `dup` or `fork` made from one `open`.
 
 use crate::{
-    memory::{gather, scatter, GuestMemory, IoVecs},
+    memory::{gather, iov_total, scatter, GuestMemory, IoVecs},
     KResult,
 };
 use lind_abi::{flags::*, layout::Stat, Errno};
@@ -57,7 +57,7 @@ pub fn read_guest_buffered<F: FileLike + ?Sized>(
     iov: &IoVecs,
     status: u32,
 ) -> KResult<usize> {
-    let total: usize = iov.iter().map(|v| v.1).sum();
+    let total = iov_total(iov);
     let mut buf = vec![0u8; total.min(GUEST_IO_MAX)];
     let n = f.read(&mut buf, status)?;
     scatter(mem, iov, 0, &buf[..n])?;
@@ -73,7 +73,7 @@ pub fn write_guest_buffered<F: FileLike + ?Sized>(
     iov: &IoVecs,
     status: u32,
 ) -> KResult<usize> {
-    let total: usize = iov.iter().map(|v| v.1).sum();
+    let total = iov_total(iov);
     if total == 0 {
         return f.write(&[], status);
     }

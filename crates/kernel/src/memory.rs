@@ -162,23 +162,39 @@ pub fn check_range(mem: &dyn GuestMemory, addr: u64, len: u64) -> KResult<()> {
 /// (address, length) pairs already checked with [`check_range`].
 pub type IoVecs = [(u64, usize)];
 
+/// The buffers' total length.
+pub fn iov_total(iov: &IoVecs) -> usize {
+    iov.iter().map(|v| v.1).sum()
+}
+
+/// The guest ranges, in order, that bytes `at..at + n` of the buffers
+/// `iov` occupy.
+fn pieces(iov: &IoVecs, at: usize, n: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
+    iov.iter()
+        .scan((at, n), |(skip, left), &(base, len)| {
+            if *left == 0 {
+                return None;
+            }
+            if *skip >= len {
+                *skip -= len;
+                return Some(None);
+            }
+            let k = (len - *skip).min(*left);
+            let piece = (base + *skip as u64, k);
+            *left -= k;
+            *skip = 0;
+            Some(Some(piece))
+        })
+        .flatten()
+}
+
 /// Copies `bytes` into the guest buffers `iov`, starting `at` bytes into
 /// them (a read's data arriving in pieces).
 pub fn scatter(mem: &mut dyn GuestMemory, iov: &IoVecs, at: usize, bytes: &[u8]) -> KResult<()> {
-    let mut skip = at;
-    let mut rest = bytes;
-    for &(base, len) in iov {
-        if rest.is_empty() {
-            break;
-        }
-        if skip >= len {
-            skip -= len;
-            continue;
-        }
-        let n = (len - skip).min(rest.len());
-        mem.write(base + skip as u64, &rest[..n])?;
-        rest = &rest[n..];
-        skip = 0;
+    let mut done = 0;
+    for (addr, k) in pieces(iov, at, bytes.len()) {
+        mem.write(addr, &bytes[done..done + k])?;
+        done += k;
     }
     Ok(())
 }
@@ -192,20 +208,8 @@ pub fn gather(
     n: usize,
     out: &mut Vec<u8>,
 ) -> KResult<()> {
-    let mut skip = at;
-    let mut left = n;
-    for &(base, len) in iov {
-        if left == 0 {
-            break;
-        }
-        if skip >= len {
-            skip -= len;
-            continue;
-        }
-        let k = (len - skip).min(left);
-        mem.read_append(base + skip as u64, k, out)?;
-        left -= k;
-        skip = 0;
+    for (addr, k) in pieces(iov, at, n) {
+        mem.read_append(addr, k, out)?;
     }
     Ok(())
 }

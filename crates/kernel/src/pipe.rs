@@ -7,7 +7,7 @@ use crate::{
     block::{WaitQueue, Waker},
     chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
     file::FileLike,
-    memory::{gather, scatter, GuestMemory, IoVecs},
+    memory::{gather, iov_total, scatter, GuestMemory, IoVecs},
     KResult,
 };
 use lind_abi::{flags::*, layout::Stat, Errno};
@@ -309,7 +309,7 @@ impl FileLike for PipeReader {
     }
 
     fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
-        let len = iov.iter().map(|v| v.1).sum();
+        let len = iov_total(iov);
         if len == 0 {
             return Ok(0);
         }
@@ -361,7 +361,7 @@ impl FileLike for PipeWriter {
 
     /// One write for the whole vector: at most PIPE_BUF bytes stay whole.
     fn write_guest(&self, mem: &dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
-        let len = iov.iter().map(|v| v.1).sum();
+        let len = iov_total(iov);
         self.pipe
             .write_with(len, status, &mut |at, n, out| gather(mem, iov, at, n, out))
     }

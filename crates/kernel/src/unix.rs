@@ -16,7 +16,7 @@ use crate::{
     block::{WaitQueue, Waker},
     chunk::{self, Chunk, Sink, Source, PIECE, SMALL},
     file::{read_guest_buffered, write_guest_buffered, FileLike, OpenFile},
-    memory::{gather, scatter, GuestMemory, IoVecs},
+    memory::{gather, iov_total, scatter, GuestMemory, IoVecs},
     socket::{int_opt, opt_int, Ancillary, Received, SockCtx, Socket, Ucred},
     KResult,
 };
@@ -1116,7 +1116,7 @@ impl FileLike for UnixSocket {
     }
 
     fn read_guest(&self, mem: &mut dyn GuestMemory, iov: &IoVecs, status: u32) -> KResult<usize> {
-        let len = iov.iter().map(|v| v.1).sum();
+        let len = iov_total(iov);
         if self.ty == SOCK_STREAM && len > 0 {
             return self.read_stream_with(len, status & O_NONBLOCK != 0, &mut |at, b| {
                 scatter(mem, iov, at, b)
@@ -1140,7 +1140,7 @@ impl FileLike for UnixSocket {
             return write_guest_buffered(self, mem, iov, status);
         }
         let tx = self.write_target()?;
-        let len = iov.iter().map(|v| v.1).sum();
+        let len = iov_total(iov);
         let mut source = |at: usize, n: usize, out: &mut Vec<u8>| gather(mem, iov, at, n, out);
         let nonblock = status & O_NONBLOCK != 0;
         self.push_stream(

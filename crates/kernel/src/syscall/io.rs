@@ -4,7 +4,7 @@ use super::{Args, Ctx};
 use crate::{
     fdtable::FdEntry,
     file::OpenFile,
-    memory::{check_range, GuestMemoryExt},
+    memory::{check_range, gather, iov_total, scatter, GuestMemoryExt},
     KResult,
 };
 use lind_abi::{flags::*, layout::iovec, Errno};
@@ -158,12 +158,13 @@ pub(crate) fn iovecs(ctx: &Ctx, addr: u64, count: i32) -> KResult<Vec<(u64, usiz
 pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let f = file(ctx, a.int(0))?;
     let iov = iovecs(ctx, a.ptr(1), a.int(2))?;
-    let total: usize = iov.iter().map(|v| v.1).sum();
+    let total = iov_total(&iov);
     if total > 0 && !f.file.seekable() {
         // Streams scatter straight from their queue into the buffers.
         return Ok(f.read_guest(ctx.mem, &iov)? as i64);
     }
-    // One read for the whole vector keeps stream reads a single operation.
+    // Files (streams took the path above): read until the vector is full
+    // or at end of file, then scatter.
     let mut buf = vec![0u8; total];
     let mut n = 0;
     while n < total {
@@ -173,19 +174,11 @@ pub fn readv(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             Err(_) => break,
         };
         n += got;
-        if got == 0 || !f.file.seekable() {
+        if got == 0 {
             break;
         }
     }
-    let mut at = 0;
-    for (base, len) in iov {
-        if at >= n {
-            break;
-        }
-        let take = len.min(n - at);
-        ctx.mem.write(base, &buf[at..at + take])?;
-        at += take;
-    }
+    scatter(ctx.mem, &iov, 0, &buf[..n])?;
     Ok(n as i64)
 }
 
@@ -197,11 +190,10 @@ pub fn writev(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         let n = f.write_guest(&*ctx.mem, &iov);
         return Ok(sigpipe_on_epipe(ctx, n)? as i64);
     }
-    // Gathered into one write so a pipe sees one (atomic, if small) write.
-    let mut buf = Vec::with_capacity(iov.iter().map(|v| v.1).sum());
-    for (base, len) in iov {
-        buf.extend_from_slice(&ctx.mem.read_vec(base, len)?);
-    }
+    // Files (streams took the path above): gathered, then written.
+    let total = iov_total(&iov);
+    let mut buf = Vec::with_capacity(total);
+    gather(&*ctx.mem, &iov, 0, total, &mut buf)?;
     let mut n = 0;
     while n < buf.len() {
         let put = match f.write(&buf[n..]) {

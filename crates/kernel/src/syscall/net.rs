@@ -4,7 +4,7 @@
 use super::{io, Args, Ctx};
 use crate::{
     file::OpenFile,
-    memory::{check_range, GuestMemoryExt},
+    memory::{check_range, gather, iov_total, scatter, GuestMemoryExt},
     socket::{self, Ancillary, Received, SockCtx, Socket, Ucred},
     KResult,
 };
@@ -364,10 +364,9 @@ pub fn sendmsg(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         0 => None,
         p => Some(read_addr(ctx, p, m.namelen)?),
     };
-    let mut data = Vec::with_capacity(m.iov.iter().map(|v| v.1).sum());
-    for &(base, len) in &m.iov {
-        data.extend_from_slice(&ctx.mem.read_vec(base, len)?);
-    }
+    let total = iov_total(&m.iov);
+    let mut data = Vec::with_capacity(total);
+    gather(&*ctx.mem, &m.iov, 0, total, &mut data)?;
     let anc = read_control(ctx, m.control, m.controllen)?;
     let r = sock(&f).send(
         &sctx(ctx),
@@ -437,17 +436,8 @@ pub fn recvmsg(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let addr = a.ptr(1);
     let m = read_msghdr(ctx, addr)?;
     check_range(ctx.mem, addr, msghdr::SIZE as u64)?;
-    let total: usize = m.iov.iter().map(|v| v.1).sum();
-    let mut r = sock(&f).recv(total, flags, nonblock(&f, flags))?;
-    let mut at = 0;
-    for &(base, len) in &m.iov {
-        if at >= r.data.len() {
-            break;
-        }
-        let n = len.min(r.data.len() - at);
-        ctx.mem.write(base, &r.data[at..at + n])?;
-        at += n;
-    }
+    let mut r = sock(&f).recv(iov_total(&m.iov), flags, nonblock(&f, flags))?;
+    scatter(ctx.mem, &m.iov, 0, &r.data)?;
     let mut oflags = 0;
     if r.full_len > r.data.len() {
         oflags |= MSG_TRUNC;
