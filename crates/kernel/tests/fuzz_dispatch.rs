@@ -87,6 +87,10 @@ proptest! {
                     prop_assert!(matches!(n, 56..=58), "nr {n} forked");
                     prop_assert!(child.pid > 1);
                 }
+                Outcome::Spawn(child, _) => {
+                    prop_assert!(n == u64::from(nr::LIND_SPAWN), "nr {n} spawned");
+                    prop_assert!(child.pid > 1);
+                }
                 Outcome::Exec(_) => prop_assert!(matches!(n, 59 | 322), "nr {n} exec'd"),
                 Outcome::Thread(t) => {
                     prop_assert!(n == 56, "nr {n} made a thread");

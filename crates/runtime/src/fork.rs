@@ -29,9 +29,6 @@ pub struct Asyncify {
     start_rewind: TypedFunc<i32, ()>,
     stop_rewind: TypedFunc<(), ()>,
     stack_pointer: Global,
-    /// The main thread's `__tls_base` (exported by `lind cc`): a child
-    /// whose memory is adopted before instantiation does not set it itself.
-    tls_base: Option<Global>,
     /// Address of the asyncify data header, once allocated.
     buffer: Option<u64>,
 }
@@ -54,7 +51,6 @@ impl Asyncify {
                 .get_typed_func(&mut *store, "asyncify_stop_rewind")
                 .ok()?,
             stack_pointer: instance.get_global(&mut *store, "__stack_pointer")?,
-            tls_base: instance.get_global(&mut *store, "__tls_base"),
             buffer: None,
         })
     }
@@ -266,7 +262,7 @@ fn discard(kernel: &Arc<Kernel>, child: &Arc<Cage>) {
 /// The parent's stack is unwound: copy it into the child, start the child,
 /// and return what `fork` returns in the parent.
 fn finish_fork(runtime: &Runtime, store: &mut Store<CageState>, child: Arc<Cage>) -> Result<i64> {
-    let snapshot = Snapshot::take(store)?;
+    let snapshot = Snapshot::take(&mut *store)?;
     let module = store.data().module.clone().context("no module")?;
     let pid = child.pid;
     match runtime.spawn_child(child.clone(), module, snapshot) {
@@ -274,6 +270,34 @@ fn finish_fork(runtime: &Runtime, store: &mut Store<CageState>, child: Arc<Cage>
         Err(_) => {
             discard(&store.data().kernel.clone(), &child);
             Ok(-(Errno::EAGAIN as i64))
+        }
+    }
+}
+
+/// `lind_spawn`: starts `child` as a copy of the calling cage whose one
+/// thread enters `__lind_spawn_start(arg)` with the caller's stack pointer
+/// and TLS, and returns what the call returns (the child's pid). Nothing
+/// is unwound: the caller's frames stay where they are, and the child's
+/// copy of them is dead (its frames go below the stack pointer).
+pub fn spawn(caller: &mut wasmtime::Caller<'_, CageState>, child: Arc<Cage>, arg: u32) -> i64 {
+    let kernel = caller.data().kernel.clone();
+    let started = Snapshot::take(&mut *caller).and_then(|mut snapshot| {
+        snapshot.spawn_arg = Some(arg);
+        // The child is single-threaded: it starts as the main thread.
+        snapshot.thread_block = None;
+        let module = caller.data().module.clone().context("no module")?;
+        caller
+            .data()
+            .runtime
+            .clone()
+            .spawn_child(child.clone(), module, snapshot)
+    });
+    match started {
+        Ok(()) => child.pid as i64,
+        Err(e) => {
+            tracing::debug!("spawned child not started: {e:#}");
+            discard(&kernel, &child);
+            -(Errno::EAGAIN as i64)
         }
     }
 }
@@ -328,6 +352,9 @@ pub struct Snapshot {
     /// stack pointer and TLS base (its thread pointer is in its TLS).
     pub thread_block: Option<i32>,
     buffer: Option<u64>,
+    /// Set for a child of `lind_spawn`: it starts at
+    /// `__lind_spawn_start(arg)` instead of being rewound.
+    pub spawn_arg: Option<u32>,
     /// A child may longjmp to a setjmp its parent made before the fork.
     jumps: std::collections::HashMap<u32, SavedStack>,
 }
@@ -340,7 +367,8 @@ fn is_zero(bytes: &[u8]) -> bool {
 }
 
 impl Snapshot {
-    fn take(store: &mut Store<CageState>) -> Result<Snapshot> {
+    fn take(mut store: impl AsContextMut<Data = CageState>) -> Result<Snapshot> {
+        let mut store = store.as_context_mut();
         let memory = store.data().memory.clone().context("no memory")?;
         let live = {
             let mm = store.data().cage.mm.lock();
@@ -357,7 +385,7 @@ impl Snapshot {
         // pages are copied instead.
         let alone = store.data().cage.threads.lock().hosts <= 1;
         let frozen = if alone {
-            crate::cow::freeze(memory.base(&*store), live)
+            crate::cow::freeze(memory.base(&store), live)
         } else {
             None
         };
@@ -370,16 +398,17 @@ impl Snapshot {
             None => None,
         };
         let state = store.data();
-        let asyncify = state.asyncify.clone().context("no asyncify")?;
+        let buffer = state.asyncify.as_ref().and_then(|a| a.buffer);
+        let (stack_pointer, tls_base) = (state.stack_pointer, state.tls_base);
         let mm = state.cage.mm.lock().clone();
         let kernel = state.kernel.clone();
-        let size = memory.size(&*store);
+        let size = memory.size(&store);
         let image_end = page_align_up(mm.heap_start)
             .unwrap_or(mm.heap_start)
             .min(size);
-        let stack_pointer = match asyncify.stack_pointer.get(&mut *store) {
-            Val::I32(v) => v,
-            _ => bail!("__stack_pointer is not an i32"),
+        let stack_pointer = match stack_pointer.map(|g| g.get(&mut store)) {
+            Some(Val::I32(v)) => v,
+            _ => bail!("module does not export an i32 __stack_pointer"),
         };
         // The stack comes first (`lind cc` links with --stack-first) and
         // grows down: below the stack pointer is dead space. Likewise only
@@ -398,9 +427,9 @@ impl Snapshot {
         )];
         for (&start, r) in &mm.regions {
             let mut end = (start + r.len).min(size);
-            if Some(start) == asyncify.buffer {
+            if Some(start) == buffer {
                 let mut word = [0u8; 4];
-                memory.read(&*store, start, &mut word).map_err(oob)?;
+                memory.read(&store, start, &mut word).map_err(oob)?;
                 let used = u32::from_le_bytes(word) as u64;
                 end = page_align_up(used).unwrap_or(end).min(end);
             }
@@ -420,7 +449,7 @@ impl Snapshot {
         };
         let shared = layout
             .is_none()
-            .then(|| crate::cow::shared_spans(memory.base(&*store)));
+            .then(|| crate::cow::shared_spans(memory.base(&store)));
         let is_shared = |page: u64| shared.as_ref().is_some_and(|s| s.covers(page as usize));
         let unreadable = |page: u64| {
             let page = page as usize;
@@ -446,7 +475,7 @@ impl Snapshot {
                 if unreadable(page) {
                     bytes.fill(0);
                 } else {
-                    memory.read(&*store, page, bytes).map_err(oob)?;
+                    memory.read(&store, page, bytes).map_err(oob)?;
                 }
                 if is_zero(bytes) {
                     if page < image_end {
@@ -463,7 +492,7 @@ impl Snapshot {
                 page = stop;
             }
         }
-        let tls_base = match asyncify.tls_base.map(|g| g.get(&mut *store)) {
+        let tls_base = match tls_base.map(|g| g.get(&mut store)) {
             Some(Val::I32(v)) => Some(v),
             _ => None,
         };
@@ -479,7 +508,8 @@ impl Snapshot {
             stack_pointer,
             tls_base,
             thread_block: store.data().thread_block,
-            buffer: asyncify.buffer,
+            buffer,
+            spawn_arg: None,
             jumps: store.data().jumps.clone(),
         })
     }
@@ -529,14 +559,14 @@ impl Snapshot {
         }
         store.data_mut().jumps = self.jumps;
         *store.data().cage.mm.lock() = self.mm;
-        let asyncify = store
-            .data_mut()
-            .asyncify
-            .as_mut()
-            .context("child module without Asyncify")?;
-        asyncify.buffer = self.buffer;
-        let (sp, tls_base) = (asyncify.stack_pointer, asyncify.tls_base);
-        sp.set(&mut *store, Val::I32(self.stack_pointer))?;
+        if let Some(asyncify) = store.data_mut().asyncify.as_mut() {
+            asyncify.buffer = self.buffer;
+        } else if self.spawn_arg.is_none() {
+            bail!("child module without Asyncify");
+        }
+        let (sp, tls_base) = (store.data().stack_pointer, store.data().tls_base);
+        sp.context("module does not export __stack_pointer")?
+            .set(&mut *store, Val::I32(self.stack_pointer))?;
         if let (Some(g), Some(v)) = (tls_base, self.tls_base) {
             g.set(&mut *store, Val::I32(v))?;
         }

@@ -43,6 +43,9 @@ pub struct CageState {
     /// The function table and stack pointer, for running signal handlers.
     table: Option<wasmtime::Table>,
     stack_pointer: Option<wasmtime::Global>,
+    /// This instance's `__tls_base` (exported by `lind cc`): a child whose
+    /// memory is adopted before instantiation does not set it itself.
+    tls_base: Option<wasmtime::Global>,
     /// How many signal handlers are running (nested in host frames, which
     /// Asyncify cannot unwind through).
     handler_depth: u32,
@@ -458,11 +461,14 @@ impl Runtime {
                     Err(e) => return Some(runtime_failure(pid, e)),
                 };
             // A child forked by a thread other than the main one is that
-            // thread: it is rewound through the thread's entry point.
+            // thread: it is rewound through the thread's entry point. A
+            // child of lind_spawn is not rewound: it starts at the libc's
+            // `__lind_spawn_start(arg)`.
             let thread_block = snapshot.as_ref().and_then(|s| s.thread_block);
+            let spawn_arg = snapshot.as_ref().and_then(|s| s.spawn_arg);
             let resume = match snapshot.take() {
                 Some(snap) => match snap.restore(&mut store, &instance) {
-                    Ok(()) => Some(0),
+                    Ok(()) => spawn_arg.is_none().then_some(0),
                     Err(e) => return Some(runtime_failure(pid, e)),
                 },
                 None => match fresh_memory_map(&mut store, &instance) {
@@ -470,11 +476,14 @@ impl Runtime {
                     Err(e) => return Some(runtime_failure(pid, e)),
                 },
             };
-            let entry = match thread_block {
-                Some(block) => instance
+            let entry = match (spawn_arg, thread_block) {
+                (Some(arg), _) => instance
+                    .get_typed_func::<i32, ()>(&mut store, "__lind_spawn_start")
+                    .map(|f| Entry::Thread(f, arg as i32)),
+                (None, Some(block)) => instance
                     .get_typed_func::<i32, ()>(&mut store, "__lind_thread_start")
                     .map(|f| Entry::Thread(f, block)),
-                None => instance
+                (None, None) => instance
                     .get_typed_func::<(), ()>(&mut store, "_start")
                     .map(Entry::Start),
             };
@@ -540,6 +549,7 @@ impl Runtime {
                 asyncify: None,
                 table: None,
                 stack_pointer: None,
+                tls_base: None,
                 handler_depth: 0,
                 pending: None,
                 jumps: Default::default(),
@@ -609,6 +619,7 @@ impl Runtime {
         store.data_mut().protections = base.and_then(|b| cow::protections(b));
         store.data_mut().table = instance.get_table(&mut store, "__indirect_function_table");
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
+        store.data_mut().tls_base = instance.get_global(&mut store, "__tls_base");
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
         Ok((store, instance))
     }
@@ -1063,6 +1074,7 @@ fn finish(
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
         syscall::Outcome::Fork(child) => fork::start_unwind(caller, fork::Unwind::Fork(child)),
+        syscall::Outcome::Spawn(child, arg) => Ok(fork::spawn(caller, child, arg)),
         syscall::Outcome::ThreadExit => Err(wasmtime::Error::new(ThreadExit)),
         syscall::Outcome::Thread(t) => {
             let runtime = caller.data().runtime.clone();

@@ -34,6 +34,9 @@ pub struct Ctx<'a> {
     pub mem: &'a mut dyn GuestMemory,
     /// Set by `fork`: the child whose memory the runtime must now make.
     pub forked: Option<Arc<Cage>>,
+    /// Set with `forked` by `lind_spawn`: the child starts at the libc's
+    /// `__lind_spawn_start(arg)` instead of resuming the caller's stack.
+    pub spawn_arg: Option<u32>,
     /// Set by `execve`: the program to load in place of this one.
     pub exec: Option<exec::ExecImage>,
     /// The calling thread (the pid for the main thread).
@@ -51,6 +54,7 @@ impl<'a> Ctx<'a> {
             cage,
             mem,
             forked: None,
+            spawn_arg: None,
             exec: None,
             tid: cage.pid,
             spawn: None,
@@ -83,6 +87,10 @@ pub enum Outcome {
     /// parent's memory into it, then returns its pid to the parent and 0 to
     /// the child.
     Fork(Arc<Cage>),
+    /// `lind_spawn` made this child in the kernel; the runtime copies the
+    /// parent's memory into it and starts it at `__lind_spawn_start(arg)`,
+    /// then returns its pid to the parent.
+    Spawn(Arc<Cage>, u32),
     /// `execve` found a program; the runtime loads it (or returns ENOEXEC
     /// if it is not a module it can run) and then calls
     /// [`Cage::commit_exec`].
@@ -164,7 +172,10 @@ pub fn dispatch(ctx: &mut Ctx, nr: u64, raw: [u64; 6]) -> Outcome {
         return Outcome::Exit(status);
     }
     if let Some(child) = ctx.forked.take() {
-        return Outcome::Fork(child);
+        return match ctx.spawn_arg.take() {
+            Some(arg) => Outcome::Spawn(child, arg),
+            None => Outcome::Fork(child),
+        };
     }
     if let Some(image) = ctx.exec.take() {
         return Outcome::Exec(image);

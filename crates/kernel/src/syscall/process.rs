@@ -271,6 +271,15 @@ pub fn fork(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     Ok(pid as i64)
 }
 
+/// `lind_spawn(arg)`: the kernel half is fork's; only where the child
+/// starts differs (see [`Outcome::Spawn`](super::Outcome::Spawn)).
+pub fn lind_spawn(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let arg = a.ptr(0) as u32;
+    let pid = fork(ctx, a)?;
+    ctx.spawn_arg = Some(arg);
+    Ok(pid)
+}
+
 const CLONE_VM: u64 = 0x100;
 const CSIGNAL: u64 = 0xff;
 
@@ -457,4 +466,46 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     ctx.mem.write(info, &si)?;
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syscall::{dispatch, Ctx, Outcome};
+    use crate::testing::TestEnv;
+    use lind_abi::{flags::*, nr};
+
+    #[test]
+    fn lind_spawn_makes_a_fork_of_the_calling_thread_that_starts_at_arg() {
+        let mut t = TestEnv::new();
+        let fd = t.open("/tmp/f", O_CREAT | O_RDWR);
+        let tid = t.kernel.new_thread(&t.cage, 0).unwrap();
+        t.cage.signals.lock().set_mask_of(tid, 1 << 16);
+        let outcome = {
+            let mut ctx = Ctx::for_thread(&t.kernel, &t.cage, tid, &mut t.mem);
+            dispatch(
+                &mut ctx,
+                nr::LIND_SPAWN as u64,
+                [0x1_0000_1234, 0, 0, 0, 0, 0],
+            )
+        };
+        let Outcome::Spawn(child, arg) = outcome else {
+            panic!("lind_spawn did not spawn");
+        };
+        // Only the low 32 bits are a wasm32 pointer.
+        assert_eq!(arg, 0x1234);
+        assert_ne!(child.pid, t.cage.pid);
+        // One thread, with the spawning thread's mask, as fork.
+        assert_eq!(child.thread_count(), 1);
+        assert_eq!(child.signals.lock().mask_of(child.pid), 1 << 16);
+        let mut ctx = Ctx::new(&t.kernel, &child, &mut t.mem);
+        let ppid = dispatch(&mut ctx, nr::GETPPID as u64, [0; 6]);
+        assert!(matches!(ppid, Outcome::Return(p) if p == t.cage.pid as i64));
+        // The descriptors are copies sharing the open file: an lseek in the
+        // child moves the parent's offset.
+        let sought = dispatch(&mut ctx, nr::LSEEK as u64, [fd as u64, 5, 0, 0, 0, 0]);
+        assert!(matches!(sought, Outcome::Return(5)));
+        assert_eq!(t.call(nr::LSEEK, &[fd as u64, 0, 1]), 5);
+        // A plain fork still rewinds.
+        assert!(matches!(t.outcome(nr::FORK, &[]), Outcome::Fork(_)));
+    }
 }

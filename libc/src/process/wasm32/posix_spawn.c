@@ -1,10 +1,16 @@
 /* posix_spawn for Lind: musl's version runs the child on a separate stack
  * with clone(CLONE_VM|CLONE_VFORK), which a cage cannot do (one linear
- * memory per cage, no shared-memory children). Here the child is an
- * ordinary fork; it applies the attributes and file actions and execs.
- * A close-on-exec pipe carries the child's errno back, so the parent gets
- * posix_spawn's error exactly when the exec (or an action) failed. system()
- * and popen() are built on this. */
+ * memory per cage, no shared-memory children). Here the child is a copy of
+ * the parent made by the lind_spawn call: a fork whose one thread does not
+ * return from the call (that would need the stack unwound and rewound with
+ * Asyncify, and every caller of posix_spawn -- system(), popen(), an
+ * interpreter's whole dispatch loop through its callbacks -- instrumented)
+ * but starts at __lind_spawn_start(a), below the caller's stack pointer and
+ * with its TLS, where `a` (this call's arguments, on the parent's stack) is
+ * intact in the child's copy. It applies the attributes and file actions
+ * and execs. A close-on-exec pipe carries the child's errno back, so the
+ * parent gets posix_spawn's error exactly when the exec (or an action)
+ * failed. system() and popen() are built on this. */
 #define _GNU_SOURCE
 #include <spawn.h>
 #include <sched.h>
@@ -16,6 +22,21 @@
 #include "syscall.h"
 #include "ksigaction.h"
 #include "../fdop.h"
+
+/* crates/abi's nr::LIND_SPAWN (kept here, not in syscall_arch.h, whose
+ * every change rebuilds all of libc). */
+#define SYS_lind_spawn 1028
+
+/* What the child needs, on posix_spawn's stack. */
+struct spawn_args {
+	const char *path;
+	const posix_spawn_file_actions_t *fa;
+	const posix_spawnattr_t *attr;
+	char *const *argv;
+	char *const *envp;
+	sigset_t old;
+	int p[2];
+};
 
 static _Noreturn void report_and_exit(int fd, int err)
 {
@@ -101,42 +122,48 @@ static int apply_attrs(const posix_spawnattr_t *attr)
 	return 0;
 }
 
+/* The child's only thread starts here (see the top of this file); it
+ * never returns. */
+__attribute__((__export_name__("__lind_spawn_start")))
+_Noreturn void __lind_spawn_start(struct spawn_args *a)
+{
+	const posix_spawnattr_t *attr = a->attr;
+	int err_fd = a->p[1];
+	__syscall(SYS_close, a->p[0]);
+	int r = apply_attrs(attr);
+	if (!r) r = apply_actions(a->fa, &err_fd);
+	if (r) report_and_exit(err_fd, -r);
+	pthread_sigmask(SIG_SETMASK,
+		attr && (attr->__flags & POSIX_SPAWN_SETSIGMASK) ? &attr->__mask : &a->old, 0);
+	int (*exec)(const char *, char *const *, char *const *) =
+		attr && attr->__fn ? (int (*)(const char *, char *const *, char *const *))attr->__fn : execve;
+	exec(a->path, a->argv, a->envp);
+	report_and_exit(err_fd, errno);
+}
+
 int posix_spawn(pid_t *restrict res, const char *restrict path,
 	const posix_spawn_file_actions_t *fa,
 	const posix_spawnattr_t *restrict attr,
 	char *const argv[restrict], char *const envp[restrict])
 {
-	int p[2];
-	sigset_t all, old;
-	if (pipe2(p, O_CLOEXEC)) return errno;
+	struct spawn_args a = { .path = path, .fa = fa, .attr = attr, .argv = argv, .envp = envp };
+	sigset_t all;
+	if (pipe2(a.p, O_CLOEXEC)) return errno;
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int err_fd = p[1];
-		__syscall(SYS_close, p[0]);
-		int r = apply_attrs(attr);
-		if (!r) r = apply_actions(fa, &err_fd);
-		if (r) report_and_exit(err_fd, -r);
-		pthread_sigmask(SIG_SETMASK,
-			attr && (attr->__flags & POSIX_SPAWN_SETSIGMASK) ? &attr->__mask : &old, 0);
-		int (*exec)(const char *, char *const *, char *const *) =
-			attr && attr->__fn ? (int (*)(const char *, char *const *, char *const *))attr->__fn : execve;
-		exec(path, argv, envp);
-		report_and_exit(err_fd, errno);
-	}
+	pthread_sigmask(SIG_BLOCK, &all, &a.old);
+	pid_t pid = __syscall(SYS_lind_spawn, &a);
 	int err = 0;
-	close(p[1]);
+	close(a.p[1]);
 	if (pid < 0) {
-		err = errno;
-	} else if (read(p[0], &err, sizeof err) == sizeof err) {
+		err = -pid;
+	} else if (read(a.p[0], &err, sizeof err) == sizeof err) {
 		/* The child failed before or at exec: reap it, as musl does. */
 		waitpid(pid, 0, 0);
 	} else {
 		err = 0;
 		if (res) *res = pid;
 	}
-	close(p[0]);
-	pthread_sigmask(SIG_SETMASK, &old, 0);
+	close(a.p[0]);
+	pthread_sigmask(SIG_SETMASK, &a.old, 0);
 	return err;
 }
