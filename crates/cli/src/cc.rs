@@ -669,6 +669,13 @@ fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
         return Ok(0);
     }
     let plan = crate::asyncify::plan(&module)?;
+    // `LIND_LOG=lind=debug lind cc ...` shows what gets instrumented.
+    match &plan {
+        crate::asyncify::Plan::Only(names) => {
+            tracing::debug!(functions = names.len(), "asyncify: instrumenting {names:?}")
+        }
+        other => tracing::debug!("asyncify: {other:?}"),
+    }
     let mut cmd: Vec<OsString> = vec![tool(WASM_OPT, "LIND_WASM_OPT")];
     cmd.push(out.into());
     cmd.push("--asyncify".into());
