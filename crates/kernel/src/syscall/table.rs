@@ -172,7 +172,8 @@ syscall_table! {
     (LIND_STARTUP, "lind_startup", process::lind_startup, [Ptr, Size], Full),
     // Processes.
     (FORK, "fork", process::fork, [], Partial("whole memory copied (no copy-on-write yet)")),
-    (LIND_SPAWN, "lind_spawn", process::lind_spawn, [Ptr], Partial("a fork whose child starts at the libc's __lind_spawn_start(arg), for posix_spawn")),
+    // posix_spawn's fork whose child starts at libc's __lind_spawn_start(arg).
+    (LIND_SPAWN, "lind_spawn", process::lind_spawn, [Ptr], Full),
     (VFORK, "vfork", process::fork, [], Partial("a fork: the parent does not wait")),
     (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags, or a whole thread (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, as pthread_create); CLONE_VM without CLONE_THREAD is ENOSYS")),
     (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private, or shared: keyed by mapped object and offset); no PI or WAKE_OP")),
