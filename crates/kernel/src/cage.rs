@@ -240,16 +240,21 @@ impl Cage {
         {
             timer.disarm();
         }
-        {
-            let mut s = self.signals.lock();
-            for a in s.actions.iter_mut() {
-                if a.handler != SIG_IGN {
-                    *a = SigAction::default();
-                }
-            }
-        }
+        self.reset_caught_signals();
         *self.args.lock() = ProgramArgs { argv, envp };
         closed
+    }
+
+    /// What exec does to dispositions: caught signals go back to their
+    /// defaults, ignored ones stay ignored. A posix_spawn child gets this
+    /// before its exec too, so none of its parent's handlers can run in it.
+    pub fn reset_caught_signals(&self) {
+        let mut s = self.signals.lock();
+        for a in s.actions.iter_mut() {
+            if a.handler != SIG_IGN {
+                *a = SigAction::default();
+            }
+        }
     }
 
     pub fn cred(&self) -> Cred {

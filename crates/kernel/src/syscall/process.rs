@@ -271,11 +271,17 @@ pub fn fork(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     Ok(pid as i64)
 }
 
-/// `lind_spawn(arg)`: the kernel half is fork's; only where the child
-/// starts differs (see [`Outcome::Spawn`](super::Outcome::Spawn)).
+/// `lind_spawn(arg)`: the kernel half is fork's, except that the child,
+/// which is about to exec, has its caught signals back at their defaults
+/// already (as musl's posix_spawn child does), so a signal that reaches
+/// it before the exec cannot run its parent's handler. Where the child
+/// starts differs too (see [`Outcome::Spawn`](super::Outcome::Spawn)).
 pub fn lind_spawn(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let arg = a.ptr(0) as u32;
     let pid = fork(ctx, a)?;
+    if let Some(child) = &ctx.forked {
+        child.reset_caught_signals();
+    }
     ctx.spawn_arg = Some(arg);
     Ok(pid)
 }
@@ -480,6 +486,11 @@ mod tests {
         let fd = t.open("/tmp/f", O_CREAT | O_RDWR);
         let tid = t.kernel.new_thread(&t.cage, 0).unwrap();
         t.cage.signals.lock().set_mask_of(tid, 1 << 16);
+        {
+            let mut s = t.cage.signals.lock();
+            s.actions[SIGUSR1 as usize].handler = 0x1234;
+            s.actions[SIGHUP as usize].handler = SIG_IGN;
+        }
         let outcome = {
             let mut ctx = Ctx::for_thread(&t.kernel, &t.cage, tid, &mut t.mem);
             dispatch(
@@ -505,6 +516,12 @@ mod tests {
         let sought = dispatch(&mut ctx, nr::LSEEK as u64, [fd as u64, 5, 0, 0, 0, 0]);
         assert!(matches!(sought, Outcome::Return(5)));
         assert_eq!(t.call(nr::LSEEK, &[fd as u64, 0, 1]), 5);
+        // Caught signals are at their defaults in the child, ignored ones
+        // stay ignored; the parent keeps its handlers.
+        let handler = |c: &crate::Cage, sig: u32| c.signals.lock().actions[sig as usize].handler;
+        assert_eq!(handler(&child, SIGUSR1), SIG_DFL);
+        assert_eq!(handler(&child, SIGHUP), SIG_IGN);
+        assert_eq!(handler(&t.cage, SIGUSR1), 0x1234);
         // A plain fork still rewinds.
         assert!(matches!(t.outcome(nr::FORK, &[]), Outcome::Fork(_)));
     }
