@@ -387,8 +387,9 @@ pub const LIND_UNWIND_REFUSED: u32 = 1027;
 /// `lind_spawn(arg)`: a fork whose child does not resume the caller's
 /// stack but starts at the libc's exported `__lind_spawn_start(arg)`, with
 /// the caller's stack pointer and TLS; `arg` points into the child's copy
-/// of memory. Returns the child's pid. posix_spawn uses it, so it needs no
-/// Asyncify.
+/// of memory; its caught signals are already back at their defaults, as
+/// after the exec it is about to make. Returns the child's pid.
+/// posix_spawn uses it, so it needs no Asyncify.
 pub const LIND_SPAWN: u32 = 1028;
 
 /// Names of every Linux syscall number, for tracing and the ENOSYS log.
