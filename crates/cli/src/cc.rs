@@ -24,6 +24,10 @@ pub const TARGET_FLAGS: &[&str] = &[
     "-msign-ext",
     "-mnontrapping-fptoint",
     "-fno-stack-protector",
+    // setjmp/longjmp through `invoke_*` imports instead of Asyncify (see
+    // libc's src/setjmp/wasm32/setjmp.c).
+    "-mllvm",
+    "-enable-emscripten-sjlj",
 ];
 
 /// Size of the cage's C stack (wasm-ld's shadow stack).
@@ -674,9 +678,10 @@ fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
     cmd.push("--asyncify".into());
     cmd.push(
         format!(
-            "--pass-arg=asyncify-imports@{}.{}",
+            "--pass-arg=asyncify-imports@{}.{},{}",
             lind_abi::IMPORT_MODULE,
-            lind_abi::IMPORT_NAME
+            lind_abi::IMPORT_NAME,
+            crate::asyncify::INVOKE_IMPORTS
         )
         .into(),
     );
