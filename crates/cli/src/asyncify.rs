@@ -224,3 +224,63 @@ pub fn plan(module: &[u8]) -> Result<Plan> {
     list.sort();
     Ok(Plan::Only(list))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module shaped like `lind cc` output: the unwinding root, a
+    /// function that forks, one that only calls setjmp's helpers, and
+    /// callers reaching them directly, through a table, or through an
+    /// `invoke_*` import of the setjmp lowering.
+    fn module(extra: &str) -> Vec<u8> {
+        wat::parse_str(format!(
+            r#"(module
+              (type $v_i (func (param i32)))
+              (import "lind" "syscall" (func $syscall (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
+              (import "env" "invoke_vi" (func $invoke_vi (param i32 i32)))
+              (import "env" "invoke_ii" (func $invoke_ii (param i32 i32) (result i32)))
+              (table 4 funcref)
+              (elem (i32.const 1) $forks $computes)
+              (func $__lind_syscall_unwinding (result i64)
+                (call $syscall (i64.const 57) (i64.const 0) (i64.const 0) (i64.const 0)
+                               (i64.const 0) (i64.const 0) (i64.const 0)))
+              (func $forks (type $v_i) (drop (call $__lind_syscall_unwinding)))
+              (func $computes (param i32) (result i32) (local.get 0))
+              (func $__wasm_setjmp (param i32 i32 i32))
+              {extra})"#
+        ))
+        .unwrap()
+    }
+
+    fn only(extra: &str) -> Vec<String> {
+        match plan(&module(extra)).unwrap() {
+            Plan::Only(names) => names,
+            other => panic!("expected a list, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn setjmp_is_not_a_root() {
+        let names = only(
+            r#"(func $uses_setjmp (call $__wasm_setjmp (i32.const 0) (i32.const 1) (i32.const 8)))"#,
+        );
+        assert!(!names.iter().any(|n| n == "uses_setjmp"), "{names:?}");
+        assert!(names.iter().any(|n| n == "forks"), "{names:?}");
+    }
+
+    #[test]
+    fn invoke_counts_as_an_indirect_call_of_the_callee_type() {
+        // invoke_vi(index, arg) calls a (i32) -> () function: one can fork.
+        let names = only(r#"(func $protected (call $invoke_vi (i32.const 1) (i32.const 0)))"#);
+        assert!(names.iter().any(|n| n == "protected"), "{names:?}");
+    }
+
+    #[test]
+    fn invoke_of_a_type_that_cannot_fork_is_left_alone() {
+        // Only an (i32) -> i32 entry would match an invoke_ii; none forks.
+        let names =
+            only(r#"(func $protected (drop (call $invoke_ii (i32.const 2) (i32.const 0))))"#);
+        assert!(!names.iter().any(|n| n == "protected"), "{names:?}");
+    }
+}

@@ -646,7 +646,7 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
         return Ok(code);
     }
     // Post-link passes go here, in this order: our own wasm rewrites (poll
-    // points for signals, ...), then `wasm-opt --asyncify` (fork, setjmp),
+    // points for signals, ...), then `wasm-opt --asyncify` (fork),
     // then the ABI mark below, which must stay last.
     let code = instrument(inv, &out)?;
     if code != 0 {
@@ -668,7 +668,7 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
 fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
     let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
     // For measuring what instrumentation costs (benches/): LIND_ASYNCIFY=0
-    // builds a module that cannot fork or longjmp.
+    // builds a module that cannot fork.
     if std::env::var_os("LIND_ASYNCIFY").is_some_and(|v| v == "0") {
         return Ok(0);
     }

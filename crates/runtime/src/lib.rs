@@ -713,7 +713,7 @@ impl Runtime {
     }
 
     /// Calls the entry point — first to start the program or thread, later
-    /// to rewind it after a fork or setjmp unwound its stack — until the
+    /// to rewind it after a fork unwound its stack — until the
     /// thread ends.
     fn drive(&self, store: &mut Store<CageState>, entry: Entry, mut resume: Option<i64>) -> Drive {
         let pid = store.data().cage.pid;

@@ -1,8 +1,8 @@
 // setjmp/longjmp along every path the lowering has: a longjmp passed on
 // through a function with its own setjmp, two setjmps in one function,
 // sigsetjmp with and without the mask, longjmp out of a handler that
-// interrupted a blocking call, fork under a setjmp (both sides jump), and
-// setjmp in a second thread.
+// interrupted a blocking call, setjmp and longjmp inside a handler, fork
+// under a setjmp (both sides jump), and setjmp in a second thread.
 // CFLAGS: -pthread
 #include <pthread.h>
 #include <setjmp.h>
@@ -101,6 +101,18 @@ static void out_of_blocking_call(void)
     close(fds[1]);
 }
 
+static void jumps_within(int sig)
+{
+    (void)sig;
+    jmp_buf here;
+    volatile int n = 0;
+    if (setjmp(here) < 3) {
+        n++;
+        jump_to(&here, n + 1);
+    }
+    printf("handler: jumped within it %d times\n", n);
+}
+
 static jmp_buf around_fork;
 
 static __attribute__((noinline)) int fork_here(void)
@@ -155,6 +167,8 @@ int main(void)
     two_in_one();
     masks();
     out_of_blocking_call();
+    signal(SIGUSR2, jumps_within);
+    raise(SIGUSR2);
     fflush(stdout);
     fork_under_setjmp();
     pthread_t t;
