@@ -40,7 +40,8 @@ RANLIB=llvm-ranlib-19
 BUILTINS=/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a
 
 # Flags every wasm32 object of Lind is built with (lind cc uses the same).
-TARGET_FLAGS="--target=wasm32-unknown-unknown -matomics -mbulk-memory -mmutable-globals -msign-ext -mnontrapping-fptoint -fno-stack-protector"
+# -enable-emscripten-sjlj: setjmp/longjmp without Asyncify (src/setjmp/wasm32/setjmp.c).
+TARGET_FLAGS="--target=wasm32-unknown-unknown -matomics -mbulk-memory -mmutable-globals -msign-ext -mnontrapping-fptoint -fno-stack-protector -mllvm -enable-emscripten-sjlj"
 
 say() { printf 'libc: %s\n' "$*"; }
 die() { printf 'libc: error: %s\n' "$*" >&2; exit 1; }
@@ -141,7 +142,7 @@ take x32/kstat.h kstat.h
 take x86_64/bits/syscall.h.in bits/syscall.h.in
 # long double is IEEE binary128, as on aarch64.
 take aarch64/bits/float.h bits/float.h
-(cd "$LIBC" && find arch crt src -type f ! -name '*~' ! -name '*.swp' -print0 |
+(cd "$LIBC" && find arch crt include src -type f ! -name '*~' ! -name '*.swp' -print0 |
 	xargs -0 cp --parents -t "$stage")
 
 cat >"$stage/config.mak" <<EOF

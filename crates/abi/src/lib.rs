@@ -13,13 +13,15 @@ pub use errno::Errno;
 /// module's `lind.abi` custom section and `lind run` refuses any other value
 /// than this one and [`ABI_OLDEST`].
 ///
-/// 2: the module imports its memory (`lind.memory`, shared) and may start
+/// 3: setjmp/longjmp through `env.invoke_*` imports (LLVM's lowering)
+/// instead of Asyncify; a module of 2 or older calls the `lind_setjmp` that
+/// is gone; posix_spawn makes its child with `lind_spawn`. 2: the module imports its memory (`lind.memory`, shared) and may start
 /// threads (`clone` of a thread, `__lind_thread_start`). 1: it defines and
 /// exports an unshared memory.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// The oldest ABI version `lind run` still runs.
-pub const ABI_OLDEST: u32 = 1;
+pub const ABI_OLDEST: u32 = 3;
 
 /// Name of the custom section that carries [`ABI_VERSION`] as 4 little-endian bytes.
 pub const ABI_SECTION: &str = "lind.abi";

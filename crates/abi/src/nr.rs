@@ -373,16 +373,14 @@ pub const LIND_FIRST: u32 = 1024;
 /// Linux's initial stack, with 32-bit words) into `buf`. Returns the size
 /// needed when `len` is too small, else `argc`.
 pub const LIND_STARTUP: u32 = 1024;
-/// `lind_setjmp(env)`: the runtime saves the stack (Asyncify) and returns 0.
-pub const LIND_SETJMP: u32 = 1025;
-/// `lind_longjmp(env, value)`: the runtime resumes the stack saved for
-/// `env`, whose `lind_setjmp` then returns `value` (1 if 0).
+// 1025 was `lind_setjmp` (ABI 2 and older: setjmp on Asyncify).
+/// `lind_longjmp(env, value)`: the runtime traps out of the guest's frames
+/// up to the innermost `invoke_*` import (the libc has already recorded
+/// `env` and `value` for the setjmp's function to find).
 pub const LIND_LONGJMP: u32 = 1026;
-/// `lind_unwind_refused(nr, a1)`: the libc asks for call `nr` (fork, vfork,
-/// clone or `lind_setjmp(a1)`) where the stack holds frames Asyncify did
-/// not instrument (a qsort comparator, say). fork fails with ENOSYS; setjmp
-/// returns 0 and saves nothing, so a later longjmp to it ends the cage with
-/// a message instead of resuming a stale stack.
+/// `lind_unwind_refused(nr)`: the libc asks for call `nr` (fork, vfork or
+/// clone) where the stack holds frames Asyncify did not instrument (a qsort
+/// comparator, say): it fails with ENOSYS.
 pub const LIND_UNWIND_REFUSED: u32 = 1027;
 /// `lind_spawn(arg)`: a fork whose child does not resume the caller's
 /// stack but starts at the libc's exported `__lind_spawn_start(arg)`, with

@@ -8,8 +8,12 @@
 //! table entry that can reach it. A module that cannot reach it is left
 //! alone.
 //!
-//! longjmp is not a root: it traps out of the frames it abandons instead of
-//! unwinding them. Indirect calls are matched by signature only, which makes
+//! setjmp and longjmp are not roots: LLVM's setjmp lowering (see libc's
+//! src/setjmp/wasm32/setjmp.c) needs no unwinding. Its `invoke_*` imports
+//! call a table entry from the host, so a call to one counts as an indirect
+//! call of the callee's signature, and the import is one Asyncify must let
+//! unwind and rewind through (`INVOKE_IMPORTS`). Indirect calls are matched
+//! by signature only, which makes
 //! a few libc callback sites look like they reach everything of the same
 //! type; [`CALLBACKS_DO_NOT_UNWIND`] names those whose callbacks are assumed
 //! never to fork or call setjmp.
@@ -38,9 +42,18 @@ pub enum Plan {
     Everything,
 }
 
+/// Binaryen's name pattern for the setjmp lowering's imports.
+pub const INVOKE_IMPORTS: &str = "env.invoke_*";
+
 struct Func {
     calls: Vec<u32>,
-    indirect_types: Vec<u32>,
+    /// Signatures of its indirect calls, `invoke_*` calls included.
+    indirect_sigs: Vec<String>,
+}
+
+/// What identifies a signature across type indices.
+fn sig_of(ty: &wasmparser::FuncType) -> String {
+    format!("{:?}", (ty.params(), ty.results()))
 }
 
 pub fn plan(module: &[u8]) -> Result<Plan> {
@@ -49,19 +62,37 @@ pub fn plan(module: &[u8]) -> Result<Plan> {
     let mut bodies: Vec<Func> = Vec::new();
     let mut table_funcs: Vec<u32> = Vec::new();
     let mut names: HashMap<u32, String> = HashMap::new();
-    let mut type_sigs: Vec<String> = Vec::new();
+    let mut types: Vec<wasmparser::FuncType> = Vec::new();
+    // Per imported function: the signature it calls if it is an invoke.
+    let mut invoke_callee_sigs: Vec<Option<String>> = Vec::new();
     for payload in Parser::new(0).parse_all(module) {
         match payload.context("malformed module")? {
             Payload::TypeSection(r) => {
                 for ty in r.into_iter_err_on_gc_types() {
-                    type_sigs.push(format!("{:?}", ty?));
+                    types.push(ty?);
                 }
             }
             Payload::ImportSection(r) => {
                 for imp in r.into_imports() {
-                    if let TypeRef::Func(t) = imp?.ty {
+                    let imp = imp?;
+                    if let TypeRef::Func(t) = imp.ty {
                         func_types.push(t);
                         imported_funcs += 1;
+                        let is_invoke = format!("{}.{}", imp.module, imp.name)
+                            .starts_with(INVOKE_IMPORTS.trim_end_matches('*'));
+                        invoke_callee_sigs.push(
+                            types
+                                .get(t as usize)
+                                .filter(|_| is_invoke)
+                                .and_then(|ty| ty.params().split_first())
+                                .map(|(_, args)| {
+                                    let results = types[t as usize].results();
+                                    sig_of(&wasmparser::FuncType::new(
+                                        args.iter().copied(),
+                                        results.iter().copied(),
+                                    ))
+                                }),
+                        );
                     }
                 }
             }
@@ -89,17 +120,25 @@ pub fn plan(module: &[u8]) -> Result<Plan> {
             Payload::CodeSectionEntry(body) => {
                 let mut f = Func {
                     calls: Vec::new(),
-                    indirect_types: Vec::new(),
+                    indirect_sigs: Vec::new(),
                 };
                 let mut ops = body.get_operators_reader()?;
                 while !ops.eof() {
                     match ops.read()? {
                         Operator::Call { function_index }
-                        | Operator::ReturnCall { function_index } => f.calls.push(function_index),
-                        Operator::CallIndirect { type_index, .. }
-                        | Operator::ReturnCallIndirect { type_index, .. } => {
-                            f.indirect_types.push(type_index)
+                        | Operator::ReturnCall { function_index } => {
+                            match invoke_callee_sigs.get(function_index as usize) {
+                                Some(Some(callee)) => f.indirect_sigs.push(callee.clone()),
+                                _ => f.calls.push(function_index),
+                            }
                         }
+                        Operator::CallIndirect { type_index, .. }
+                        | Operator::ReturnCallIndirect { type_index, .. } => f.indirect_sigs.push(
+                            types
+                                .get(type_index as usize)
+                                .map(sig_of)
+                                .unwrap_or_default(),
+                        ),
                         _ => {}
                     }
                 }
@@ -128,7 +167,7 @@ pub fn plan(module: &[u8]) -> Result<Plan> {
         return Ok(Plan::Skip);
     };
     // Signatures, not type indices, decide what an indirect call can reach.
-    let sig = |t: u32| type_sigs.get(t as usize).cloned().unwrap_or_default();
+    let sig = |t: u32| types.get(t as usize).map(sig_of).unwrap_or_default();
     let callbacks_do_not_unwind: HashSet<u32> = names
         .iter()
         .filter(|(_, n)| CALLBACKS_DO_NOT_UNWIND.contains(&n.as_str()))
@@ -149,9 +188,7 @@ pub fn plan(module: &[u8]) -> Result<Plan> {
             }
             let direct = f.calls.iter().any(|c| reaches.contains(c));
             let indirect = !callbacks_do_not_unwind.contains(&index)
-                && f.indirect_types
-                    .iter()
-                    .any(|&t| reachable_sigs.contains(&sig(t)));
+                && f.indirect_sigs.iter().any(|s| reachable_sigs.contains(s));
             if direct || indirect {
                 reaches.insert(index);
             }
@@ -186,4 +223,64 @@ pub fn plan(module: &[u8]) -> Result<Plan> {
     }
     list.sort();
     Ok(Plan::Only(list))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module shaped like `lind cc` output: the unwinding root, a
+    /// function that forks, one that only calls setjmp's helpers, and
+    /// callers reaching them directly, through a table, or through an
+    /// `invoke_*` import of the setjmp lowering.
+    fn module(extra: &str) -> Vec<u8> {
+        wat::parse_str(format!(
+            r#"(module
+              (type $v_i (func (param i32)))
+              (import "lind" "syscall" (func $syscall (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
+              (import "env" "invoke_vi" (func $invoke_vi (param i32 i32)))
+              (import "env" "invoke_ii" (func $invoke_ii (param i32 i32) (result i32)))
+              (table 4 funcref)
+              (elem (i32.const 1) $forks $computes)
+              (func $__lind_syscall_unwinding (result i64)
+                (call $syscall (i64.const 57) (i64.const 0) (i64.const 0) (i64.const 0)
+                               (i64.const 0) (i64.const 0) (i64.const 0)))
+              (func $forks (type $v_i) (drop (call $__lind_syscall_unwinding)))
+              (func $computes (param i32) (result i32) (local.get 0))
+              (func $__wasm_setjmp (param i32 i32 i32))
+              {extra})"#
+        ))
+        .unwrap()
+    }
+
+    fn only(extra: &str) -> Vec<String> {
+        match plan(&module(extra)).unwrap() {
+            Plan::Only(names) => names,
+            other => panic!("expected a list, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn setjmp_is_not_a_root() {
+        let names = only(
+            r#"(func $uses_setjmp (call $__wasm_setjmp (i32.const 0) (i32.const 1) (i32.const 8)))"#,
+        );
+        assert!(!names.iter().any(|n| n == "uses_setjmp"), "{names:?}");
+        assert!(names.iter().any(|n| n == "forks"), "{names:?}");
+    }
+
+    #[test]
+    fn invoke_counts_as_an_indirect_call_of_the_callee_type() {
+        // invoke_vi(index, arg) calls a (i32) -> () function: one can fork.
+        let names = only(r#"(func $protected (call $invoke_vi (i32.const 1) (i32.const 0)))"#);
+        assert!(names.iter().any(|n| n == "protected"), "{names:?}");
+    }
+
+    #[test]
+    fn invoke_of_a_type_that_cannot_fork_is_left_alone() {
+        // Only an (i32) -> i32 entry would match an invoke_ii; none forks.
+        let names =
+            only(r#"(func $protected (drop (call $invoke_ii (i32.const 2) (i32.const 0))))"#);
+        assert!(!names.iter().any(|n| n == "protected"), "{names:?}");
+    }
 }

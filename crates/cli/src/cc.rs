@@ -24,6 +24,10 @@ pub const TARGET_FLAGS: &[&str] = &[
     "-msign-ext",
     "-mnontrapping-fptoint",
     "-fno-stack-protector",
+    // setjmp/longjmp through `invoke_*` imports instead of Asyncify (see
+    // libc's src/setjmp/wasm32/setjmp.c).
+    "-mllvm",
+    "-enable-emscripten-sjlj",
 ];
 
 /// Size of the cage's C stack (wasm-ld's shadow stack).
@@ -642,7 +646,7 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
         return Ok(code);
     }
     // Post-link passes go here, in this order: our own wasm rewrites (poll
-    // points for signals, ...), then `wasm-opt --asyncify` (fork, setjmp),
+    // points for signals, ...), then `wasm-opt --asyncify` (fork),
     // then the ABI mark below, which must stay last.
     let code = instrument(inv, &out)?;
     if code != 0 {
@@ -664,7 +668,7 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
 fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
     let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
     // For measuring what instrumentation costs (benches/): LIND_ASYNCIFY=0
-    // builds a module that cannot fork or longjmp.
+    // builds a module that cannot fork.
     if std::env::var_os("LIND_ASYNCIFY").is_some_and(|v| v == "0") {
         return Ok(0);
     }
@@ -681,9 +685,10 @@ fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
     cmd.push("--asyncify".into());
     cmd.push(
         format!(
-            "--pass-arg=asyncify-imports@{}.{}",
+            "--pass-arg=asyncify-imports@{}.{},{}",
             lind_abi::IMPORT_MODULE,
-            lind_abi::IMPORT_NAME
+            lind_abi::IMPORT_NAME,
+            crate::asyncify::INVOKE_IMPORTS
         )
         .into(),
     );

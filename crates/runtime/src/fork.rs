@@ -14,8 +14,7 @@ use lind_abi::Errno;
 use lind_kernel::{mm::page_align_up, Cage, Kernel};
 use std::sync::Arc;
 use wasmtime::{
-    bail, error::Context as _, format_err, AsContextMut, Global, Instance, Result, Store,
-    TypedFunc, Val,
+    bail, error::Context as _, format_err, AsContextMut, Instance, Result, Store, TypedFunc, Val,
 };
 
 /// Room for the saved frames of one unwind (locals of every frame on the
@@ -28,7 +27,6 @@ pub struct Asyncify {
     stop_unwind: TypedFunc<(), ()>,
     start_rewind: TypedFunc<i32, ()>,
     stop_rewind: TypedFunc<(), ()>,
-    stack_pointer: Global,
     /// Address of the asyncify data header, once allocated.
     buffer: Option<u64>,
 }
@@ -50,7 +48,6 @@ impl Asyncify {
             stop_rewind: instance
                 .get_typed_func(&mut *store, "asyncify_stop_rewind")
                 .ok()?,
-            stack_pointer: instance.get_global(&mut *store, "__stack_pointer")?,
             buffer: None,
         })
     }
@@ -111,15 +108,6 @@ fn oob(e: Errno) -> wasmtime::Error {
 pub enum Unwind {
     /// The kernel made this child: copy the unwound parent into it.
     Fork(Arc<Cage>),
-    /// `setjmp(env)`: keep a copy of the stack, then resume returning 0.
-    Setjmp(u32),
-}
-
-/// A stack saved by `setjmp`: the Asyncify data and the C stack pointer.
-#[derive(Clone)]
-pub struct SavedStack {
-    frames: Vec<u8>,
-    stack_pointer: i32,
 }
 
 /// Begins unwinding the guest's stack from inside the syscall import.
@@ -127,9 +115,8 @@ pub struct SavedStack {
 /// an errno when the module cannot unwind.
 pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -> Result<i64> {
     let failed = |caller: &mut wasmtime::Caller<'_, CageState>, why: &Unwind, e: Errno| {
-        if let Unwind::Fork(child) = why {
-            discard(&caller.data().kernel.clone(), child);
-        }
+        let Unwind::Fork(child) = why;
+        discard(&caller.data().kernel.clone(), child);
         Ok(-(e as i64))
     };
     let Some(asyncify) = caller.data().asyncify.clone() else {
@@ -137,15 +124,8 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
     };
     if caller.data().handler_depth > 0 {
         // Inside a signal handler the stack holds host frames Asyncify
-        // cannot unwind: fork fails, and setjmp saves nothing (a later
-        // longjmp to it ends the cage with a message).
-        return match why {
-            Unwind::Setjmp(env) => {
-                caller.data_mut().jumps.remove(&env);
-                Ok(0)
-            }
-            _ => failed(caller, &why, Errno::ENOSYS),
-        };
+        // cannot unwind: fork fails.
+        return failed(caller, &why, Errno::ENOSYS);
     }
     let at = match buffer(caller) {
         Ok(at) => at,
@@ -157,15 +137,10 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -
     Ok(0)
 }
 
-/// The libc asked for an unwinding call (`nr`: fork, vfork, clone or
-/// setjmp of `env`) from inside a callback whose callers Asyncify did not
-/// instrument (see libc's lind_unwinding.c). setjmp saves nothing and
-/// forgets any older stack for `env`; the others fail with ENOSYS.
-pub fn refuse_unwind(caller: &mut wasmtime::Caller<'_, CageState>, nr: i64, env: i64) -> i64 {
-    if nr == i64::from(lind_abi::nr::LIND_SETJMP) {
-        caller.data_mut().jumps.remove(&(env as u32));
-        return 0;
-    }
+/// The libc asked for an unwinding call (`nr`: fork, vfork or clone) from
+/// inside a callback whose callers Asyncify did not instrument (see libc's
+/// lind_unwinding.c): it fails with ENOSYS.
+pub fn refuse_unwind(caller: &mut wasmtime::Caller<'_, CageState>, nr: i64) -> i64 {
     static WARNED: std::sync::Once = std::sync::Once::new();
     WARNED.call_once(|| {
         let call = lind_abi::nr::NAMES
@@ -189,69 +164,8 @@ pub fn finish_unwind(runtime: &Runtime, store: &mut Store<CageState>, why: Unwin
         .clone()
         .context("unwind without Asyncify")?;
     asyncify.stop_unwind.call(&mut *store, ())?;
-    match why {
-        Unwind::Fork(child) => finish_fork(runtime, store, child),
-        Unwind::Setjmp(env) => {
-            let saved = save_stack(store, &asyncify)?;
-            store.data_mut().jumps.insert(env, saved);
-            Ok(0)
-        }
-    }
-}
-
-/// `longjmp(env, value)`: the current stack was abandoned (the import
-/// trapped out of it, host frames of a signal handler included); put back
-/// the stack `setjmp(env)` saved. Returns what that setjmp returns.
-pub fn longjmp(store: &mut Store<CageState>, env: u32, value: i32) -> Result<i64> {
-    let asyncify = store
-        .data()
-        .asyncify
-        .clone()
-        .context("longjmp without Asyncify")?;
-    let Some(saved) = store.data().jumps.get(&env).cloned() else {
-        bail!("longjmp to a jmp_buf that setjmp never filled");
-    };
-    restore_stack(store, &asyncify, &saved)?;
-    Ok(if value == 0 { 1 } else { value as i64 })
-}
-
-fn save_stack(store: &mut Store<CageState>, asyncify: &Asyncify) -> Result<SavedStack> {
-    let memory = store.data().memory.clone().context("no memory")?;
-    let at = asyncify.buffer.context("no buffer")?;
-    let mut word = [0u8; 4];
-    memory.read(&*store, at, &mut word).map_err(oob)?;
-    let end = u32::from_le_bytes(word) as u64;
-    if end < at + 8 || end > at + BUFFER_SIZE {
-        bail!("corrupt unwind buffer");
-    }
-    let mut frames = vec![0u8; (end - at - 8) as usize];
-    memory.read(&*store, at + 8, &mut frames).map_err(oob)?;
-    let stack_pointer = match asyncify.stack_pointer.get(&mut *store) {
-        Val::I32(v) => v,
-        _ => bail!("__stack_pointer is not an i32"),
-    };
-    Ok(SavedStack {
-        frames,
-        stack_pointer,
-    })
-}
-
-fn restore_stack(
-    store: &mut Store<CageState>,
-    asyncify: &Asyncify,
-    saved: &SavedStack,
-) -> Result<()> {
-    let memory = store.data().memory.clone().context("no memory")?;
-    let at = asyncify.buffer.context("no buffer")?;
-    let mut bytes = Vec::with_capacity(8 + saved.frames.len());
-    bytes.extend_from_slice(&((at + 8 + saved.frames.len() as u64) as u32).to_le_bytes());
-    bytes.extend_from_slice(&((at + BUFFER_SIZE) as u32).to_le_bytes());
-    bytes.extend_from_slice(&saved.frames);
-    memory.write(&mut *store, at, &bytes).map_err(oob)?;
-    asyncify
-        .stack_pointer
-        .set(&mut *store, Val::I32(saved.stack_pointer))?;
-    Ok(())
+    let Unwind::Fork(child) = why;
+    finish_fork(runtime, store, child)
 }
 
 /// A child that will never run: the kernel forgets it.
@@ -355,8 +269,6 @@ pub struct Snapshot {
     /// Set for a child of `lind_spawn`: it starts at
     /// `__lind_spawn_start(arg)` instead of being rewound.
     pub spawn_arg: Option<u32>,
-    /// A child may longjmp to a setjmp its parent made before the fork.
-    jumps: std::collections::HashMap<u32, SavedStack>,
 }
 
 const PAGE: u64 = lind_abi::PAGE_SIZE;
@@ -510,7 +422,6 @@ impl Snapshot {
             thread_block: store.data().thread_block,
             buffer,
             spawn_arg: None,
-            jumps: store.data().jumps.clone(),
         })
     }
 
@@ -557,7 +468,6 @@ impl Snapshot {
         for &(start, end, prot) in &self.protections {
             crate::cow::protect(base, start, end - start, prot).map_err(|e| format_err!("{e}"))?;
         }
-        store.data_mut().jumps = self.jumps;
         *store.data().cage.mm.lock() = self.mm;
         if let Some(asyncify) = store.data_mut().asyncify.as_mut() {
             asyncify.buffer = self.buffer;

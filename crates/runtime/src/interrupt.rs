@@ -169,6 +169,17 @@ impl Drop for Guard {
     }
 }
 
+/// Whether a trap this thread is unwinding was sent from here (not yet
+/// taken by its guard): an `invoke` must let it through.
+pub fn redirected_pending() -> bool {
+    CURRENT.with(|c| {
+        let running = c.get();
+        // SAFETY: CURRENT is set only while the Guard that owns this
+        // `Running` (an Arc) lives on this thread, and cleared in its drop.
+        !running.is_null() && unsafe { (*running).redirected.load(Ordering::Acquire) }
+    })
+}
+
 /// Registers the calling thread until the guard drops.
 pub fn enter(running: Running) -> Guard {
     install_handler();

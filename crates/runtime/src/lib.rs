@@ -12,6 +12,7 @@ mod interrupt;
 mod memory;
 mod sigbus;
 mod signal;
+mod sjlj;
 mod trap;
 
 pub use host_signals::forward_to as forward_host_signals;
@@ -51,10 +52,11 @@ pub struct CageState {
     handler_depth: u32,
     /// The module's Asyncify exports, if `lind cc` instrumented it.
     asyncify: Option<fork::Asyncify>,
-    /// Why the guest's stack is being unwound (fork, setjmp, longjmp).
+    /// A trap's fault handler returned (or there was none): the trap now
+    /// ends the cage, and no invoke offers it again (sjlj.rs).
+    fault_offered: bool,
+    /// Why the guest's stack is being unwound (fork).
     pending: Option<fork::Unwind>,
-    /// Stacks saved by setjmp, by jmp_buf address.
-    jumps: std::collections::HashMap<u32, fork::SavedStack>,
     /// What the syscall returns when the rewind reaches it again.
     rewind_value: Option<i64>,
     /// The program, for forked children.
@@ -88,13 +90,18 @@ impl std::fmt::Display for ThreadExit {
 
 impl std::error::Error for ThreadExit {}
 
-/// Raised from the syscall import by `longjmp(env, value)`.
+/// Raised from the syscall import by `longjmp(env, value)`, and caught by
+/// the innermost `invoke_*` call (sjlj.rs).
 #[derive(Debug)]
-struct CageLongjmp(u32, i32);
+struct CageLongjmp(u32);
 
 impl std::fmt::Display for CageLongjmp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "longjmp")
+        write!(
+            f,
+            "longjmp to jmp_buf {:#x}, whose setjmp is no longer running",
+            self.0
+        )
     }
 }
 
@@ -552,7 +559,7 @@ impl Runtime {
                 tls_base: None,
                 handler_depth: 0,
                 pending: None,
-                jumps: Default::default(),
+                fault_offered: false,
                 rewind_value: None,
                 module: Some(module.clone()),
                 runtime: self.clone(),
@@ -598,6 +605,7 @@ impl Runtime {
                 None => self.new_memory(module, &store.data().cage.clone())?,
             };
             let mut linker = self.flavor(module).linker.clone();
+            sjlj::define_invokes(&mut linker, module)?;
             linker.define(
                 &store,
                 IMPORT_MODULE,
@@ -608,7 +616,9 @@ impl Runtime {
             store.data_mut().memory = Some(Mem::Shared(shared));
             instance
         } else {
-            let instance = self.flavor(module).linker.instantiate(&mut store, module)?;
+            let mut linker = self.flavor(module).linker.clone();
+            sjlj::define_invokes(&mut linker, module)?;
+            let instance = linker.instantiate(&mut store, module)?;
             let memory = instance
                 .get_memory(&mut store, "memory")
                 .context("module does not export its memory; rebuild it with `lind cc`")?;
@@ -714,7 +724,7 @@ impl Runtime {
     }
 
     /// Calls the entry point — first to start the program or thread, later
-    /// to rewind it after a fork or setjmp unwound its stack — until the
+    /// to rewind it after a fork unwound its stack — until the
     /// thread ends.
     fn drive(&self, store: &mut Store<CageState>, entry: Entry, mut resume: Option<i64>) -> Drive {
         let pid = store.data().cage.pid;
@@ -753,30 +763,13 @@ impl Runtime {
                     if interruptible.as_ref().is_some_and(|g| g.redirected()) {
                         return self.interrupted(store, err);
                     }
-                    // A trap is a fault signal the program may catch; its
-                    // handler can longjmp out (or exit). If there is none,
-                    // or it returns, the cage dies of the fault.
-                    let err = if err.downcast_ref::<wasmtime::Trap>().is_some() {
-                        let err = if sigbus::take_wasm_fault() {
-                            err.context(trap::BeyondEndOfFile)
-                        } else {
-                            err
-                        };
-                        match signal::deliver_fault(store, trap::classify(&err).signal) {
-                            Ok(()) => err,
-                            Err(e) => e,
-                        }
-                    } else {
-                        err
-                    };
-                    if let Some(&CageLongjmp(env, value)) = err.downcast_ref::<CageLongjmp>() {
-                        match fork::longjmp(store, env, value) {
-                            Ok(v) => {
-                                resume = Some(v);
-                                continue;
-                            }
-                            Err(e) => return Drive::Ended(runtime_failure(pid, e)),
-                        }
+                    // A trap is a fault signal the program may catch (unless
+                    // an invoke already offered it); its handler can
+                    // longjmp out only to a setjmp whose invoke is still
+                    // running, so here it can only exit.
+                    let err = sjlj::offer_fault(store, err);
+                    if err.downcast_ref::<CageLongjmp>().is_some() {
+                        return Drive::Ended(runtime_failure(pid, err));
                     }
                     return Drive::Ended(ended(pid, err));
                 }
@@ -1002,15 +995,10 @@ fn syscall_import(
         return Ok(value);
     }
     match nr as u32 {
-        lind_abi::nr::LIND_SETJMP => {
-            return fork::start_unwind(&mut caller, fork::Unwind::Setjmp(a1 as u32))
-        }
-        // No unwind needed: the current stack is abandoned (trapping out
-        // also leaves any signal handler's host frames behind).
-        lind_abi::nr::LIND_LONGJMP => {
-            return Err(wasmtime::Error::new(CageLongjmp(a1 as u32, a2 as i32)))
-        }
-        lind_abi::nr::LIND_UNWIND_REFUSED => return Ok(fork::refuse_unwind(&mut caller, a1, a2)),
+        // The frames up to the setjmp's invoke are abandoned: trapping out
+        // of them leaves any signal handler's host frames behind too.
+        lind_abi::nr::LIND_LONGJMP => return Err(wasmtime::Error::new(CageLongjmp(a1 as u32))),
+        lind_abi::nr::LIND_UNWIND_REFUSED => return Ok(fork::refuse_unwind(&mut caller, a1)),
         _ => {}
     }
     let state = caller.data();
@@ -1155,7 +1143,8 @@ pub fn check_lind_module(bytes: &[u8]) -> Result<()> {
                     let imp = imp.context("malformed import section")?;
                     if imp.module == IMPORT_MODULE && imp.name == IMPORT_NAME {
                         imports_syscall = true;
-                    } else if imp.module != IMPORT_MODULE {
+                    } else if imp.module != IMPORT_MODULE && !sjlj::is_invoke(imp.module, imp.name)
+                    {
                         bail!(
                             "imports `{}.{}`, which lind does not provide: it was not built by `lind cc` (WASI modules need a WASI runtime)",
                             imp.module,

@@ -84,7 +84,6 @@ static __inline long __syscall6(long long n, long long a1, long long a2, long lo
 
 /* Lind-specific syscall numbers (outside Linux's range). */
 #define SYS_lind_startup 1024
-#define SYS_lind_setjmp 1025
 #define SYS_lind_longjmp 1026
 #define SYS_lind_unwind_refused 1027
 

@@ -2,6 +2,9 @@
 // carry on: integer division by zero (SIGFPE), a call through a NULL
 // function pointer (SIGSEGV), __builtin_trap (SIGILL), a wild pointer
 // (SIGSEGV); si_signo is the signal. A blocked fault signal still kills.
+// The faults happen in functions that the sigsetjmp's function calls: in
+// Lind, a fault in the very function that called sigsetjmp cannot come back
+// to it (the trap has already left that frame), and the cage dies of it.
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +30,11 @@ static volatile int zero = 0;
 static void (*volatile null_fn)(void);
 static volatile int *volatile wild = (int *)0xfff00000UL;
 
+static __attribute__((noinline)) int divide(int by) { return 10 / by; }
+static __attribute__((noinline)) void call_null(void) { null_fn(); }
+static __attribute__((noinline)) void trap(void) { __builtin_trap(); }
+static __attribute__((noinline)) int read_wild(void) { return *wild; }
+
 int main(void)
 {
     struct sigaction sa;
@@ -41,10 +49,10 @@ int main(void)
         last_sig = 0;
         if (sigsetjmp(back, 1) == 0) {
             switch (what) {
-            case 0: printf("%d\n", 10 / zero); break;
-            case 1: null_fn(); break;
-            case 2: __builtin_trap();
-            case 3: printf("%d\n", *wild); break;
+            case 0: printf("%d\n", divide(zero)); break;
+            case 1: call_null(); break;
+            case 2: trap();
+            case 3: printf("%d\n", read_wild()); break;
             }
             printf("case %d: no fault\n", what);
         } else {

@@ -1,15 +1,17 @@
-/* See setjmp.c. The runtime never returns here: it resumes the stack that
- * setjmp(env) saved, or kills the cage if there is none. The frames between
- * here and the export are abandoned (the import traps out of them), not
- * unwound, so longjmp goes through the ordinary syscall path and its
- * callers need no Asyncify instrumentation. */
+/* longjmp as a function, for calls LLVM did not turn into
+ * emscripten_longjmp (through a pointer, or from code not compiled with
+ * -enable-emscripten-sjlj). Kept apart from setjmp.c, see there. */
 #include <setjmp.h>
-#include "syscall.h"
+#include <stdint.h>
+
+_Noreturn void emscripten_longjmp(uintptr_t env, int val);
 
 _Noreturn void longjmp(jmp_buf env, int val)
 {
-	__lind_syscall(SYS_lind_longjmp, (long)env, val, 0, 0, 0, 0);
-	__builtin_unreachable();
+	emscripten_longjmp((uintptr_t)env, val);
 }
 
-weak_alias(longjmp, _longjmp);
+_Noreturn void _longjmp(jmp_buf env, int val)
+{
+	emscripten_longjmp((uintptr_t)env, val);
+}
