@@ -863,7 +863,7 @@ def main():
           f"module (code, data, names). \"both -O1\": the LIND_ASYNCIFY=0 build also through the "
           f"wasm-opt -O1 that lind cc runs after Asyncify (so Binaryen's own optimisations are not "
           f"counted against Asyncify). dash: {dash_note}"
-          + ("; without Asyncify it cannot run (setjmp needs it), so only its size is compared."
+          + ("; without Asyncify it cannot fork, which its runs need, so only its size is compared."
              if dash_with else "."))
     # --- report: what epoch poll points cost ----------------------------------
     t_noepoch = best["compute-noepoch"]["coremark_iter"]

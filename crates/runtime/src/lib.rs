@@ -290,6 +290,11 @@ impl Runtime {
             // wasmtime's own image-based initialisation needs its own
             // mmap memories; data segments are copied in instead.
             .memory_init_cow(false);
+        // `LIND_PROFILE=perfmap`: /tmp/perf-<pid>.map names the compiled
+        // wasm functions for `perf report` (a profiling aid).
+        if std::env::var_os("LIND_PROFILE").is_some_and(|v| v == "perfmap") {
+            config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+        }
         if opts.debug {
             config
                 .debug_info(true)
