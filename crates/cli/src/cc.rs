@@ -645,14 +645,15 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
     if code != 0 {
         return Ok(code);
     }
-    // Post-link passes go here, in this order: our own wasm rewrites (poll
-    // points for signals, ...), then `wasm-opt --asyncify` (fork),
+    // Post-link passes go here, in this order: `wasm-opt --asyncify` (fork),
+    // a memory of its own for a module without threads (own_memory.rs),
     // then the ABI mark below, which must stay last.
     let code = instrument(inv, &out)?;
     if code != 0 {
         return Ok(code);
     }
-    let mut module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    let module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    let mut module = crate::own_memory::define_memory(&module)?.unwrap_or(module);
     if inv.debug {
         // After Binaryen: its line table as wasmtime's debugger support
         // can read it (see dwarf.rs).

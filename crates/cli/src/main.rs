@@ -3,6 +3,7 @@
 mod asyncify;
 mod cc;
 mod dwarf;
+mod own_memory;
 mod run;
 
 use clap::{Parser, Subcommand};

@@ -627,6 +627,10 @@ impl Runtime {
             let memory = instance
                 .get_memory(&mut store, "memory")
                 .context("module does not export its memory; rebuild it with `lind cc`")?;
+            // `lind run --max-memory`, as `new_memory` caps a shared one
+            // (a forked child's too: it is instantiated the same way).
+            let cap = store.data().cage.mm.lock().limits.memory;
+            cow::set_limit(memory.data_ptr(&store), cap as usize);
             store.data_mut().memory = Some(Mem::Plain(memory));
             instance
         };
@@ -930,10 +934,6 @@ fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result
         Some(wasmtime::Val::I32(v)) if (v as u32 as u64) <= heap_base => v as u32 as u64,
         _ => 0,
     };
-    if let Mem::Plain(m) = &memory {
-        let cap = store.data().cage.mm.lock().limits.memory;
-        cow::set_limit(m.data_ptr(&*store), cap as usize);
-    }
     store
         .data()
         .cage

@@ -1,0 +1,196 @@
+//! A module that cannot start threads gets a memory of its own.
+//!
+//! wasm-ld links every module with an imported shared memory (see
+//! `cc::link_command`). Compiled code reaches an imported memory's base
+//! through one more load than a memory the module defines itself, and that
+//! load comes back after every call: Lua ran 5% slower for it. A module
+//! that does not export `__lind_thread_start` (libc's thread entry, linked
+//! only with `pthread_create` and friends) never shares its memory with
+//! another instance, so the import is turned into a plain memory the module
+//! defines and exports. Its code does not change: atomic instructions are
+//! valid on an unshared memory too.
+
+use anyhow::{Context, Result};
+use wasmparser::{Parser, Payload, TypeRef};
+
+/// libc's exported entry point of a new thread (src/thread/wasm32/clone.c).
+const THREAD_ENTRY: &str = "__lind_thread_start";
+
+/// The module with its memory import made a definition, or `None` when it
+/// may start threads (or has a shape this does not expect).
+pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
+    let mut funcs: Vec<(String, String, u32)> = Vec::new();
+    let mut memory = None;
+    for payload in Parser::new(0).parse_all(module) {
+        match payload.context("malformed module")? {
+            Payload::ImportSection(r) => {
+                for imp in r.into_imports() {
+                    let imp = imp?;
+                    match imp.ty {
+                        TypeRef::Func(t) => {
+                            funcs.push((imp.module.to_string(), imp.name.to_string(), t))
+                        }
+                        TypeRef::Memory(m) if memory.is_none() && !m.memory64 => memory = Some(m),
+                        _ => return Ok(None),
+                    }
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    let e = e?;
+                    if e.name == THREAD_ENTRY || e.name == "memory" {
+                        return Ok(None);
+                    }
+                }
+            }
+            Payload::MemorySection(_) => return Ok(None),
+            _ => {}
+        }
+    }
+    let Some(memory) = memory else {
+        return Ok(None);
+    };
+
+    let mut imports = Vec::new();
+    leb(&mut imports, funcs.len() as u64);
+    for (module, name, ty) in &funcs {
+        string(&mut imports, module);
+        string(&mut imports, name);
+        imports.push(0x00);
+        leb(&mut imports, u64::from(*ty));
+    }
+    let mut memories = vec![1];
+    match memory.maximum {
+        Some(max) => {
+            memories.push(0x01);
+            leb(&mut memories, memory.initial);
+            leb(&mut memories, max);
+        }
+        None => {
+            memories.push(0x00);
+            leb(&mut memories, memory.initial);
+        }
+    }
+
+    let mut out = module[..8].to_vec();
+    let mut memory_written = false;
+    for (id, body) in sections(module)? {
+        // The memory section goes before the first section that must follow it.
+        if !memory_written && id != 0 && !matches!(id, 1..=4) {
+            section(&mut out, 5, &memories);
+            memory_written = true;
+        }
+        match id {
+            2 => section(&mut out, 2, &imports),
+            7 => {
+                let (count, rest) = read_leb(body)?;
+                let mut exports = Vec::new();
+                leb(&mut exports, count + 1);
+                exports.extend_from_slice(rest);
+                string(&mut exports, "memory");
+                exports.push(0x02);
+                leb(&mut exports, 0);
+                section(&mut out, 7, &exports);
+            }
+            _ => section(&mut out, id, body),
+        }
+    }
+    Ok(memory_written.then_some(out))
+}
+
+/// The module's sections, as (id, body).
+fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
+    let mut rest = module.get(8..).context("truncated module")?;
+    let mut out = Vec::new();
+    while let Some((&id, after_id)) = rest.split_first() {
+        let (len, after_len) = read_leb(after_id)?;
+        let len = usize::try_from(len)?;
+        let body = after_len.get(..len).context("truncated section")?;
+        out.push((id, body));
+        rest = &after_len[len..];
+    }
+    Ok(out)
+}
+
+fn read_leb(bytes: &[u8]) -> Result<(u64, &[u8])> {
+    let mut value = 0u64;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Ok((value, &bytes[i + 1..]));
+        }
+    }
+    anyhow::bail!("malformed LEB128")
+}
+
+fn leb(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn string(out: &mut Vec<u8>, s: &str) {
+    leb(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
+    out.push(id);
+    leb(out, body.len() as u64);
+    out.extend_from_slice(body);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(extra: &str) -> Vec<u8> {
+        wat::parse_str(format!(
+            r#"(module
+              (import "lind" "syscall" (func (param i64) (result i64)))
+              (import "lind" "memory" (memory 17 65536 shared))
+              (func (export "_start") (drop (i32.atomic.load (i32.const 0))))
+              {extra})"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_module_without_threads_defines_and_exports_its_memory() {
+        let out = define_memory(&module("")).unwrap().expect("rewritten");
+        let mut defined = None;
+        let mut exported = false;
+        let mut imports = Vec::new();
+        for payload in Parser::new(0).parse_all(&out) {
+            match payload.unwrap() {
+                Payload::ImportSection(r) => {
+                    for i in r.into_imports() {
+                        imports.push(i.unwrap().name.to_string());
+                    }
+                }
+                Payload::MemorySection(r) => defined = r.into_iter().next().map(|m| m.unwrap()),
+                Payload::ExportSection(r) => {
+                    exported = r.into_iter().any(|e| e.unwrap().name == "memory")
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(imports, ["syscall"]);
+        let m = defined.expect("a memory section");
+        assert!(!m.shared);
+        assert_eq!((m.initial, m.maximum), (17, Some(65536)));
+        assert!(exported);
+    }
+
+    #[test]
+    fn a_module_that_can_start_threads_keeps_the_shared_import() {
+        let m = module(r#"(func (export "__lind_thread_start") (param i32))"#);
+        assert!(define_memory(&m).unwrap().is_none());
+    }
+}
