@@ -653,7 +653,12 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
         return Ok(code);
     }
     let module = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
-    let mut module = crate::own_memory::define_memory(&module)?.unwrap_or(module);
+    // LIND_SHARED_MEMORY=1 keeps the shared import (to measure the difference).
+    let keep_shared = std::env::var_os("LIND_SHARED_MEMORY").is_some_and(|v| v == "1");
+    let mut module = match keep_shared {
+        true => module,
+        false => crate::own_memory::define_memory(&module)?.unwrap_or(module),
+    };
     if inv.debug {
         // After Binaryen: its line table as wasmtime's debugger support
         // can read it (see dwarf.rs).

@@ -9,18 +9,27 @@
 //! another instance, so the import is turned into a plain memory the module
 //! defines and exports. Its code does not change: atomic instructions are
 //! valid on an unshared memory too.
+//!
+//! Its start function (wasm-ld's `__wasm_init_memory`: data segments, TLS)
+//! is exported as `__lind_init_memory` instead, which the runtime calls
+//! only for a program that starts afresh: a forked child's memory is its
+//! parent's, and remapping pages the start function had already touched
+//! cost each fork a TLB shootdown (fork+exit+wait 249 -> 525 us).
 
 use anyhow::{Context, Result};
 use wasmparser::{Parser, Payload, TypeRef};
 
 /// libc's exported entry point of a new thread (src/thread/wasm32/clone.c).
 const THREAD_ENTRY: &str = "__lind_thread_start";
+/// The export the start function becomes (the runtime knows this name).
+const INIT_MEMORY: &str = "__lind_init_memory";
 
 /// The module with its memory import made a definition, or `None` when it
 /// may start threads (or has a shape this does not expect).
 pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
     let mut funcs: Vec<(String, String, u32)> = Vec::new();
     let mut memory = None;
+    let mut start = None;
     for payload in Parser::new(0).parse_all(module) {
         match payload.context("malformed module")? {
             Payload::ImportSection(r) => {
@@ -44,6 +53,7 @@ pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
                 }
             }
             Payload::MemorySection(_) => return Ok(None),
+            Payload::StartSection { func, .. } => start = Some(func),
             _ => {}
         }
     }
@@ -85,13 +95,19 @@ pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
             7 => {
                 let (count, rest) = read_leb(body)?;
                 let mut exports = Vec::new();
-                leb(&mut exports, count + 1);
+                leb(&mut exports, count + 1 + u64::from(start.is_some()));
                 exports.extend_from_slice(rest);
                 string(&mut exports, "memory");
                 exports.push(0x02);
                 leb(&mut exports, 0);
+                if let Some(func) = start {
+                    string(&mut exports, INIT_MEMORY);
+                    exports.push(0x00);
+                    leb(&mut exports, u64::from(func));
+                }
                 section(&mut out, 7, &exports);
             }
+            8 => {}
             _ => section(&mut out, id, body),
         }
     }
@@ -156,6 +172,8 @@ mod tests {
               (import "lind" "syscall" (func (param i64) (result i64)))
               (import "lind" "memory" (memory 17 65536 shared))
               (func (export "_start") (drop (i32.atomic.load (i32.const 0))))
+              (func $init (i32.atomic.store (i32.const 0) (i32.const 1)))
+              (start $init)
               {extra})"#
         ))
         .unwrap()
@@ -166,6 +184,8 @@ mod tests {
         let out = define_memory(&module("")).unwrap().expect("rewritten");
         let mut defined = None;
         let mut exported = false;
+        let mut init_exported = false;
+        let mut has_start = false;
         let mut imports = Vec::new();
         for payload in Parser::new(0).parse_all(&out) {
             match payload.unwrap() {
@@ -176,8 +196,13 @@ mod tests {
                 }
                 Payload::MemorySection(r) => defined = r.into_iter().next().map(|m| m.unwrap()),
                 Payload::ExportSection(r) => {
-                    exported = r.into_iter().any(|e| e.unwrap().name == "memory")
+                    for e in r {
+                        let e = e.unwrap();
+                        exported |= e.name == "memory";
+                        init_exported |= e.name == INIT_MEMORY && e.index == 2;
+                    }
                 }
+                Payload::StartSection { .. } => has_start = true,
                 _ => {}
             }
         }
@@ -186,6 +211,7 @@ mod tests {
         assert!(!m.shared);
         assert_eq!((m.initial, m.maximum), (17, Some(65536)));
         assert!(exported);
+        assert!(init_exported && !has_start);
     }
 
     #[test]

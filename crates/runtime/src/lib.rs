@@ -916,6 +916,11 @@ enum Drive {
 
 /// Sets up the memory map of a program that starts from the top.
 fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result<()> {
+    // A module with a memory of its own leaves initialising it to us (see
+    // `lind cc`'s own_memory.rs): a forked child's memory is its parent's.
+    if let Ok(init) = instance.get_typed_func::<(), ()>(&mut *store, INIT_MEMORY) {
+        init.call(&mut *store, ())?;
+    }
     let memory = store.data().memory.clone().context("no memory")?;
     let heap_base = match instance
         .get_global(&mut *store, "__heap_base")
@@ -940,6 +945,10 @@ fn fresh_memory_map(store: &mut Store<CageState>, instance: &Instance) -> Result
         .reset_memory_map(heap_base, size, stack_top);
     Ok(())
 }
+
+/// The start function of a module that defines its own memory, exported
+/// instead of run at instantiation (crates/cli/src/own_memory.rs).
+const INIT_MEMORY: &str = "__lind_init_memory";
 
 /// A failure of the runtime itself (not of the guest): the cage dies with
 /// SIGKILL and the reason is reported.
