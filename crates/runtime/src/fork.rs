@@ -104,36 +104,30 @@ fn oob(e: Errno) -> wasmtime::Error {
     format_err!("unwind buffer out of bounds: {}", e.name())
 }
 
-/// Why the stack is being unwound.
-pub enum Unwind {
-    /// The kernel made this child: copy the unwound parent into it.
-    Fork(Arc<Cage>),
-}
-
-/// Begins unwinding the guest's stack from inside the syscall import.
+/// Begins unwinding the guest's stack from inside the syscall import, for
+/// the kernel's new `child`, into which the unwound parent is copied.
 /// Returns the value the import returns now (ignored while unwinding), or
 /// an errno when the module cannot unwind.
-pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, why: Unwind) -> Result<i64> {
-    let failed = |caller: &mut wasmtime::Caller<'_, CageState>, why: &Unwind, e: Errno| {
-        let Unwind::Fork(child) = why;
+pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, child: Arc<Cage>) -> Result<i64> {
+    let failed = |caller: &mut wasmtime::Caller<'_, CageState>, child: &Arc<Cage>, e: Errno| {
         discard(&caller.data().kernel.clone(), child);
         Ok(-(e as i64))
     };
     let Some(asyncify) = caller.data().asyncify.clone() else {
-        return failed(caller, &why, Errno::ENOSYS);
+        return failed(caller, &child, Errno::ENOSYS);
     };
     if caller.data().handler_depth > 0 {
         // Inside a signal handler the stack holds host frames Asyncify
         // cannot unwind: fork fails.
-        return failed(caller, &why, Errno::ENOSYS);
+        return failed(caller, &child, Errno::ENOSYS);
     }
     let at = match buffer(caller) {
         Ok(at) => at,
-        Err(_) => return failed(caller, &why, Errno::ENOMEM),
+        Err(_) => return failed(caller, &child, Errno::ENOMEM),
     };
     reset_header(caller, at)?;
     asyncify.start_unwind.call(&mut *caller, at as i32)?;
-    caller.data_mut().pending = Some(why);
+    caller.data_mut().pending = Some(child);
     Ok(0)
 }
 
@@ -155,16 +149,19 @@ pub fn refuse_unwind(caller: &mut wasmtime::Caller<'_, CageState>, nr: i64) -> i
     -(Errno::ENOSYS as i64)
 }
 
-/// The stack is unwound: act on why, and return what the interrupted call
-/// returns once the stack is rewound.
-pub fn finish_unwind(runtime: &Runtime, store: &mut Store<CageState>, why: Unwind) -> Result<i64> {
+/// The stack is unwound: copy it into `child`, and return what the
+/// interrupted call returns once the stack is rewound.
+pub fn finish_unwind(
+    runtime: &Runtime,
+    store: &mut Store<CageState>,
+    child: Arc<Cage>,
+) -> Result<i64> {
     let asyncify = store
         .data()
         .asyncify
         .clone()
         .context("unwind without Asyncify")?;
     asyncify.stop_unwind.call(&mut *store, ())?;
-    let Unwind::Fork(child) = why;
     finish_fork(runtime, store, child)
 }
 

@@ -55,8 +55,8 @@ pub struct CageState {
     /// A trap's fault handler returned (or there was none): the trap now
     /// ends the cage, and no invoke offers it again (sjlj.rs).
     fault_offered: bool,
-    /// Why the guest's stack is being unwound (fork).
-    pending: Option<fork::Unwind>,
+    /// The child a fork is unwinding the guest's stack for.
+    pending: Option<Arc<Cage>>,
     /// What the syscall returns when the rewind reaches it again.
     rewind_value: Option<i64>,
     /// The program, for forked children.
@@ -750,7 +750,7 @@ impl Runtime {
             };
             match r {
                 Ok(()) => match store.data_mut().pending.take() {
-                    Some(why) => match fork::finish_unwind(self, store, why) {
+                    Some(child) => match fork::finish_unwind(self, store, child) {
                         Ok(value) => resume = Some(value),
                         Err(e) => return self.failed(store, interruptible.as_ref(), e),
                     },
@@ -1075,7 +1075,7 @@ fn finish(
     match outcome {
         syscall::Outcome::Return(v) => Ok(v),
         syscall::Outcome::Exit(status) => Err(wasmtime::Error::new(CageExit(status))),
-        syscall::Outcome::Fork(child) => fork::start_unwind(caller, fork::Unwind::Fork(child)),
+        syscall::Outcome::Fork(child) => fork::start_unwind(caller, child),
         syscall::Outcome::Spawn(child, arg) => Ok(fork::spawn(caller, child, arg)),
         syscall::Outcome::ThreadExit => Err(wasmtime::Error::new(ThreadExit)),
         syscall::Outcome::Thread(t) => {
