@@ -12,6 +12,8 @@ use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::wasm_bytes::{write_name, write_section};
+
 /// Flags every wasm32 object of Lind is built with (the same as `libc/build.sh`
 /// uses for the sysroot: objects must agree on features).
 pub const TARGET_FLAGS: &[&str] = &[
@@ -738,28 +740,11 @@ fn object_name(src: &Path) -> PathBuf {
 /// Append the `lind.abi` custom section (the ABI version as a little-endian
 /// u32) to a linked module. Appending a section at the end is a valid edit.
 fn append_abi_section(mut module: Vec<u8>) -> Vec<u8> {
-    let name = lind_abi::ABI_SECTION.as_bytes();
-    let payload = lind_abi::ABI_VERSION.to_le_bytes();
     let mut body = Vec::new();
-    leb128(&mut body, name.len() as u32);
-    body.extend_from_slice(name);
-    body.extend_from_slice(&payload);
-    module.push(0); // custom section id
-    leb128(&mut module, body.len() as u32);
-    module.extend_from_slice(&body);
+    write_name(&mut body, lind_abi::ABI_SECTION.as_bytes());
+    body.extend_from_slice(&lind_abi::ABI_VERSION.to_le_bytes());
+    write_section(&mut module, 0, &body); // a custom section
     module
-}
-
-fn leb128(out: &mut Vec<u8>, mut v: u32) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
 }
 
 fn run(cmd: &[OsString], verbose: bool) -> Result<i32> {
@@ -1097,19 +1082,6 @@ mod tests {
         let mut want = b"\x00\x0d\x08lind.abi".to_vec();
         want.extend_from_slice(&lind_abi::ABI_VERSION.to_le_bytes());
         assert_eq!(&m[8..], want.as_slice());
-    }
-
-    #[test]
-    fn leb128_encoding() {
-        let enc = |v| {
-            let mut o = Vec::new();
-            leb128(&mut o, v);
-            o
-        };
-        assert_eq!(enc(0), [0]);
-        assert_eq!(enc(127), [127]);
-        assert_eq!(enc(128), [0x80, 1]);
-        assert_eq!(enc(624485), [0xe5, 0x8e, 0x26]);
     }
 
     #[test]

@@ -15,27 +15,13 @@
 //! the same bytes), so no offset elsewhere in the DWARF changes. A
 //! `set_address` that opens a sequence or moves backwards is kept.
 
+use crate::wasm_bytes::read_uleb;
+
 const DW_LNS_ADVANCE_PC: u8 = 0x02;
 const DW_LNS_CONST_ADD_PC: u8 = 0x08;
 const DW_LNS_FIXED_ADVANCE_PC: u8 = 0x09;
 const DW_LNE_END_SEQUENCE: u8 = 0x01;
 const DW_LNE_SET_ADDRESS: u8 = 0x02;
-
-fn uleb(b: &[u8], i: &mut usize) -> Option<u64> {
-    let mut v = 0u64;
-    let mut shift = 0;
-    loop {
-        let byte = *b.get(*i)?;
-        *i += 1;
-        if shift < 64 {
-            v |= u64::from(byte & 0x7f) << shift;
-        }
-        shift += 7;
-        if byte & 0x80 == 0 {
-            return Some(v);
-        }
-    }
-}
 
 fn read_le(b: &[u8], at: usize, n: usize) -> Option<u64> {
     let bytes = b.get(at..at + n)?;
@@ -56,7 +42,7 @@ pub fn compact_line_table(module: &mut [u8]) -> usize {
     while i < module.len() {
         let id = module[i];
         i += 1;
-        let Some(size) = uleb(module, &mut i) else {
+        let Some(size) = read_uleb(module, &mut i) else {
             return rewritten;
         };
         let end = i + size as usize;
@@ -65,7 +51,7 @@ pub fn compact_line_table(module: &mut [u8]) -> usize {
         }
         if id == 0 {
             let mut j = i;
-            if let Some(len) = uleb(module, &mut j) {
+            if let Some(len) = read_uleb(module, &mut j) {
                 let name_end = j + len as usize;
                 if name_end <= end && &module[j..name_end] == b".debug_line" {
                     let section = &mut module[name_end..end];
@@ -149,7 +135,7 @@ fn compact_unit(s: &mut [u8], at: usize) -> Option<(usize, usize)> {
                 *a += (adjusted / line_range) * min_inst_length;
             }
         } else if op == 0 {
-            let len = uleb(s, &mut p)? as usize;
+            let len = read_uleb(s, &mut p)? as usize;
             let body = p;
             p = body.checked_add(len)?;
             if len == 0 || p > unit_end {
@@ -180,7 +166,7 @@ fn compact_unit(s: &mut [u8], at: usize) -> Option<(usize, usize)> {
         } else {
             match op {
                 DW_LNS_ADVANCE_PC => {
-                    let n = uleb(s, &mut p)?;
+                    let n = read_uleb(s, &mut p)?;
                     if let Some(a) = address.as_mut() {
                         *a += n * min_inst_length;
                     }
@@ -202,7 +188,7 @@ fn compact_unit(s: &mut [u8], at: usize) -> Option<(usize, usize)> {
                     // Any other standard opcode: skip its ULEB operands.
                     let count = *std_lengths.get(usize::from(op) - 1)?;
                     for _ in 0..count {
-                        uleb(s, &mut p)?;
+                        read_uleb(s, &mut p)?;
                     }
                 }
             }
@@ -287,7 +273,7 @@ mod tests {
             &[DW_LNS_ADVANCE_PC, 0x80 | 0x2d, 0x80, 0x80, 0x80, 0x80, 0]
         );
         let mut k = pos + 1;
-        assert_eq!(uleb(&m, &mut k), Some(0x2d));
+        assert_eq!(read_uleb(&m, &mut k), Some(0x2d));
         // Everything else is untouched.
         assert_eq!(&m[..pos], &before[..pos]);
         assert_eq!(&m[pos + 7..], &before[pos + 7..]);

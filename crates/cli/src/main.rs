@@ -5,6 +5,7 @@ mod cc;
 mod dwarf;
 mod own_memory;
 mod run;
+mod wasm_bytes;
 
 use clap::{Parser, Subcommand};
 use std::ffi::OsString;

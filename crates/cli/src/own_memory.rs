@@ -16,6 +16,7 @@
 //! parent's, and remapping pages the start function had already touched
 //! cost each fork a TLB shootdown (fork+exit+wait 249 -> 525 us).
 
+use crate::wasm_bytes::{read_uleb, write_name, write_section, write_uleb};
 use anyhow::{Context, Result};
 use wasmparser::{Parser, Payload, TypeRef};
 
@@ -62,23 +63,23 @@ pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
     };
 
     let mut imports = Vec::new();
-    leb(&mut imports, funcs.len() as u64);
+    write_uleb(&mut imports, funcs.len() as u64);
     for (module, name, ty) in &funcs {
-        string(&mut imports, module);
-        string(&mut imports, name);
+        write_name(&mut imports, module.as_bytes());
+        write_name(&mut imports, name.as_bytes());
         imports.push(0x00);
-        leb(&mut imports, u64::from(*ty));
+        write_uleb(&mut imports, u64::from(*ty));
     }
     let mut memories = vec![1];
     match memory.maximum {
         Some(max) => {
             memories.push(0x01);
-            leb(&mut memories, memory.initial);
-            leb(&mut memories, max);
+            write_uleb(&mut memories, memory.initial);
+            write_uleb(&mut memories, max);
         }
         None => {
             memories.push(0x00);
-            leb(&mut memories, memory.initial);
+            write_uleb(&mut memories, memory.initial);
         }
     }
 
@@ -87,28 +88,30 @@ pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
     for (id, body) in sections(module)? {
         // The memory section goes before the first section that must follow it.
         if !memory_written && id != 0 && !matches!(id, 1..=4) {
-            section(&mut out, 5, &memories);
+            write_section(&mut out, 5, &memories);
             memory_written = true;
         }
         match id {
-            2 => section(&mut out, 2, &imports),
+            2 => write_section(&mut out, 2, &imports),
             7 => {
-                let (count, rest) = read_leb(body)?;
+                let mut at = 0;
+                let count = read_uleb(body, &mut at).context("malformed export section")?;
+                let rest = &body[at..];
                 let mut exports = Vec::new();
-                leb(&mut exports, count + 1 + u64::from(start.is_some()));
+                write_uleb(&mut exports, count + 1 + u64::from(start.is_some()));
                 exports.extend_from_slice(rest);
-                string(&mut exports, "memory");
+                write_name(&mut exports, b"memory");
                 exports.push(0x02);
-                leb(&mut exports, 0);
+                write_uleb(&mut exports, 0);
                 if let Some(func) = start {
-                    string(&mut exports, INIT_MEMORY);
+                    write_name(&mut exports, INIT_MEMORY.as_bytes());
                     exports.push(0x00);
-                    leb(&mut exports, u64::from(func));
+                    write_uleb(&mut exports, u64::from(func));
                 }
-                section(&mut out, 7, &exports);
+                write_section(&mut out, 7, &exports);
             }
             8 => {}
-            _ => section(&mut out, id, body),
+            _ => write_section(&mut out, id, body),
         }
     }
     Ok(memory_written.then_some(out))
@@ -116,50 +119,19 @@ pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
 
 /// The module's sections, as (id, body).
 fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
-    let mut rest = module.get(8..).context("truncated module")?;
     let mut out = Vec::new();
-    while let Some((&id, after_id)) = rest.split_first() {
-        let (len, after_len) = read_leb(after_id)?;
-        let len = usize::try_from(len)?;
-        let body = after_len.get(..len).context("truncated section")?;
-        out.push((id, body));
-        rest = &after_len[len..];
+    let mut i = 8;
+    while let Some(&id) = module.get(i) {
+        i += 1;
+        let len = read_uleb(module, &mut i).context("malformed section size")?;
+        let end = i
+            .checked_add(usize::try_from(len)?)
+            .filter(|&end| end <= module.len())
+            .context("truncated section")?;
+        out.push((id, &module[i..end]));
+        i = end;
     }
     Ok(out)
-}
-
-fn read_leb(bytes: &[u8]) -> Result<(u64, &[u8])> {
-    let mut value = 0u64;
-    for (i, &b) in bytes.iter().enumerate().take(10) {
-        value |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Ok((value, &bytes[i + 1..]));
-        }
-    }
-    anyhow::bail!("malformed LEB128")
-}
-
-fn leb(out: &mut Vec<u8>, mut value: u64) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn string(out: &mut Vec<u8>, s: &str) {
-    leb(out, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
-fn section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
-    out.push(id);
-    leb(out, body.len() as u64);
-    out.extend_from_slice(body);
 }
 
 #[cfg(test)]
