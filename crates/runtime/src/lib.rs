@@ -604,13 +604,15 @@ impl Runtime {
         let imports_memory = module
             .imports()
             .any(|i| matches!(i.ty(), wasmtime::ExternType::Memory(_)));
+        // The syscall import is the flavor's; the setjmp lowering's invokes
+        // (and an imported memory) are this module's.
+        let mut linker = self.flavor(module).linker.clone();
+        sjlj::define_invokes(&mut linker, module)?;
         let instance = if imports_memory {
             let shared = match memory {
                 Some(m) => m,
                 None => self.new_memory(module, &store.data().cage.clone())?,
             };
-            let mut linker = self.flavor(module).linker.clone();
-            sjlj::define_invokes(&mut linker, module)?;
             linker.define(
                 &store,
                 IMPORT_MODULE,
@@ -621,8 +623,6 @@ impl Runtime {
             store.data_mut().memory = Some(Mem::Shared(shared));
             instance
         } else {
-            let mut linker = self.flavor(module).linker.clone();
-            sjlj::define_invokes(&mut linker, module)?;
             let instance = linker.instantiate(&mut store, module)?;
             let memory = instance
                 .get_memory(&mut store, "memory")
