@@ -23,10 +23,6 @@
 #include "ksigaction.h"
 #include "../fdop.h"
 
-/* crates/abi's nr::LIND_SPAWN (kept here, not in syscall_arch.h, whose
- * every change rebuilds all of libc). */
-#define SYS_lind_spawn 1028
-
 /* What the child needs, on posix_spawn's stack. */
 struct spawn_args {
 	const char *path;
