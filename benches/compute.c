@@ -14,6 +14,8 @@
 //   compute -j N -n ITERS       forks N workers running ITERS iterations
 //                               each, prints the combined checksum
 //
+// Built with -DWITH_HANDLER it installs a SIGUSR1 handler first.
+//
 // One iteration: a 32x32 integer matrix multiply, a merge sort of a
 // 512-node linked list (by value, then back by index, through a comparison
 // function pointer as CoreMark does), a number-recognising state machine
@@ -288,8 +290,19 @@ static int run_workers(int workers, long iters)
 #endif
 }
 
+#ifdef WITH_HANDLER
+#include <signal.h>
+static volatile sig_atomic_t usr1_seen;
+static void on_usr1(int sig) { usr1_seen = sig; }
+#endif
+
 int main(int argc, char **argv)
 {
+#ifdef WITH_HANDLER
+	// -DWITH_HANDLER (run.py's poll_point_cost_handlers): a program that
+	// can install a signal handler, and does.
+	signal(SIGUSR1, on_usr1);
+#endif
 	long ms = 60, reps = 5, iters = 1000;
 	int workers = 0, opt;
 	while ((opt = getopt(argc, argv, "t:r:j:n:")) != -1) {

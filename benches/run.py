@@ -103,15 +103,20 @@ PARALLEL = [("parallel_speedup", "1-thread time / 2-thread time of a CPU-bound s
              [("speedup", 1.7)])]
 PARALLEL_ITEMS = ["parallel_1t", "parallel_2t"]
 # The cost of reaching a cage that computes without syscalls, on compute.c,
-# against the same module with no way to reach it (LIND_ALWAYS_EPOCH=1
-# LIND_NO_EPOCH=1, benchmark-only switches): as lind runs it (it installs no
-# signal handler, so it has no checks and is stopped or killed by a host
-# signal), and with wasmtime's epoch checks (LIND_ALWAYS_EPOCH=1), what a
-# program that can install a handler pays.
+# each against the same module with no way to reach it (LIND_ALWAYS_EPOCH=1
+# LIND_NO_EPOCH=1, benchmark-only switches): as lind runs compute.c (it
+# installs no signal handler: no checks; stopped or killed by a host
+# signal), as lind runs it built with -DWITH_HANDLER (it installs one: no
+# checks either; a host signal sends the thread into its handlers), and,
+# for reference, with wasmtime's epoch checks (LIND_ALWAYS_EPOCH=1), which
+# only `lind run --debug` and modules built before __lind_signal_entry use.
+# (name, what, measured run, baseline run, targets)
 POLL = [("poll_point_cost", "coremark_iter as run / without any interruption", "compute-asyncify",
-         [("ratio", 1.05)]),
-        ("poll_point_cost_handlers", "coremark_iter with epoch checks / without any interruption",
-         "compute-epoch", [("ratio", 1.05)])]
+         "compute-noepoch", [("ratio", 1.05)]),
+        ("poll_point_cost_handlers", "the same, built to install a signal handler",
+         "compute-handler", "compute-handler-noepoch", [("ratio", 1.05)]),
+        ("epoch_checks_cost", "coremark_iter with wasmtime's epoch checks / without any interruption",
+         "compute-epoch", "compute-noepoch", [])]
 # proc.c items, in the order of the table (proc.c runs them in its own order)
 PROC = [
     ("fork_exit_wait", "fork + child _exit(0) + waitpid", [("lind", 0.5 * MS), ("ratio", 5.0)]),
@@ -237,6 +242,11 @@ def build(lind, cc):
         run([cc, "-O2", *cflags, "-o", str(native), src, *sources, "-lm"], what=f"native build of {prog}.c")
         run([lind, "cc", "-O2", *cflags, "-o", str(wasm), src, *sources], what=f"lind cc of {prog}.c")
         bins[prog] = (native, wasm)
+    # compute.c installing a signal handler: what reaching such a program costs.
+    handler = OUT / "compute-handler.wasm"
+    run([lind, "cc", "-O2", "-pthread", "-DWITH_HANDLER", "-o", str(handler), str(BENCHES / "compute.c")],
+        what="lind cc -DWITH_HANDLER of compute.c")
+    bins["compute-handler"] = (None, handler)
     # compute.c again, without Asyncify: what instrumentation costs.
     plain = OUT / "compute-noasyncify.wasm"
     run([lind, "cc", "-O2", "-o", str(plain), str(BENCHES / "compute.c")],
@@ -702,6 +712,11 @@ def main():
              scratch, ["coremark_iter"], "compute-noepoch"),
             ("lind compute (LIND_ALWAYS_EPOCH=1)", ["env", "LIND_ALWAYS_EPOCH=1"] + lind_cmd(scratch, bins["compute"][1]),
              scratch, ["coremark_iter"], "compute-epoch"),
+            ("lind compute (with a handler)", lind_cmd(scratch, bins["compute-handler"][1]), scratch,
+             ["coremark_iter"], "compute-handler"),
+            ("lind compute (with a handler, no interruption)",
+             ["env", "LIND_ALWAYS_EPOCH=1", "LIND_NO_EPOCH=1"] + lind_cmd(scratch, bins["compute-handler"][1]),
+             scratch, ["coremark_iter"], "compute-handler-noepoch"),
         ]
         if "micro" in wasi:
             programs.insert(2, ("wasi micro", wasi_cmd(wasi["micro"]), scratch,
@@ -866,20 +881,21 @@ def main():
           + ("; without Asyncify it cannot fork, which its runs need, so only its size is compared."
              if dash_with else "."))
     # --- report: what epoch poll points cost ----------------------------------
-    t_noepoch = best["compute-noepoch"]["coremark_iter"]
-    prow = [(name, t_noepoch, best[key]["coremark_iter"], targets) for name, _, key, targets in POLL]
+    prow = [(name, best[base]["coremark_iter"], best[key]["coremark_iter"], targets)
+            for name, _, key, base, targets in POLL]
     print()
     ptable = [("poll points", "no interruption", "lind", "with/without", "target")]
     for name, wo, w, targets in prow:
         ptable.append((name, fmt_time(wo), fmt_time(w), f"{w / wo:.2f}x", fmt_target(targets)))
     print_table(ptable)
     print()
-    print("poll_point_cost: compute.c's coremark_iter in lind as it runs (it installs no signal handler: "
-          "compiled without checks, stopped or killed through a host signal) and "
-          "poll_point_cost_handlers: with wasmtime's epoch checks (LIND_ALWAYS_EPOCH=1), which every "
-          "program that can install a handler gets; both against the same module with no way to "
-          "interrupt it (LIND_ALWAYS_EPOCH=1 LIND_NO_EPOCH=1, benchmark-only switches); the runs swap "
-          "places every round.")
+    print("poll_point_cost: compute.c's coremark_iter in lind as it runs (it installs no signal handler; "
+          "stopped or killed through a host signal); poll_point_cost_handlers: compute.c built to install "
+          "one (-DWITH_HANDLER), as it runs (a host signal sends its thread into the handler); each "
+          "against the same module with no way to interrupt it (LIND_ALWAYS_EPOCH=1 LIND_NO_EPOCH=1, "
+          "benchmark-only switches). epoch_checks_cost: what wasmtime's epoch checks would cost instead "
+          "(LIND_ALWAYS_EPOCH=1; only `lind run --debug` and old modules use them). The runs swap places "
+          "every round.")
     print()
     lines = []
     for name, n, l, unit, targets, w in rows:

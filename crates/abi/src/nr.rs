@@ -389,6 +389,11 @@ pub const LIND_UNWIND_REFUSED: u32 = 1027;
 /// after the exec it is about to make. Returns the child's pid.
 /// posix_spawn uses it, so it needs no Asyncify.
 pub const LIND_SPAWN: u32 = 1028;
+/// `lind_signal_point()`: does nothing; the thread's due signal handlers
+/// run on its return, as after any call. The libc's exported
+/// `__lind_signal_entry` makes it, when a host signal has sent a thread
+/// that computes without syscalls (and has no poll points) there.
+pub const LIND_SIGNAL_POINT: u32 = 1029;
 
 /// Names of every Linux syscall number, for tracing and the ENOSYS log.
 pub const NAMES: &[(u32, &str)] = &[

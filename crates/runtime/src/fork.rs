@@ -127,6 +127,7 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, child: Arc<Cag
     };
     reset_header(caller, at)?;
     asyncify.start_unwind.call(&mut *caller, at as i32)?;
+    crate::interrupt::set_asyncify_busy(true);
     caller.data_mut().pending = Some(child);
     Ok(0)
 }
@@ -224,6 +225,7 @@ pub fn start_rewind(store: &mut Store<CageState>, value: i64) -> Result<()> {
     let at = asyncify.buffer.context("rewind without a buffer")?;
     store.data_mut().rewind_value = Some(value);
     asyncify.start_rewind.call(&mut *store, at as i32)?;
+    crate::interrupt::set_asyncify_busy(true);
     Ok(())
 }
 
@@ -233,6 +235,7 @@ pub fn stop_rewind(caller: &mut wasmtime::Caller<'_, CageState>) -> Result<()> {
         .asyncify
         .clone()
         .context("rewind without Asyncify")?;
+    crate::interrupt::set_asyncify_busy(false);
     asyncify.stop_rewind.call(&mut *caller, ())
 }
 

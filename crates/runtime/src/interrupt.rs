@@ -21,6 +21,14 @@
 //!   exec).
 //!
 //! A thread interrupted in host code acts at its syscall return, as before.
+//!
+//! A program that can install handlers runs without the checks too when
+//! its libc exports `__lind_signal_entry`: a thread with a handler due,
+//! interrupted inside a wasm function body, is made to call that function
+//! ([`inject`]) as if the interrupted instruction had called it. It makes
+//! a syscall, on whose return the handlers run as after any other; then
+//! every register comes back and the interrupted code goes on. A handler
+//! that longjmps out or exits traps out of these frames like any other.
 
 use lind_kernel::{Cage, Kernel};
 use parking_lot::Mutex;
@@ -63,6 +71,21 @@ pub fn may_install_handlers(bytes: &[u8]) -> bool {
     !named
 }
 
+/// Whether a module's libc exports `__lind_signal_entry` (see the module
+/// doc): then it gets its handlers without epoch checks.
+pub fn has_signal_entry(bytes: &[u8]) -> bool {
+    wasmparser::Parser::new(0)
+        .parse_all(bytes)
+        .any(|payload| match payload {
+            Ok(wasmparser::Payload::ExportSection(exports)) => exports.into_iter().any(|e| {
+                e.is_ok_and(|e| {
+                    e.name == "__lind_signal_entry" && e.kind == wasmparser::ExternalKind::Func
+                })
+            }),
+            _ => false,
+        })
+}
+
 /// Where a compiled module's wasm function bodies lie, and a trap site.
 pub struct CodeMap {
     bodies: Vec<(usize, usize)>,
@@ -97,12 +120,42 @@ impl CodeMap {
     }
 }
 
+/// Where compiled code enters a wasm function when wasm calls it: the
+/// function's `wasm_call` pointer and its instance's `vmctx`.
+#[repr(C)]
+pub struct WasmEntry {
+    wasm_call: usize,
+    vmctx: usize,
+}
+
+impl WasmEntry {
+    /// The entry of `func`, a function of the store's own instance.
+    pub fn of(func: &wasmtime::Func, mut store: impl wasmtime::AsContextMut) -> Option<Self> {
+        let ty = func.ty(&store);
+        if ty.params().len() != 0 || ty.results().len() != 0 {
+            return None;
+        }
+        let funcref = func.to_raw(&mut store) as *const usize;
+        if funcref.is_null() {
+            return None;
+        }
+        // SAFETY: `to_raw` returns a pointer to the function's VMFuncRef,
+        // alive as long as the store; wasmtime 48 lays it out (repr(C)) as
+        // `array_call`, `wasm_call`, `type_index` (u32, padded), `vmctx`.
+        let (wasm_call, vmctx) = unsafe { (*funcref.add(1), *funcref.add(3)) };
+        (wasm_call != 0 && vmctx != 0).then_some(WasmEntry { wasm_call, vmctx })
+    }
+}
+
 /// A host thread running a cage thread's unchecked code.
 pub struct Running {
     pub cage: Arc<Cage>,
     pub kernel: Arc<Kernel>,
     pub tid: i32,
     pub code: Arc<CodeMap>,
+    /// Where the thread is sent to run a due handler (`None`: it has no
+    /// way to, and gets its handlers at syscall returns only).
+    signal_entry: Option<WasmEntry>,
     /// Whether another thread's exec waits for this (main) thread to end.
     pub exec_waiting: Box<dyn Fn() -> bool + Send + Sync>,
     thread: libc::pthread_t,
@@ -117,6 +170,7 @@ impl Running {
         kernel: Arc<Kernel>,
         tid: i32,
         code: Arc<CodeMap>,
+        signal_entry: Option<WasmEntry>,
         exec_waiting: Box<dyn Fn() -> bool + Send + Sync>,
     ) -> Self {
         Running {
@@ -124,6 +178,7 @@ impl Running {
             kernel,
             tid,
             code,
+            signal_entry,
             exec_waiting,
             // SAFETY: pthread_self has no preconditions.
             thread: unsafe { libc::pthread_self() },
@@ -140,7 +195,14 @@ impl Running {
 
     fn needs_attention(&self) -> bool {
         !self.parked.load(Ordering::Acquire)
-            && (self.must_end() || self.cage.stop_pending() || self.cage.is_stopped())
+            && (self.must_end()
+                || self.cage.stop_pending()
+                || self.cage.is_stopped()
+                || self.handler_due())
+    }
+
+    fn handler_due(&self) -> bool {
+        self.signal_entry.is_some() && self.cage.handler_pending_for(self.tid)
     }
 }
 
@@ -148,6 +210,14 @@ static RUNNING: Mutex<Vec<Arc<Running>>> = Mutex::new(Vec::new());
 
 thread_local! {
     static CURRENT: Cell<*const Running> = const { Cell::new(std::ptr::null()) };
+    /// Asyncify is unwinding or rewinding this thread's stack (fork): its
+    /// code must not be sent anywhere meanwhile.
+    static ASYNCIFY_BUSY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the start or end of an Asyncify unwind or rewind on this thread.
+pub fn set_asyncify_busy(busy: bool) {
+    ASYNCIFY_BUSY.with(|b| b.set(busy));
 }
 
 /// Keeps a thread registered while it runs unchecked code.
@@ -249,6 +319,10 @@ extern "C" fn on_signal(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mu
     if r.must_end() {
         r.redirected.store(true, Ordering::Release);
         set_program_counter(uc, r.code.trap_at);
+        return;
+    }
+    if !ASYNCIFY_BUSY.with(|b| b.get()) && r.handler_due() {
+        inject(uc);
     }
 }
 
@@ -261,6 +335,122 @@ fn program_counter(uc: &libc::ucontext_t) -> Option<usize> {
 fn set_program_counter(uc: &mut libc::ucontext_t, pc: usize) {
     uc.uc_mcontext.gregs[libc::REG_RIP as usize] = pc as i64;
 }
+
+/// Makes the interrupted code call [`lind_signal_entry`] when the signal
+/// handler returns: its return address is pushed as a call would, and
+/// the program counter moved there. Not when the stack pointer is
+/// unaligned (a function's prologue or epilogue: its frame pointer is not
+/// yet or no longer its own); a later tick catches the thread elsewhere.
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+fn inject(uc: &mut libc::ucontext_t) {
+    let regs = &mut uc.uc_mcontext.gregs;
+    let sp = regs[libc::REG_RSP as usize] as usize;
+    if !sp.is_multiple_of(16) {
+        return;
+    }
+    let return_to = sp - 8;
+    // SAFETY: the slot is just below the interrupted code's stack pointer,
+    // on its own thread's stack, which compiled wasm never uses (Cranelift
+    // keeps no red zone) and which wasmtime's stack limit keeps well away
+    // from the guard page.
+    unsafe { *(return_to as *mut u64) = regs[libc::REG_RIP as usize] as u64 };
+    regs[libc::REG_RSP as usize] = return_to as i64;
+    regs[libc::REG_RIP as usize] = lind_signal_entry as *const () as usize as i64;
+}
+
+#[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
+fn inject(_uc: &mut libc::ucontext_t) {}
+
+/// The entry of the interrupted thread's `__lind_signal_entry`, for
+/// [`lind_signal_entry`] (null if it has none).
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+extern "C" fn signal_entry_target() -> *const WasmEntry {
+    CURRENT.with(|c| {
+        let running = c.get();
+        if running.is_null() {
+            return std::ptr::null();
+        }
+        // SAFETY: as in `redirected_pending`: the guard that owns it is
+        // alive on this thread.
+        match unsafe { &(*running).signal_entry } {
+            Some(entry) => entry as *const WasmEntry,
+            None => std::ptr::null(),
+        }
+    })
+}
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+extern "C" {
+    /// Entered as if the interrupted wasm instruction had called it: saves
+    /// every register and the flags, calls the thread's
+    /// `__lind_signal_entry` as wasm calls a function (Cranelift's tail
+    /// convention: callee and caller vmctx in rdi and rsi; only rbp and
+    /// rsp survive), restores everything and returns to the interrupted
+    /// instruction. Its frame is an ordinary frame-pointer frame, so
+    /// wasmtime's stack walks and trap unwinding pass through it.
+    fn lind_signal_entry();
+}
+
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+std::arch::global_asm!(
+    ".text",
+    ".p2align 4",
+    ".globl lind_signal_entry",
+    ".hidden lind_signal_entry",
+    ".type lind_signal_entry, @function",
+    "lind_signal_entry:",
+    "push rbp",
+    "mov rbp, rsp",
+    "pushfq",
+    "push rax",
+    "push rcx",
+    "push rdx",
+    "push rbx",
+    "push rsi",
+    "push rdi",
+    "push r8",
+    "push r9",
+    "push r10",
+    "push r11",
+    "push r12",
+    "push r13",
+    "push r14",
+    "push r15",
+    // 15 pushes: rsp = rbp - 120. The vector and x87 state goes below,
+    // 16-byte aligned, at rbp - 640.
+    "sub rsp, 520",
+    "fxsave64 [rsp]",
+    "cld",
+    "call {target}",
+    "test rax, rax",
+    "jz 2f",
+    "mov rdi, [rax + 8]",
+    "mov rsi, rdi",
+    "call qword ptr [rax]",
+    "2:",
+    "lea rsp, [rbp - 640]",
+    "fxrstor64 [rsp]",
+    "add rsp, 520",
+    "pop r15",
+    "pop r14",
+    "pop r13",
+    "pop r12",
+    "pop r11",
+    "pop r10",
+    "pop r9",
+    "pop r8",
+    "pop rdi",
+    "pop rsi",
+    "pop rbx",
+    "pop rdx",
+    "pop rcx",
+    "pop rax",
+    "popfq",
+    "pop rbp",
+    "ret",
+    ".size lind_signal_entry, . - lind_signal_entry",
+    target = sym signal_entry_target,
+);
 
 #[cfg(not(all(target_os = "linux", target_arch = "x86_64")))]
 fn program_counter(_uc: &libc::ucontext_t) -> Option<usize> {
@@ -301,6 +491,52 @@ mod tests {
         assert!(may_install_handlers(&named(&["signal"])));
         assert!(may_install_handlers(&named(&["syscall", "main"])));
         assert!(may_install_handlers(b"\0asm\x01\0\0\0"));
+    }
+
+    #[test]
+    fn signal_entry_is_an_exported_function() {
+        let with = wat::parse_str(r#"(module (func (export "__lind_signal_entry")))"#).unwrap();
+        let global =
+            wat::parse_str(r#"(module (global (export "__lind_signal_entry") i32 (i32.const 0)))"#)
+                .unwrap();
+        let without = wat::parse_str(r#"(module (func (export "main")))"#).unwrap();
+        assert!(has_signal_entry(&with));
+        assert!(!has_signal_entry(&global));
+        assert!(!has_signal_entry(&without));
+    }
+
+    /// `WasmEntry::of` reads wasmtime's private funcref layout: its
+    /// `wasm_call` must be the function's own compiled code, and `vmctx`
+    /// its instance's (shared by the instance's functions, not by another
+    /// instance's).
+    #[test]
+    fn wasm_entry_is_the_functions_code_and_instance() {
+        let engine = wasmtime::Engine::default();
+        let bytes = wat::parse_str(
+            r#"(module (func $a (export "a")) (func $b (export "b") (nop))
+                       (func $c (export "c") (param i32)))"#,
+        )
+        .unwrap();
+        let module = wasmtime::Module::new(&engine, &bytes).unwrap();
+        let mut store = wasmtime::Store::new(&engine, ());
+        let one = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
+        let two = wasmtime::Instance::new(&mut store, &module, &[]).unwrap();
+        let func =
+            |i: &wasmtime::Instance, s: &mut wasmtime::Store<()>, n| i.get_func(s, n).unwrap();
+        let (a, b) = (func(&one, &mut store, "a"), func(&one, &mut store, "b"));
+        let other_a = func(&two, &mut store, "a");
+        let c = func(&one, &mut store, "c");
+        let a = WasmEntry::of(&a, &mut store).unwrap();
+        let b = WasmEntry::of(&b, &mut store).unwrap();
+        let other_a = WasmEntry::of(&other_a, &mut store).unwrap();
+        assert!(WasmEntry::of(&c, &mut store).is_none(), "takes a parameter");
+        let base = module.text().as_ptr() as usize;
+        let code: Vec<usize> = module.functions().map(|f| base + f.offset).collect();
+        assert_eq!(a.wasm_call, code[0]);
+        assert_eq!(b.wasm_call, code[1]);
+        assert_eq!(other_a.wasm_call, code[0]);
+        assert_eq!(a.vmctx, b.vmctx);
+        assert_ne!(a.vmctx, other_a.vmctx);
     }
 
     #[test]

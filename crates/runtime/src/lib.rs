@@ -47,6 +47,9 @@ pub struct CageState {
     /// This instance's `__tls_base` (exported by `lind cc`): a child whose
     /// memory is adopted before instantiation does not set it itself.
     tls_base: Option<wasmtime::Global>,
+    /// The libc's `__lind_signal_entry`, which a thread of unchecked code
+    /// is sent into to run its handlers (interrupt.rs).
+    signal_entry: Option<wasmtime::Func>,
     /// How many signal handlers are running (nested in host frames, which
     /// Asyncify cannot unwind through).
     handler_depth: u32,
@@ -182,8 +185,9 @@ impl Flavor {
 
 #[derive(Clone)]
 pub struct Runtime {
-    /// Code with wasmtime's epoch checks, for programs that can install a
-    /// signal handler (and for `--debug`).
+    /// Code with wasmtime's epoch checks, for `--debug` and for programs
+    /// that can install a signal handler but have no way to be sent into
+    /// it (built before `__lind_signal_entry`).
     checked: Flavor,
     /// Code without them, for the others (interrupt.rs).
     unchecked: Flavor,
@@ -304,18 +308,19 @@ impl Runtime {
     }
 
     /// Compiles (or fetches from the cache) a checked module, on the engine
-    /// its code needs: without epoch checks when it cannot install a signal
-    /// handler and this host can interrupt such code (interrupt.rs).
+    /// its code needs: without epoch checks when this host can interrupt
+    /// such code and the module either cannot install a signal handler or
+    /// can be sent into its handlers (interrupt.rs).
     fn compile(&self, bytes: &[u8]) -> Result<Module> {
         let dir = self.cache_dir.as_deref();
         if !self.debug
             && interrupt::SUPPORTED
             && !always_epoch()
-            && !interrupt::may_install_handlers(bytes)
+            && (interrupt::has_signal_entry(bytes) || !interrupt::may_install_handlers(bytes))
         {
             let module = cache::load_or_compile(&self.unchecked.engine, dir, bytes)?;
             if interrupt::CodeMap::of(&module).is_some() {
-                tracing::debug!("compiled without epoch checks (no signal handlers)");
+                tracing::debug!("compiled without epoch checks");
                 return Ok(module);
             }
         }
@@ -562,6 +567,7 @@ impl Runtime {
                 table: None,
                 stack_pointer: None,
                 tls_base: None,
+                signal_entry: None,
                 handler_depth: 0,
                 pending: None,
                 fault_offered: false,
@@ -639,6 +645,7 @@ impl Runtime {
         store.data_mut().table = instance.get_table(&mut store, "__indirect_function_table");
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().tls_base = instance.get_global(&mut store, "__tls_base");
+        store.data_mut().signal_entry = instance.get_func(&mut store, "__lind_signal_entry");
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
         Ok((store, instance))
     }
@@ -681,13 +688,17 @@ impl Runtime {
 
     /// For a thread of unchecked code: registers it so that it can be
     /// stopped and ended (interrupt.rs) while it runs.
-    fn interruptible(&self, store: &Store<CageState>) -> Option<interrupt::Guard> {
-        let state = store.data();
-        let module = state.module.as_ref()?;
-        if !self.unchecked(module) {
+    fn interruptible(&self, store: &mut Store<CageState>) -> Option<interrupt::Guard> {
+        let module = store.data().module.clone()?;
+        if !self.unchecked(&module) {
             return None;
         }
-        let code = Arc::new(interrupt::CodeMap::of(module)?);
+        let code = Arc::new(interrupt::CodeMap::of(&module)?);
+        let signal_entry = store
+            .data()
+            .signal_entry
+            .and_then(|f| interrupt::WasmEntry::of(&f, &mut *store));
+        let state = store.data();
         let handoffs = self.exec_handoffs.clone();
         let pid = state.cage.pid;
         Some(interrupt::enter(interrupt::Running::new(
@@ -695,6 +706,7 @@ impl Runtime {
             state.kernel.clone(),
             state.tid,
             code,
+            signal_entry,
             Box::new(move || handoffs.lock().contains_key(&pid)),
         )))
     }
@@ -737,7 +749,7 @@ impl Runtime {
     /// thread ends.
     fn drive(&self, store: &mut Store<CageState>, entry: Entry, mut resume: Option<i64>) -> Drive {
         let pid = store.data().cage.pid;
-        let interruptible = self.interruptible(store);
+        let interruptible = self.interruptible(&mut *store);
         loop {
             if let Some(value) = resume.take() {
                 if let Err(e) = fork::start_rewind(store, value) {
@@ -748,6 +760,8 @@ impl Runtime {
                 Entry::Start(f) => f.call(&mut *store, ()),
                 Entry::Thread(f, block) => f.call(&mut *store, *block),
             };
+            // Whatever unwind or rewind was under way has ended.
+            interrupt::set_asyncify_busy(false);
             match r {
                 Ok(()) => match store.data_mut().pending.take() {
                     Some(child) => match fork::finish_unwind(self, store, child) {

@@ -3,9 +3,11 @@
 //! Handlers run when the cage leaves the kernel: after a syscall, the
 //! import calls each deliverable handler through the module's function
 //! table, on the cage's own stack, before returning to the program. A cage
-//! that computes without syscalls runs them from wasmtime's epoch callback
-//! within one tick (fork from such a handler is refused; longjmp out of it
-//! works, since longjmp abandons the stack rather than unwinding it). A
+//! that computes without syscalls is sent into a syscall made for this
+//! (interrupt.rs), or, in code built with epoch checks, runs them from
+//! wasmtime's epoch callback, within one tick (fork from such a handler is
+//! refused; longjmp out of it works, since longjmp abandons the stack
+//! rather than unwinding it). A
 //! syscall interrupted by a handler with SA_RESTART is made again (except
 //! the calls Linux never restarts); otherwise it returns EINTR.
 
@@ -20,6 +22,8 @@ const SIGINFO_SIZE: i32 = lind_abi::layout::siginfo::SIZE as i32;
 /// Only the mask is meaningful (there are no registers to show).
 const UCONTEXT_SIZE: i32 = 920;
 const UC_SIGMASK: i32 = 280;
+/// What LLVM lets a wasm leaf function use below `__stack_pointer`.
+const WASM_RED_ZONE: i32 = 128;
 /// musl's thread-cancellation signal. Its handler marks the thread and
 /// re-raises it blocked; the interrupted call must then fail with EINTR
 /// (which musl's cancellation points turn into the cancellation) instead
@@ -129,11 +133,12 @@ fn run_handler(
     let Val::I32(sp) = sp_global.get(&mut *caller) else {
         bail!("__stack_pointer is not an i32");
     };
-    // The handler's frames go below the stack pointer, or at the top of
-    // the alternate stack.
+    // The handler's frames go below the stack pointer, past the 128 bytes
+    // an interrupted leaf function may use there without moving it (LLVM's
+    // wasm red zone), or at the top of the alternate stack.
     let top = match altstack {
         Some((base, size)) => (base.wrapping_add(size) & !15) as i32,
-        None => sp,
+        None => (sp - WASM_RED_ZONE) & !15,
     };
     if action.flags & SA_SIGINFO == 0 {
         let Ok(handler) = func.typed::<i32, ()>(&*caller) else {

@@ -87,6 +87,7 @@ static __inline long __syscall6(long long n, long long a1, long long a2, long lo
 #define SYS_lind_longjmp 1026
 #define SYS_lind_unwind_refused 1027
 #define SYS_lind_spawn 1028
+#define SYS_lind_signal_point 1029
 
 /* 64-bit time_t everywhere, and the kernel's structs already use it: the
  * *_time64 names are the plain syscalls, exactly as on x32. */

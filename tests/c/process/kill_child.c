@@ -45,6 +45,9 @@ static const char *signame(int st)
 int main(void)
 {
     int st;
+    /* A shell starts background jobs with SIGINT ignored, and children
+     * inherit that: the group below must be able to die of it. */
+    signal(SIGINT, SIG_DFL);
     pid_t pid = busy_child(0);
     SHOW("kill(child, 0)", kill(pid, 0));
     SHOW("kill(child, SIGKILL)", kill(pid, SIGKILL));
