@@ -171,7 +171,7 @@ syscall_table! {
     (SCHED_YIELD, "sched_yield", process::sched_yield, [], Full),
     (LIND_STARTUP, "lind_startup", process::lind_startup, [Ptr, Size], Full),
     // Processes.
-    (FORK, "fork", process::fork, [], Partial("whole memory copied (no copy-on-write yet)")),
+    (FORK, "fork", process::fork, [], Full),
     // posix_spawn's fork whose child starts at libc's __lind_spawn_start(arg).
     (LIND_SPAWN, "lind_spawn", process::lind_spawn, [Ptr], Full),
     (VFORK, "vfork", process::fork, [], Partial("a fork: the parent does not wait")),
@@ -179,8 +179,8 @@ syscall_table! {
     (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private, or shared: keyed by mapped object and offset); no PI or WAKE_OP")),
     (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
     (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Partial("AT_EMPTY_PATH not supported")),
-    (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported; rusage zero")),
-    (WAITID, "waitid", process::waitid, [Int, Int, Ptr, Hex, Ptr], Partial("exited and killed children; stop/continue not reported")),
+    (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("rusage zero")),
+    (WAITID, "waitid", process::waitid, [Int, Int, Ptr, Hex, Ptr], Full),
     (GETRUSAGE, "getrusage", process::getrusage, [Int, Ptr], Partial("user CPU time only; counters zero")),
     (TIMES, "times", process::times, [Ptr], Partial("user CPU time only")),
     (SETPGID, "setpgid", process::setpgid, [Int, Int], Full),
@@ -232,7 +232,7 @@ syscall_table! {
     // that its handlers run (the libc's __lind_signal_entry).
     (LIND_SIGNAL_POINT, "lind_signal_point", signal::lind_signal_point, [], Full),
     (RT_SIGQUEUEINFO, "rt_sigqueueinfo", signal::rt_sigqueueinfo, [Int, Signal, Ptr], Full),
-    (RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", signal::rt_tgsigqueueinfo, [Int, Int, Signal, Ptr], Partial("one thread per cage")),
+    (RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", signal::rt_tgsigqueueinfo, [Int, Int, Signal, Ptr], Full),
     (RT_SIGTIMEDWAIT, "rt_sigtimedwait", signal::rt_sigtimedwait, [Ptr, Ptr, Ptr, Size], Full),
     (TIMER_CREATE, "timer_create", time::timer_create, [Int, Ptr, Ptr], Partial("CLOCK_REALTIME/MONOTONIC/BOOTTIME; SIGEV_SIGNAL, SIGEV_NONE, SIGEV_THREAD_ID (SIGEV_THREAD in libc)")),
     (TIMER_SETTIME, "timer_settime", time::timer_settime, [Int, Int, Ptr, Ptr], Full),
@@ -240,9 +240,9 @@ syscall_table! {
     (TIMER_GETOVERRUN, "timer_getoverrun", time::timer_getoverrun, [Int], Full),
     (TIMER_DELETE, "timer_delete", time::timer_delete, [Int], Full),
     (RT_SIGPENDING, "rt_sigpending", signal::rt_sigpending, [Ptr, Size], Full),
-    (KILL, "kill", signal::kill, [Int, Signal], Partial("no stop/continue yet")),
-    (TKILL, "tkill", signal::tkill, [Int, Signal], Partial("as kill")),
-    (TGKILL, "tgkill", signal::tgkill, [Int, Int, Signal], Partial("as kill")),
+    (KILL, "kill", signal::kill, [Int, Signal], Full),
+    (TKILL, "tkill", signal::tkill, [Int, Signal], Full),
+    (TGKILL, "tgkill", signal::tgkill, [Int, Int, Signal], Full),
 }
 
 /// Finds the row for `nr`, by direct index.
