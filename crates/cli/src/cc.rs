@@ -194,8 +194,9 @@ struct Invocation {
     verbose: bool,
     /// `-g...` (keep DWARF in the module).
     debug: bool,
-    /// The last `-O` flag asks for optimisation (`-O1`, `-O2`, `-Os`, ...).
-    optimize: bool,
+    /// The `wasm-opt` level matching the last `-O` flag (`None` for `-O0`
+    /// or none at all).
+    opt_level: Option<&'static str>,
     /// `-nostdlib` / `-nostartfiles` / `-nodefaultlibs`.
     no_startfiles: bool,
     no_defaultlibs: bool,
@@ -307,7 +308,7 @@ fn parse(args: &[OsString]) -> Result<Parsed> {
                 inv.compile_flags.push(arg.clone());
             }
             _ if s.starts_with("-O") => {
-                inv.optimize = s != "-O0";
+                inv.opt_level = binaryen_level(s);
                 inv.compile_flags.push(arg.clone());
             }
             _ if s.starts_with("-W")
@@ -647,10 +648,10 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
     if code != 0 {
         return Ok(code);
     }
-    // Post-link passes go here, in this order: `wasm-opt --asyncify` (fork),
+    // Post-link passes go here, in this order: `wasm-opt` (Asyncify, -O),
     // a memory of its own for a module without threads (own_memory.rs),
     // then the ABI mark below, which must stay last.
-    let code = instrument(inv, &out)?;
+    let code = post_link(inv, &out)?;
     if code != 0 {
         return Ok(code);
     }
@@ -671,16 +672,19 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
     Ok(0)
 }
 
-/// Runs Asyncify over the functions that can be on the stack during a fork
-/// (see `asyncify.rs`); modules that cannot fork are left as they are.
-fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
+/// The post-link `wasm-opt` run: Asyncify over the functions that can be on
+/// the stack during a fork (see `asyncify.rs`), and Binaryen's optimisations
+/// at the `-O` level asked for, as clang itself runs `wasm-opt` after
+/// linking for wasm targets (the WASI peer in benches/ gets it that way).
+fn post_link(inv: &Invocation, out: &Path) -> Result<i32> {
     let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
     // For measuring what instrumentation costs (benches/): LIND_ASYNCIFY=0
     // builds a module that cannot fork.
-    if std::env::var_os("LIND_ASYNCIFY").is_some_and(|v| v == "0") {
-        return Ok(0);
-    }
-    let plan = crate::asyncify::plan(&module)?;
+    let plan = if std::env::var_os("LIND_ASYNCIFY").is_some_and(|v| v == "0") {
+        crate::asyncify::Plan::Skip
+    } else {
+        crate::asyncify::plan(&module)?
+    };
     // `LIND_LOG=lind=debug lind cc ...` shows what gets instrumented.
     match &plan {
         crate::asyncify::Plan::Only(names) => {
@@ -688,23 +692,26 @@ fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
         }
         other => tracing::debug!("asyncify: {other:?}"),
     }
+    let instrumented = !matches!(plan, crate::asyncify::Plan::Skip);
+    let level = post_link_level(inv, instrumented);
+    if !instrumented && level.is_none() {
+        return Ok(0);
+    }
     let mut cmd: Vec<OsString> = vec![tool(WASM_OPT, "LIND_WASM_OPT")];
     cmd.push(out.into());
-    cmd.push("--asyncify".into());
-    cmd.push(
-        format!(
-            "--pass-arg=asyncify-imports@{}.{},{}",
-            lind_abi::IMPORT_MODULE,
-            lind_abi::IMPORT_NAME,
-            crate::asyncify::INVOKE_IMPORTS
-        )
-        .into(),
-    );
     let _list_file;
-    match plan {
-        crate::asyncify::Plan::Skip => return Ok(0),
-        crate::asyncify::Plan::Everything => {}
-        crate::asyncify::Plan::Only(names) => {
+    if instrumented {
+        cmd.push("--asyncify".into());
+        cmd.push(
+            format!(
+                "--pass-arg=asyncify-imports@{}.{},{}",
+                lind_abi::IMPORT_MODULE,
+                lind_abi::IMPORT_NAME,
+                crate::asyncify::INVOKE_IMPORTS
+            )
+            .into(),
+        );
+        if let crate::asyncify::Plan::Only(names) = plan {
             let dir = TempDir::new()?;
             let path = dir.path.join("asyncify-onlylist.txt");
             std::fs::write(&path, names.join(",")).context("writing the Asyncify list")?;
@@ -712,21 +719,40 @@ fn instrument(inv: &Invocation, out: &Path) -> Result<i32> {
             _list_file = dir;
         }
     }
-    // Asyncify's output is verbose; -O1 tidies it cheaply. -g keeps the
-    // name section (backtraces) and, with `lind cc -g`, DWARF. Binaryen's
-    // optimisations keep the line table but not variable locations, so an
-    // unoptimised debug build (`-g` without `-O`, for gdb) skips them.
-    if optimize_after_asyncify(inv) {
-        cmd.push("-O1".into());
+    if let Some(level) = level {
+        cmd.push(level.into());
     }
+    // -g keeps the name section (backtraces) and, with `lind cc -g`, DWARF.
     cmd.extend(["-g", "-o"].map(OsString::from));
     cmd.push(out.into());
     run(&cmd, inv.verbose)
 }
 
-/// Whether `wasm-opt -O1` tidies up after Asyncify: not for `-g -O0`.
-fn optimize_after_asyncify(inv: &Invocation) -> bool {
-    inv.optimize || !inv.debug
+/// The Binaryen level for a clang `-O` flag (clang maps -O4 and -Ofast to
+/// -O3 too); `None` for `-O0`.
+fn binaryen_level(flag: &str) -> Option<&'static str> {
+    Some(match flag {
+        "-O0" => return None,
+        "-O" | "-O1" | "-Og" => "-O1",
+        "-O3" | "-O4" | "-Ofast" => "-O3",
+        "-Os" => "-Os",
+        "-Oz" => "-Oz",
+        _ => "-O2",
+    })
+}
+
+/// Which `wasm-opt` level runs after linking. Without `-g`, the `-O` level
+/// asked for, and -O1 after Asyncify even without one (its output is
+/// verbose). With `-g`, DWARF must stay usable: Binaryen's optimisations
+/// keep the line table but not variable locations, so only an optimised,
+/// instrumented build gets them, at -O1 (a module Asyncify leaves alone is
+/// left as clang built it).
+fn post_link_level(inv: &Invocation, instrumented: bool) -> Option<&'static str> {
+    match (inv.opt_level, instrumented, inv.debug) {
+        (Some(level), _, false) => Some(level),
+        (Some(_), true, true) | (None, true, false) => Some("-O1"),
+        _ => None,
+    }
 }
 
 /// `foo/bar.c` -> `bar.o` (clang's default for `-c`).
@@ -933,13 +959,20 @@ mod tests {
         assert!(inv("-g a.c").debug);
         assert!(!inv("-g0 a.c").debug);
         assert!(!inv("-O2 a.c").debug);
-        assert!(inv("-O2 a.c").optimize);
-        assert!(!inv("-O2 -O0 a.c").optimize);
-        assert!(!inv("a.c").optimize);
-        assert!(optimize_after_asyncify(&inv("a.c")));
-        assert!(optimize_after_asyncify(&inv("-O2 -g a.c")));
-        assert!(!optimize_after_asyncify(&inv("-g a.c")));
-        assert!(!optimize_after_asyncify(&inv("-O0 -g a.c")));
+        assert_eq!(inv("-O2 a.c").opt_level, Some("-O2"));
+        assert_eq!(inv("-O2 -O0 a.c").opt_level, None);
+        assert_eq!(inv("-Ofast a.c").opt_level, Some("-O3"));
+        assert_eq!(inv("-Os a.c").opt_level, Some("-Os"));
+        assert_eq!(inv("a.c").opt_level, None);
+        let level = |args: &str, instrumented| post_link_level(&inv(args), instrumented);
+        assert_eq!(level("-O2 a.c", false), Some("-O2"));
+        assert_eq!(level("-O3 a.c", true), Some("-O3"));
+        assert_eq!(level("a.c", true), Some("-O1"));
+        assert_eq!(level("a.c", false), None);
+        assert_eq!(level("-O2 -g a.c", true), Some("-O1"));
+        assert_eq!(level("-O2 -g a.c", false), None);
+        assert_eq!(level("-g a.c", true), None);
+        assert_eq!(level("-O0 -g a.c", true), None);
     }
 
     #[test]
