@@ -875,11 +875,9 @@ def main():
     print()
     print(f"compute run time per CoreMark-like iteration (compute.c; it can fork, but its hot path "
           f"cannot); wasm/native = {t_without / t_native:.2f}x without Asyncify. Sizes are the whole "
-          f"module (code, data, names). lind cc runs wasm-opt at the -O level asked for on every "
-          f"build (compute.c: -O2, with or without Asyncify), and -O1 after Asyncify when there is "
-          f"none or with -g (dash: Debian's -g -O2); \"both -O1\": the LIND_ASYNCIFY=0 build also "
-          f"through wasm-opt -O1, so that Binaryen's own optimisations are not counted against "
-          f"Asyncify. dash: {dash_note}"
+          f"module (code, data, names). lind cc runs wasm-opt after linking: at -O1 after Asyncify, "
+          f"else at the -O level asked for (both builds here are -O2); \"both -O1\": the "
+          f"LIND_ASYNCIFY=0 build through wasm-opt -O1 once more. dash: {dash_note}"
           + ("; without Asyncify it cannot fork, which its runs need, so only its size is compared."
              if dash_with else "."))
     # --- report: what epoch poll points cost ----------------------------------
