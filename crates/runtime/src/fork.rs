@@ -126,8 +126,10 @@ pub fn start_unwind(caller: &mut wasmtime::Caller<'_, CageState>, child: Arc<Cag
         Err(_) => return failed(caller, &child, Errno::ENOMEM),
     };
     reset_header(caller, at)?;
-    asyncify.start_unwind.call(&mut *caller, at as i32)?;
+    // From here until the unwind is stopped, interrupt.rs sends the thread
+    // nowhere: its code is in Asyncify's unwinding state.
     crate::interrupt::set_asyncify_busy(true);
+    asyncify.start_unwind.call(&mut *caller, at as i32)?;
     caller.data_mut().pending = Some(child);
     Ok(0)
 }
@@ -163,6 +165,7 @@ pub fn finish_unwind(
         .clone()
         .context("unwind without Asyncify")?;
     asyncify.stop_unwind.call(&mut *store, ())?;
+    crate::interrupt::set_asyncify_busy(false);
     finish_fork(runtime, store, child)
 }
 
@@ -224,8 +227,8 @@ pub fn start_rewind(store: &mut Store<CageState>, value: i64) -> Result<()> {
         .context("rewind without Asyncify")?;
     let at = asyncify.buffer.context("rewind without a buffer")?;
     store.data_mut().rewind_value = Some(value);
-    asyncify.start_rewind.call(&mut *store, at as i32)?;
     crate::interrupt::set_asyncify_busy(true);
+    asyncify.start_rewind.call(&mut *store, at as i32)?;
     Ok(())
 }
 
@@ -235,8 +238,9 @@ pub fn stop_rewind(caller: &mut wasmtime::Caller<'_, CageState>) -> Result<()> {
         .asyncify
         .clone()
         .context("rewind without Asyncify")?;
+    asyncify.stop_rewind.call(&mut *caller, ())?;
     crate::interrupt::set_asyncify_busy(false);
-    asyncify.stop_rewind.call(&mut *caller, ())
+    Ok(())
 }
 
 /// What a child needs of its parent: the mapped parts of memory (the image

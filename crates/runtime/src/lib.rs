@@ -760,8 +760,11 @@ impl Runtime {
                 Entry::Start(f) => f.call(&mut *store, ()),
                 Entry::Thread(f, block) => f.call(&mut *store, *block),
             };
-            // Whatever unwind or rewind was under way has ended.
-            interrupt::set_asyncify_busy(false);
+            // A fork's unwind goes on (finish_unwind stops it); anything
+            // else under way ended with the call.
+            if r.is_err() || store.data().pending.is_none() {
+                interrupt::set_asyncify_busy(false);
+            }
             match r {
                 Ok(()) => match store.data_mut().pending.take() {
                     Some(child) => match fork::finish_unwind(self, store, child) {

@@ -1,4 +1,4 @@
-// Handlers that interrupt code making no syscalls: the interrupted loop's integer, floating-point and flag state survives hundreds of interruptions by handlers that compute themselves; siglongjmp out of such a handler; SA_SIGINFO from another process; a computing thread; fork after it all.
+// Handlers that interrupt code making no syscalls: the interrupted loop's integer, floating-point and flag state survives hundreds of interruptions by handlers that compute themselves; siglongjmp out of such a handler; SA_SIGINFO from another process; a computing thread; fork after it all, and forks that compute while a 1 ms timer keeps firing.
 // CFLAGS: -pthread
 // TIMEOUT: 60
 #include <pthread.h>
@@ -156,5 +156,27 @@ int main(void) {
     }
     waitpid(child, &status, 0);
     printf("child after all that: exit %d\n", WEXITSTATUS(status));
+
+    /* 6: forks while a 1 ms timer keeps interrupting (with lind, also while
+     * a fork is unwinding and rewinding the stack); each child computes. */
+    ticks = 0;
+    signal(SIGALRM, on_tick);
+    start_timer(1000);
+    int good = 0;
+    for (int i = 0; i < 200; i++) {
+        child = fork();
+        if (child == 0) {
+            double cf;
+            uint64_t v = mix(20000 + i, &cf);
+            _exit((int)(v & 0x3f) + 1);
+        }
+        double pf;
+        uint64_t v = mix(20000 + i, &pf);
+        while (waitpid(child, &status, 0) < 0)
+            ;
+        good += WIFEXITED(status) && WEXITSTATUS(status) == (int)(v & 0x3f) + 1;
+    }
+    stop_timer();
+    printf("forks under a 1 ms timer: %d of 200 children right\n", good);
     return 0;
 }
