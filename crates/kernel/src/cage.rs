@@ -113,6 +113,9 @@ pub struct Cage {
     /// The condition variables this cage's threads are blocked on, so a
     /// signal (or the cage's end) can wake them (see `block`).
     pub waiting_on: Mutex<Vec<std::sync::Arc<parking_lot::Condvar>>>,
+    /// How [`Cage::wake`] also reaches threads that run without entering
+    /// the kernel (the runtime's, for code it can interrupt).
+    kickers: Mutex<Vec<std::sync::Weak<dyn Kick>>>,
     /// Set while every thread but one must end (exec in a threaded cage).
     stopping: std::sync::atomic::AtomicBool,
     /// Notified whenever a signal becomes pending (signalfd readers and
@@ -169,6 +172,7 @@ impl Cage {
             threads_changed: parking_lot::Condvar::new(),
             exit: Mutex::new(None),
             waiting_on: Mutex::new(Vec::new()),
+            kickers: Mutex::new(Vec::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
             signal_events: crate::block::WaitQueue::new(),
             signal_seq: Mutex::new(0),
@@ -360,12 +364,32 @@ impl Cage {
         }
     }
 
-    /// Wakes the cage's threads that are blocked in the kernel.
+    /// Wakes the cage's threads that are blocked in the kernel, and kicks
+    /// those that compute outside it.
     pub fn wake(&self) {
         for cv in self.waiting_on.lock().iter() {
             cv.notify_all();
         }
+        let kickers: Vec<std::sync::Arc<dyn Kick>> = {
+            let mut k = self.kickers.lock();
+            k.retain(|w| w.strong_count() > 0);
+            k.iter().filter_map(std::sync::Weak::upgrade).collect()
+        };
+        for k in kickers {
+            k.kick();
+        }
     }
+
+    /// Registers `kicker` until it is dropped.
+    pub fn add_kicker(&self, kicker: std::sync::Weak<dyn Kick>) {
+        self.kickers.lock().push(kicker);
+    }
+}
+
+/// Something that makes a thread of the cage notice a pending signal, a
+/// stop or its end now rather than at its next syscall.
+pub trait Kick: Send + Sync {
+    fn kick(&self);
 }
 
 #[cfg(test)]
@@ -373,6 +397,38 @@ mod tests {
     use super::*;
     use crate::testing::{err, TestEnv};
     use lind_abi::{nr, Errno};
+
+    struct Counter(std::sync::atomic::AtomicU32);
+
+    impl Kick for Counter {
+        fn kick(&self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    #[test]
+    fn a_posted_signal_kicks_live_kickers_only() {
+        let t = TestEnv::new();
+        let live = std::sync::Arc::new(Counter(Default::default()));
+        let dropped = std::sync::Arc::new(Counter(Default::default()));
+        let live_dyn: std::sync::Arc<dyn Kick> = live.clone();
+        let dropped_dyn: std::sync::Arc<dyn Kick> = dropped.clone();
+        t.cage.add_kicker(std::sync::Arc::downgrade(&live_dyn));
+        t.cage.add_kicker(std::sync::Arc::downgrade(&dropped_dyn));
+        drop(dropped_dyn);
+        drop(dropped);
+        t.cage
+            .post(crate::cage::SigInfo::kernel(lind_abi::flags::SIGUSR1))
+            .unwrap();
+        // SIGUSR1 ends the cage by default: the post and the exit request
+        // both wake it.
+        assert!(live.0.load(Ordering::Relaxed) >= 1);
+        assert_eq!(
+            t.cage.kickers.lock().len(),
+            1,
+            "the dropped one is forgotten"
+        );
+    }
 
     #[test]
     fn memory_rlimits_reach_the_vmmap_and_are_inherited() {

@@ -9,8 +9,9 @@
 //! friends), dies (SIGKILL, default actions, exit_group from another
 //! thread, exec) within one tick, through a host signal:
 //!
-//! * every epoch tick the runtime sends [`signal`] to each such thread whose
-//!   cage needs it ([`Running::needs_attention`]);
+//! * every epoch tick, and whenever the kernel wakes its cage (a signal
+//!   posted, a stop, an exit), the runtime sends [`signal`] to each such
+//!   thread whose cage needs it ([`Running::needs_attention`]);
 //! * the handler acts only when the thread was interrupted inside a wasm
 //!   function body (not in host code or a trampoline), so no host lock is
 //!   held on it: it may wait in the kernel's stop point, and it ends the
@@ -250,10 +251,30 @@ pub fn redirected_pending() -> bool {
     })
 }
 
+impl lind_kernel::cage::Kick for Running {
+    /// A signal was posted to the cage (or it must stop or end): the
+    /// thread acts now, not at the next tick.
+    fn kick(&self) {
+        // SAFETY: pthread_self and pthread_equal have no preconditions.
+        if unsafe { libc::pthread_equal(libc::pthread_self(), self.thread) } != 0 {
+            return; // the thread itself, in the kernel: it acts on its way out
+        }
+        let running = RUNNING.lock();
+        // Under the lock a thread leaves RUNNING with before it ends: it is
+        // alive while listed.
+        if running.iter().any(|r| std::ptr::eq(Arc::as_ptr(r), self)) && self.needs_attention() {
+            // SAFETY: the thread is alive (above).
+            unsafe { libc::pthread_kill(self.thread, signal()) };
+        }
+    }
+}
+
 /// Registers the calling thread until the guard drops.
 pub fn enter(running: Running) -> Guard {
     install_handler();
     let running = Arc::new(running);
+    let kicker: Arc<dyn lind_kernel::cage::Kick> = running.clone();
+    running.cage.add_kicker(Arc::downgrade(&kicker));
     RUNNING.lock().push(running.clone());
     CURRENT.with(|c| c.set(Arc::as_ptr(&running)));
     Guard(running)

@@ -2,14 +2,14 @@
 //!
 //! Handlers run when the cage leaves the kernel: after a syscall, the
 //! import calls each deliverable handler through the module's function
-//! table, on the cage's own stack, before returning to the program. A cage
-//! that computes without syscalls is sent into a syscall made for this
-//! (interrupt.rs), or, in code built with epoch checks, runs them from
-//! wasmtime's epoch callback, within one tick (fork from such a handler is
-//! refused; longjmp out of it works, since longjmp abandons the stack
-//! rather than unwinding it). A
-//! syscall interrupted by a handler with SA_RESTART is made again (except
-//! the calls Linux never restarts); otherwise it returns EINTR.
+//! table, on the cage's own stack, before returning to the program. A
+//! thread that computes without syscalls is sent into a syscall made for
+//! this when the signal is posted (interrupt.rs); code built with epoch
+//! checks (`--debug`) runs them from wasmtime's epoch callback within one
+//! tick. Fork from such a handler is refused; longjmp out of it works,
+//! since longjmp abandons the stack rather than unwinding it. A syscall
+//! interrupted by a handler with SA_RESTART is made again (except the
+//! calls Linux never restarts); otherwise it returns EINTR.
 
 use crate::CageState;
 use lind_abi::{flags::*, nr};

@@ -223,7 +223,7 @@ syscall_table! {
     (SETSOCKOPT, "setsockopt", net::setsockopt, [Fd, Int, Int, Ptr, UInt], Partial("SOL_SOCKET; SO_RCVTIMEO/SO_SNDTIMEO/SO_LINGER/SO_KEEPALIVE/SO_REUSEADDR recorded without effect")),
     (GETSOCKOPT, "getsockopt", net::getsockopt, [Fd, Int, Int, Ptr, Ptr], Partial("SOL_SOCKET: SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED, SO_PASSCRED, SO_SNDBUF/SO_RCVBUF and recorded options")),
     // Signals (state only until delivery lands).
-    (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("handlers run on the way out of the kernel, or within a 10 ms tick in a thread computing without syscalls; SA_SIGINFO gets si_signo/si_code/si_pid")),
+    (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("handlers run on the way out of the kernel, or when posted in a thread computing without syscalls; SA_SIGINFO gets si_signo/si_code/si_pid")),
     (RT_SIGPROCMASK, "rt_sigprocmask", signal::rt_sigprocmask, [Int, Ptr, Ptr, Size], Full),
     (PAUSE, "pause", signal::pause, [], Full),
     (RT_SIGSUSPEND, "rt_sigsuspend", signal::rt_sigsuspend, [Ptr, Size], Full),
