@@ -380,9 +380,12 @@ impl Cage {
         }
     }
 
-    /// Registers `kicker` until it is dropped.
+    /// Registers `kicker` until it is dropped (dropped ones are forgotten
+    /// here too, so a cage that starts many threads keeps no trail).
     pub fn add_kicker(&self, kicker: std::sync::Weak<dyn Kick>) {
-        self.kickers.lock().push(kicker);
+        let mut k = self.kickers.lock();
+        k.retain(|w| w.strong_count() > 0);
+        k.push(kicker);
     }
 }
 
@@ -413,10 +416,18 @@ mod tests {
         let dropped = std::sync::Arc::new(Counter(Default::default()));
         let live_dyn: std::sync::Arc<dyn Kick> = live.clone();
         let dropped_dyn: std::sync::Arc<dyn Kick> = dropped.clone();
-        t.cage.add_kicker(std::sync::Arc::downgrade(&live_dyn));
         t.cage.add_kicker(std::sync::Arc::downgrade(&dropped_dyn));
         drop(dropped_dyn);
         drop(dropped);
+        t.cage.add_kicker(std::sync::Arc::downgrade(&live_dyn));
+        assert_eq!(
+            t.cage.kickers.lock().len(),
+            1,
+            "a new one pushes out the dropped one"
+        );
+        let again: std::sync::Arc<dyn Kick> = std::sync::Arc::new(Counter(Default::default()));
+        t.cage.add_kicker(std::sync::Arc::downgrade(&again));
+        drop(again);
         t.cage
             .post(crate::cage::SigInfo::kernel(lind_abi::flags::SIGUSR1))
             .unwrap();
