@@ -677,12 +677,12 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
 /// at the `-O` level asked for, as clang itself runs `wasm-opt` after
 /// linking for wasm targets (the WASI peer in benches/ gets it that way).
 fn post_link(inv: &Invocation, out: &Path) -> Result<i32> {
-    let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
     // For measuring what instrumentation costs (benches/): LIND_ASYNCIFY=0
     // builds a module that cannot fork.
     let plan = if std::env::var_os("LIND_ASYNCIFY").is_some_and(|v| v == "0") {
         crate::asyncify::Plan::Skip
     } else {
+        let module = std::fs::read(out).with_context(|| format!("reading {}", out.display()))?;
         crate::asyncify::plan(&module)?
     };
     // `LIND_LOG=lind=debug lind cc ...` shows what gets instrumented.

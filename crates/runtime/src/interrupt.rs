@@ -73,18 +73,23 @@ pub fn may_install_handlers(bytes: &[u8]) -> bool {
 }
 
 /// Whether a module's libc exports `__lind_signal_entry` (see the module
-/// doc): then it gets its handlers without epoch checks.
+/// doc): then it gets its handlers without epoch checks. Reads no further
+/// than the export section (which comes before the code).
 pub fn has_signal_entry(bytes: &[u8]) -> bool {
-    wasmparser::Parser::new(0)
-        .parse_all(bytes)
-        .any(|payload| match payload {
-            Ok(wasmparser::Payload::ExportSection(exports)) => exports.into_iter().any(|e| {
-                e.is_ok_and(|e| {
-                    e.name == "__lind_signal_entry" && e.kind == wasmparser::ExternalKind::Func
+    for payload in wasmparser::Parser::new(0).parse_all(bytes) {
+        match payload {
+            Ok(wasmparser::Payload::ExportSection(exports)) => {
+                return exports.into_iter().any(|e| {
+                    e.is_ok_and(|e| {
+                        e.name == "__lind_signal_entry" && e.kind == wasmparser::ExternalKind::Func
+                    })
                 })
-            }),
-            _ => false,
-        })
+            }
+            Ok(wasmparser::Payload::CodeSectionStart { .. }) | Err(_) => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Where a compiled module's wasm function bodies lie, and a trap site.
@@ -243,12 +248,16 @@ impl Drop for Guard {
 /// Whether a trap this thread is unwinding was sent from here (not yet
 /// taken by its guard): an `invoke` must let it through.
 pub fn redirected_pending() -> bool {
-    CURRENT.with(|c| {
-        let running = c.get();
-        // SAFETY: CURRENT is set only while the Guard that owns this
-        // `Running` (an Arc) lives on this thread, and cleared in its drop.
-        !running.is_null() && unsafe { (*running).redirected.load(Ordering::Acquire) }
-    })
+    with_current(|r| r.redirected.load(Ordering::Acquire)).unwrap_or(false)
+}
+
+/// `f` of the calling thread's `Running`, if it runs unchecked code.
+fn with_current<R>(f: impl FnOnce(&Running) -> R) -> Option<R> {
+    let running = CURRENT.with(|c| c.get());
+    // SAFETY: CURRENT is set only while the Guard that owns this `Running`
+    // (an Arc) lives on this thread, and cleared in its drop, on this same
+    // thread; the reference does not outlive `f`.
+    (!running.is_null()).then(|| f(unsafe { &*running }))
 }
 
 impl lind_kernel::cage::Kick for Running {
@@ -315,13 +324,11 @@ fn install_handler() {
 }
 
 extern "C" fn on_signal(_sig: libc::c_int, _info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    let running = CURRENT.with(|c| c.get());
-    if running.is_null() {
-        return;
-    }
-    // SAFETY: CURRENT points into the Arc the thread's Guard holds; the
-    // guard clears it before dropping that Arc, on this same thread.
-    let r = unsafe { &*running };
+    with_current(|r| act(r, ctx));
+}
+
+/// What [`on_signal`] does for the thread's `Running` `r`.
+fn act(r: &Running, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid ucontext to an SA_SIGINFO handler.
     let uc = unsafe { &mut *(ctx as *mut libc::ucontext_t) };
     let Some(pc) = program_counter(uc) else {
@@ -386,18 +393,9 @@ fn inject(_uc: &mut libc::ucontext_t) {}
 /// [`lind_signal_entry`] (null if it has none).
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 extern "C" fn signal_entry_target() -> *const WasmEntry {
-    CURRENT.with(|c| {
-        let running = c.get();
-        if running.is_null() {
-            return std::ptr::null();
-        }
-        // SAFETY: as in `redirected_pending`: the guard that owns it is
-        // alive on this thread.
-        match unsafe { &(*running).signal_entry } {
-            Some(entry) => entry as *const WasmEntry,
-            None => std::ptr::null(),
-        }
-    })
+    with_current(|r| r.signal_entry.as_ref().map(|e| e as *const WasmEntry))
+        .flatten()
+        .unwrap_or(std::ptr::null())
 }
 
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
