@@ -5,7 +5,8 @@
 #   SKIP_CARGO=1 ./setup.sh  everything but building the `lind` binary
 #
 # Steps (one line of output each; logs in build/setup-*.log):
-#   1. apt packages: clang-19, lld-19, llvm-19, libclang-rt-19-dev-wasm32,
+#   1. apt packages: clang-19, lld-19, llvm-19, llvm-19-dev, g++,
+#      libclang-rt-19-dev-wasm32,
 #      binaryen, dpkg-dev, gcc, make, and autoconf, automake and dash for
 #      the dash acceptance tests (installed only if missing)
 #   2. a deb-src entry for Debian's main archive (for `apt-get source musl`)
@@ -24,8 +25,9 @@ fail() { printf 'setup: FAILED: %s\n' "$*" >&2; exit 1; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # --- 1. apt packages ---------------------------------------------------------
-# gdb: crates/cli/tests/debugger.rs; wasi-libc: the WASI column of benches/.
-PACKAGES=(clang-19 lld-19 llvm-19 libclang-rt-19-dev-wasm32 binaryen dpkg-dev gcc make autoconf automake dash gdb wasi-libc)
+# gdb: crates/cli/tests/debugger.rs; wasi-libc: the WASI column of benches/;
+# llvm-19-dev and g++ (its C++ library): lind cc's LLVM pass plugin.
+PACKAGES=(clang-19 lld-19 llvm-19 llvm-19-dev g++ libclang-rt-19-dev-wasm32 binaryen dpkg-dev gcc make autoconf automake dash gdb wasi-libc)
 missing=()
 for p in "${PACKAGES[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -8,7 +8,8 @@
 # Layout (everything under build/, which git ignores):
 #   build/musl-src/          apt-get source download + pristine unpacked tree
 #   build/musl-1.2.3/        working tree: pristine + overlay + objects
-#   build/sysroot/           include/, lib/{crt1.o,libc.a,lib*.a,builtins}
+#   build/sysroot/           include/, lib/{crt1.o,libc.a,lib*.a,builtins},
+#                            lib/lind-signal-poll.so (lind cc's LLVM pass plugin)
 #
 # A run whose inputs (this directory, the tools' versions) did not change
 # since the last successful one does nothing and takes well under a second.
@@ -35,6 +36,8 @@ MUSL_ORIG_SHA256=7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a
 MUSL_DEBIAN_SHA256=8f12cc808dbec030179a25ce2645a4c0b622ee8011c2afcec53b87ec5867a8cc
 
 CC=clang-19
+CXX=clang++-19
+LLVM_CONFIG=llvm-config-19
 AR=llvm-ar-19
 RANLIB=llvm-ranlib-19
 BUILTINS=/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a
@@ -52,7 +55,7 @@ elif [ $# -gt 0 ]; then
 	die "usage: libc/build.sh [--clean]"
 fi
 
-for tool in "$CC" "$AR" "$RANLIB" make; do
+for tool in "$CC" "$CXX" "$LLVM_CONFIG" "$AR" "$RANLIB" make; do
 	command -v "$tool" >/dev/null || die "$tool not found (run ./setup.sh)"
 done
 [ -f "$BUILTINS" ] || die "$BUILTINS not found (package libclang-rt-19-dev-wasm32; run ./setup.sh)"
@@ -68,7 +71,7 @@ key=$( {
 } | sha256sum | cut -d' ' -f1)
 if [ -f "$BUILD/.libc-stamp" ] && [ "$(cat "$BUILD/.libc-stamp")" = "$key" ] &&
    [ -f "$SYSROOT/lib/libc.a" ] && [ -f "$SYSROOT/lib/crt1.o" ] &&
-   [ -f "$SYSROOT/include/stdio.h" ]; then
+   [ -f "$SYSROOT/include/stdio.h" ] && [ -f "$SYSROOT/lib/lind-signal-poll.so" ]; then
 	say "sysroot up to date ($SYSROOT)"
 	exit 0
 fi
@@ -228,6 +231,12 @@ for l in m pthread rt dl util xnet crypt resolv; do
 	"$AR" rc "$new/lib/lib$l.a"
 done
 cp "$BUILTINS" "$new/lib/"
+# The pass plugin lind cc loads into every compile (llvm/signal_poll.cpp).
+if ! "$CXX" -shared -fPIC -O2 $("$LLVM_CONFIG" --cxxflags) "$LIBC/llvm/signal_poll.cpp" \
+	-o "$new/lib/lind-signal-poll.so" >"$BUILD/plugin-build.log" 2>&1; then
+	head -n 20 "$BUILD/plugin-build.log" >&2
+	die "building the LLVM pass plugin failed (packages llvm-19-dev and g++; run ./setup.sh)"
+fi
 printf 'musl %s (Debian %s), lind libc key %s\n' "$MUSL_VERSION" "$(cat "$DL/.verified")" "$key" \
 	>"$new/lind-sysroot.txt"
 rm -rf "$SYSROOT"

@@ -26,6 +26,14 @@ pub const ABI_OLDEST: u32 = 3;
 /// Name of the custom section that carries [`ABI_VERSION`] as 4 little-endian bytes.
 pub const ABI_SECTION: &str = "lind.abi";
 
+/// `lind cc` exports each function that calls setjmp as this prefix and a
+/// number: a thread running one is not sent into its signal handlers but
+/// raises the flag its loops check (the runtime's interrupt.rs).
+pub const SETJMP_FUNCTION_EXPORT: &str = "__lind_setjmp_function.";
+
+/// The libc's flag (an exported i32 data address) that those loops check.
+pub const SIGNAL_FLAG_EXPORT: &str = "__lind_signal_flag";
+
 /// The single import every syscall goes through:
 /// `(import "lind" "syscall" (func (param i64 i64 i64 i64 i64 i64 i64) (result i64)))`.
 pub const IMPORT_MODULE: &str = "lind";

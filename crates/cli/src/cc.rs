@@ -39,6 +39,9 @@ const CLANG: &str = "clang-19";
 const WASM_LD: &str = "wasm-ld-19";
 const WASM_OPT: &str = "wasm-opt";
 const BUILTINS: &str = "libclang_rt.builtins-wasm32.a";
+/// The LLVM pass plugin in the sysroot's lib/ that puts signal check points
+/// in the loops of functions that call setjmp (libc/llvm/signal_poll.cpp).
+const PASS_PLUGIN: &str = "lind-signal-poll.so";
 
 /// Why a flag is refused, shown to the user.
 const NO_SHARED: &str = "-shared is not supported: a Lind cage is one statically linked wasm module (there is no dynamic loader)";
@@ -66,11 +69,19 @@ pub fn main(args: Vec<OsString>) -> Result<i32> {
     };
     let sysroot = find_sysroot()?;
     let resource = resource_dir()?;
+    let pass_plugin = sysroot.join("lib").join(PASS_PLUGIN);
+    if !pass_plugin.is_file() {
+        bail!(
+            "{} is missing: the sysroot predates lind cc's signal check points; run libc/build.sh (or ./setup.sh)",
+            pass_plugin.display()
+        );
+    }
     let tools = Tools {
         clang: tool(CLANG, "LIND_CLANG"),
         wasm_ld: tool(WASM_LD, "LIND_WASM_LD"),
         sysroot,
         resource,
+        pass_plugin: Some(pass_plugin),
     };
     build(&inv, &tools)
 }
@@ -463,6 +474,8 @@ struct Tools {
     wasm_ld: OsString,
     sysroot: PathBuf,
     resource: PathBuf,
+    /// Loaded into every compile (`None` only in unit tests).
+    pass_plugin: Option<PathBuf>,
 }
 
 fn tool(default: &str, var: &str) -> OsString {
@@ -494,6 +507,7 @@ fn resource_dir() -> Result<PathBuf> {
 fn preprocess_command(inv: &Invocation, tools: &Tools) -> Vec<OsString> {
     let mut cmd = compile_command(inv, tools, Path::new(""), None, Path::new(""));
     cmd.truncate(cmd.len() - 4); // drop "-c <src> -o <obj>"
+    cmd.retain(|a| !a.to_string_lossy().starts_with("-fpass-plugin="));
     cmd.push("-E".into());
     for input in &inv.inputs {
         match input {
@@ -523,6 +537,9 @@ fn compile_command(
 ) -> Vec<OsString> {
     let mut cmd: Vec<OsString> = vec![tools.clang.clone()];
     cmd.extend(TARGET_FLAGS.iter().map(OsString::from));
+    if let Some(plugin) = &tools.pass_plugin {
+        cmd.push(join("-fpass-plugin=", plugin.as_os_str()));
+    }
     cmd.push(join("--sysroot=", tools.sysroot.as_os_str()));
     cmd.push("-nostdinc".into());
     // musl's headers first (it has its own stddef.h, float.h, ...), then
@@ -581,6 +598,8 @@ fn link_command(
             // starts; the runtime then sets the main thread's TLS base,
             // which the skipped memory initialisation would have set.
             "--export=__tls_base".into(),
+            // libc's flag for the signal check points (see PASS_PLUGIN).
+            "--export-if-defined=__lind_signal_flag".into(),
             "--export-table".into(),
             // The runtime may add entries (signal trampolines, ...).
             "--growable-table".into(),
@@ -650,7 +669,9 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
     }
     // Post-link passes go here, in this order: `wasm-opt` (Asyncify, -O),
     // a memory of its own for a module without threads (own_memory.rs),
-    // then the ABI mark below, which must stay last.
+    // the setjmp functions' exports (setjmp_functions.rs, after every pass
+    // that can change function indices), then the ABI mark below, which
+    // must stay last.
     let code = post_link(inv, &out)?;
     if code != 0 {
         return Ok(code);
@@ -667,6 +688,7 @@ fn build(inv: &Invocation, tools: &Tools) -> Result<i32> {
         // can read it (see dwarf.rs).
         crate::dwarf::compact_line_table(&mut module);
     }
+    let module = crate::setjmp_functions::export(&module)?.unwrap_or(module);
     let module = append_abi_section(module);
     std::fs::write(&out, module).with_context(|| format!("writing {}", out.display()))?;
     Ok(0)
@@ -863,6 +885,7 @@ mod tests {
             wasm_ld: "wasm-ld-19".into(),
             sysroot: "/sr".into(),
             resource: "/res".into(),
+            pass_plugin: Some("/sr/lib/lind-signal-poll.so".into()),
         }
     }
 
@@ -1052,6 +1075,7 @@ mod tests {
         assert!(cmd.contains(&"-mbulk-memory".to_string()));
         assert!(cmd.contains(&"-matomics".to_string()));
         assert!(cmd.contains(&"--sysroot=/sr".to_string()));
+        assert!(cmd.contains(&"-fpass-plugin=/sr/lib/lind-signal-poll.so".to_string()));
         assert!(cmd.contains(&"-nostdinc".to_string()));
         let sys = cmd.iter().position(|a| a == "/sr/include").unwrap();
         let res = cmd.iter().position(|a| a == "/res/include").unwrap();

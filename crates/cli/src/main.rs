@@ -5,6 +5,7 @@ mod cc;
 mod dwarf;
 mod own_memory;
 mod run;
+mod setjmp_functions;
 mod wasm_bytes;
 
 use clap::{Parser, Subcommand};

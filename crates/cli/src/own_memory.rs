@@ -16,7 +16,7 @@
 //! parent's, and remapping pages the start function had already touched
 //! cost each fork a TLB shootdown (fork+exit+wait 249 -> 525 us).
 
-use crate::wasm_bytes::{read_uleb, write_name, write_section, write_uleb};
+use crate::wasm_bytes::{read_uleb, sections, write_name, write_section, write_uleb};
 use anyhow::{Context, Result};
 use wasmparser::{Parser, Payload, TypeRef};
 
@@ -115,23 +115,6 @@ pub fn define_memory(module: &[u8]) -> Result<Option<Vec<u8>>> {
         }
     }
     Ok(memory_written.then_some(out))
-}
-
-/// The module's sections, as (id, body).
-fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
-    let mut out = Vec::new();
-    let mut i = 8;
-    while let Some(&id) = module.get(i) {
-        i += 1;
-        let len = read_uleb(module, &mut i).context("malformed section size")?;
-        let end = i
-            .checked_add(usize::try_from(len)?)
-            .filter(|&end| end <= module.len())
-            .context("truncated section")?;
-        out.push((id, &module[i..end]));
-        i = end;
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! The few pieces of the wasm binary format that `lind cc`'s post-link
 //! rewrites read and write by hand: LEB128 numbers, names and sections.
 
+use anyhow::{Context, Result};
+
 /// Reads an unsigned LEB128 at `*i`, moving `*i` past it.
 pub fn read_uleb(b: &[u8], i: &mut usize) -> Option<u64> {
     let mut v = 0u64;
@@ -40,6 +42,23 @@ pub fn write_section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
     out.push(id);
     write_uleb(out, body.len() as u64);
     out.extend_from_slice(body);
+}
+
+/// The module's sections, as (id, body).
+pub fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
+    let mut out = Vec::new();
+    let mut i = 8;
+    while let Some(&id) = module.get(i) {
+        i += 1;
+        let len = read_uleb(module, &mut i).context("malformed section size")?;
+        let end = i
+            .checked_add(usize::try_from(len)?)
+            .filter(|&end| end <= module.len())
+            .context("truncated section")?;
+        out.push((id, &module[i..end]));
+        i = end;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

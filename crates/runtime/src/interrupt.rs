@@ -30,11 +30,18 @@
 //! a syscall, on whose return the handlers run as after any other; then
 //! every register comes back and the interrupted code goes on. A handler
 //! that longjmps out or exits traps out of these frames like any other.
+//!
+//! Except in a function that calls setjmp ([`SetjmpCheck`]): a handler's
+//! longjmp back into it can only land at one of its calls. There the
+//! runtime raises the libc's `__lind_signal_flag` instead, and the check
+//! point `lind cc` put at each of its loop headers makes the call. A flag
+//! not taken for a whole tick (no loop, or code built without the check
+//! points) is overridden: the thread is sent in anyway.
 
 use lind_kernel::{Cage, Kernel};
 use parking_lot::Mutex;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Once};
 
 /// Whether a module can install a signal handler (then it needs epoch
@@ -121,9 +128,72 @@ impl CodeMap {
     }
 
     fn in_body(&self, pc: usize) -> bool {
-        let i = self.bodies.partition_point(|&(start, _)| start <= pc);
-        i > 0 && pc < self.bodies[i - 1].1
+        self.body_start(pc).is_some()
     }
+
+    /// Where the function whose body holds `pc` starts.
+    fn body_start(&self, pc: usize) -> Option<usize> {
+        let i = self.bodies.partition_point(|&(start, _)| start <= pc);
+        (i > 0 && pc < self.bodies[i - 1].1).then(|| self.bodies[i - 1].0)
+    }
+}
+
+/// The functions that call setjmp (where the compiled code of each
+/// starts) and the host address of the flag their loops check.
+pub struct SetjmpCheck {
+    code: Vec<usize>,
+    flag: usize,
+}
+
+impl SetjmpCheck {
+    /// `flag` must be the address of 4 aligned bytes of the cage's memory,
+    /// which lives as long as any thread that runs with it.
+    pub fn new(mut code: Vec<usize>, flag: usize) -> Self {
+        code.sort_unstable();
+        SetjmpCheck { code, flag }
+    }
+
+    /// Whether the thread, interrupted at `pc` with a handler due, is left
+    /// to call in at its next check point: it runs a setjmp-calling
+    /// function and the flag has not been up unanswered for a whole tick.
+    fn leave_to_check_point(&self, code: &CodeMap, pc: usize) -> bool {
+        let Some(start) = code.body_start(pc) else {
+            return false;
+        };
+        if self.code.binary_search(&start).is_err() {
+            return false;
+        }
+        // SAFETY: 4 aligned bytes of the cage's memory, mapped while the
+        // thread runs (see `new`); the guest only reads and stores it too.
+        let flag = unsafe { &*(self.flag as *const AtomicU32) };
+        // Raised with the tick it went up in (odd, so never 0).
+        let now = (TICKS.load(Ordering::Relaxed) << 1) | 1;
+        match flag.compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => true,
+            Err(raised) => now.wrapping_sub(raised) >> 1 < 2,
+        }
+    }
+}
+
+/// Ticks so far, to age a raised flag.
+static TICKS: AtomicU32 = AtomicU32::new(0);
+
+/// The compiled code of `func`, a function of the store's own instance.
+pub fn code_address(func: &wasmtime::Func, store: impl wasmtime::AsContextMut) -> Option<usize> {
+    raw_entry(func, store).map(|e| e.wasm_call)
+}
+
+/// `func`'s `wasm_call` and `vmctx`, whatever its type.
+fn raw_entry(func: &wasmtime::Func, mut store: impl wasmtime::AsContextMut) -> Option<WasmEntry> {
+    let funcref = func.to_raw(&mut store) as *const usize;
+    if funcref.is_null() {
+        return None;
+    }
+    // SAFETY: `to_raw` returns a pointer to the function's VMFuncRef,
+    // alive as long as the store; wasmtime 48 lays it out (repr(C)) as
+    // `array_call`, `wasm_call`, `type_index` (u32, padded), `vmctx`.
+    let (wasm_call, vmctx) = unsafe { (*funcref.add(1), *funcref.add(3)) };
+    (wasm_call != 0 && vmctx != 0).then_some(WasmEntry { wasm_call, vmctx })
 }
 
 /// Where compiled code enters a wasm function when wasm calls it: the
@@ -136,20 +206,12 @@ pub struct WasmEntry {
 
 impl WasmEntry {
     /// The entry of `func`, a function of the store's own instance.
-    pub fn of(func: &wasmtime::Func, mut store: impl wasmtime::AsContextMut) -> Option<Self> {
+    pub fn of(func: &wasmtime::Func, store: impl wasmtime::AsContextMut) -> Option<Self> {
         let ty = func.ty(&store);
         if ty.params().len() != 0 || ty.results().len() != 0 {
             return None;
         }
-        let funcref = func.to_raw(&mut store) as *const usize;
-        if funcref.is_null() {
-            return None;
-        }
-        // SAFETY: `to_raw` returns a pointer to the function's VMFuncRef,
-        // alive as long as the store; wasmtime 48 lays it out (repr(C)) as
-        // `array_call`, `wasm_call`, `type_index` (u32, padded), `vmctx`.
-        let (wasm_call, vmctx) = unsafe { (*funcref.add(1), *funcref.add(3)) };
-        (wasm_call != 0 && vmctx != 0).then_some(WasmEntry { wasm_call, vmctx })
+        raw_entry(func, store)
     }
 }
 
@@ -162,6 +224,7 @@ pub struct Running {
     /// Where the thread is sent to run a due handler (`None`: it has no
     /// way to, and gets its handlers at syscall returns only).
     signal_entry: Option<WasmEntry>,
+    setjmp: Option<SetjmpCheck>,
     /// Whether another thread's exec waits for this (main) thread to end.
     pub exec_waiting: Box<dyn Fn() -> bool + Send + Sync>,
     thread: libc::pthread_t,
@@ -177,6 +240,7 @@ impl Running {
         tid: i32,
         code: Arc<CodeMap>,
         signal_entry: Option<WasmEntry>,
+        setjmp: Option<SetjmpCheck>,
         exec_waiting: Box<dyn Fn() -> bool + Send + Sync>,
     ) -> Self {
         Running {
@@ -185,6 +249,7 @@ impl Running {
             tid,
             code,
             signal_entry,
+            setjmp,
             exec_waiting,
             // SAFETY: pthread_self has no preconditions.
             thread: unsafe { libc::pthread_self() },
@@ -291,6 +356,7 @@ pub fn enter(running: Running) -> Guard {
 
 /// Signals the registered threads whose cages need them.
 pub fn tick() {
+    TICKS.fetch_add(1, Ordering::Relaxed);
     let running = RUNNING.lock();
     for r in running.iter() {
         if r.needs_attention() {
@@ -350,7 +416,13 @@ fn act(r: &Running, ctx: *mut libc::c_void) {
         return;
     }
     if !ASYNCIFY_BUSY.with(|b| b.get()) && r.handler_due() {
-        inject(uc);
+        let at_check_point = r
+            .setjmp
+            .as_ref()
+            .is_some_and(|s| s.leave_to_check_point(&r.code, pc));
+        if !at_check_point {
+            inject(uc);
+        }
     }
 }
 
@@ -570,5 +642,34 @@ mod tests {
         for pc in [0, 99, 150, 155, 200, 1000] {
             assert!(!code.in_body(pc), "{pc}");
         }
+    }
+
+    /// Inside a setjmp-calling function the flag goes up (with its tick),
+    /// and the thread is left to its check point for the rest of that tick
+    /// and the next; a flag still up after that is overridden. Elsewhere
+    /// the flag is not touched.
+    #[test]
+    fn setjmp_functions_raise_the_flag_until_it_goes_stale() {
+        let code = CodeMap {
+            bodies: vec![(100, 150), (160, 200)],
+            trap_at: 198,
+        };
+        let flag = Box::new(AtomicU32::new(0));
+        let check = SetjmpCheck::new(vec![160], &*flag as *const AtomicU32 as usize);
+        assert!(!check.leave_to_check_point(&code, 120));
+        assert!(!check.leave_to_check_point(&code, 155));
+        assert_eq!(flag.load(Ordering::Relaxed), 0);
+        assert!(check.leave_to_check_point(&code, 170));
+        assert_ne!(flag.load(Ordering::Relaxed), 0);
+        assert!(check.leave_to_check_point(&code, 180), "same tick");
+        TICKS.fetch_add(1, Ordering::Relaxed);
+        assert!(check.leave_to_check_point(&code, 180), "the next tick");
+        TICKS.fetch_add(1, Ordering::Relaxed);
+        assert!(
+            !check.leave_to_check_point(&code, 180),
+            "not taken for a tick"
+        );
+        flag.store(0, Ordering::Relaxed); // taken: the poll lowers it
+        assert!(check.leave_to_check_point(&code, 180));
     }
 }

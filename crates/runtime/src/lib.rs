@@ -50,6 +50,10 @@ pub struct CageState {
     /// The libc's `__lind_signal_entry`, which a thread of unchecked code
     /// is sent into to run its handlers (interrupt.rs).
     signal_entry: Option<wasmtime::Func>,
+    /// The functions that call setjmp, and the address of the flag their
+    /// loops check (`lind cc` exports both; interrupt.rs).
+    setjmp_functions: Vec<wasmtime::Func>,
+    signal_flag: Option<u32>,
     /// How many signal handlers are running (nested in host frames, which
     /// Asyncify cannot unwind through).
     handler_depth: u32,
@@ -568,6 +572,8 @@ impl Runtime {
                 stack_pointer: None,
                 tls_base: None,
                 signal_entry: None,
+                setjmp_functions: Vec::new(),
+                signal_flag: None,
                 handler_depth: 0,
                 pending: None,
                 fault_offered: false,
@@ -646,6 +652,16 @@ impl Runtime {
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().tls_base = instance.get_global(&mut store, "__tls_base");
         store.data_mut().signal_entry = instance.get_func(&mut store, "__lind_signal_entry");
+        let setjmp_functions = module
+            .exports()
+            .filter(|e| e.name().starts_with(lind_abi::SETJMP_FUNCTION_EXPORT))
+            .filter_map(|e| instance.get_func(&mut store, e.name()))
+            .collect();
+        store.data_mut().setjmp_functions = setjmp_functions;
+        store.data_mut().signal_flag = instance
+            .get_global(&mut store, lind_abi::SIGNAL_FLAG_EXPORT)
+            .and_then(|g| g.get(&mut store).i32())
+            .map(|addr| addr as u32);
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
         Ok((store, instance))
     }
@@ -698,6 +714,7 @@ impl Runtime {
             .data()
             .signal_entry
             .and_then(|f| interrupt::WasmEntry::of(&f, &mut *store));
+        let setjmp = self.setjmp_check(store);
         let state = store.data();
         let handoffs = self.exec_handoffs.clone();
         let pid = state.cage.pid;
@@ -707,8 +724,28 @@ impl Runtime {
             state.tid,
             code,
             signal_entry,
+            setjmp,
             Box::new(move || handoffs.lock().contains_key(&pid)),
         )))
+    }
+
+    /// Where the functions that call setjmp are compiled, and the host
+    /// address of the flag their loops check, if the module has both.
+    fn setjmp_check(&self, store: &mut Store<CageState>) -> Option<interrupt::SetjmpCheck> {
+        let addr = u64::from(store.data().signal_flag?);
+        let memory = store.data().memory.clone()?;
+        if !addr.is_multiple_of(4) || addr + 4 > memory.size(&*store) {
+            return None;
+        }
+        let flag = memory.base(&*store) as usize + addr as usize;
+        let code = store
+            .data()
+            .setjmp_functions
+            .clone()
+            .iter()
+            .filter_map(|f| interrupt::code_address(f, &mut *store))
+            .collect();
+        Some(interrupt::SetjmpCheck::new(code, flag))
     }
 
     /// A call into the module made by the runtime itself failed (Asyncify's

@@ -72,7 +72,21 @@ pub fn deliver(caller: &mut impl AsContextMut<Data = CageState>) -> Result<Optio
         // SA_SIGINFO handler may have changed.
         cage.end_handler(tid, r?);
     }
+    if ran {
+        lower_signal_flag(caller);
+    }
     Ok(ran.then_some(restart))
+}
+
+/// Handlers have run: the flag that asked the loops of setjmp-calling
+/// functions to call in for them (interrupt.rs) has done its work.
+fn lower_signal_flag(caller: &mut impl AsContextMut<Data = CageState>) {
+    let state = caller.as_context_mut();
+    let (Some(addr), Some(memory)) = (state.data().signal_flag, state.data().memory.clone()) else {
+        return;
+    };
+    // A flag address outside the memory (a broken module) is ignored.
+    let _ = memory.write(&mut *caller, u64::from(addr), &[0; 4]);
 }
 
 /// A trap, as the fault signal `sig`: runs the thread's handler for it if
