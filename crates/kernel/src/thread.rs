@@ -291,8 +291,14 @@ fn object_space(dev: u64, ino: u64) -> i64 {
 }
 
 /// Spins for up to [`FUTEX_SPIN`] (not past `deadline`) until `woken`;
-/// returns whether it was.
+/// returns whether it was. Not on a single CPU, where the spin would only
+/// keep the waker from running.
 fn spin_until_woken(woken: &AtomicBool, deadline: Option<Instant>) -> bool {
+    static CPUS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    let cpus = *CPUS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if cpus < 2 {
+        return woken.load(Ordering::Acquire);
+    }
     let start = Instant::now();
     let until = deadline.map_or(start + FUTEX_SPIN, |d| d.min(start + FUTEX_SPIN));
     loop {
