@@ -4,6 +4,7 @@
 //! backtrace names C file:line after Asyncify, unoptimised and at -O2.
 //! The program is tests/host/debug_me.c. Without gdb the gdb test is
 //! skipped with a message (./setup.sh installs gdb, so CI runs it).
+//! Also: a siglongjmp into an interrupted loop works under `--debug`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -200,4 +201,48 @@ fn trap_backtrace_names_c_lines_after_asyncify() {
             assert!(out.contains(&at_call), "{opt}: no `{at_call}` in:\n{out}");
         }
     }
+}
+
+/// Under `--debug` handlers run from wasmtime's epoch checks, which stand
+/// at loop headers too: a handler that interrupted the loop of the very
+/// function that called sigsetjmp must still siglongjmp back into it (the
+/// check point there delivers it instead). Native output is the oracle.
+#[test]
+fn debug_mode_siglongjmps_into_the_interrupted_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let src =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/c/signals/longjmp_into_loop.c");
+    let native = dir.path().join("native");
+    let ok = Command::new("gcc")
+        .args(["-O2", "-pthread", "-o"])
+        .arg(&native)
+        .arg(&src)
+        .status()
+        .expect("run gcc")
+        .success();
+    assert!(ok, "gcc");
+    let expected = Command::new(&native).output().expect("run native");
+    let module = dir.path().join("longjmp_into_loop.wasm");
+    let ok = Command::new(lind())
+        .args(["cc", "-O2", "-pthread", "-o"])
+        .arg(&module)
+        .arg(&src)
+        .status()
+        .expect("run lind cc")
+        .success();
+    assert!(ok, "lind cc");
+    let got = Command::new(lind())
+        .args(["run", "--debug"])
+        .arg(&module)
+        .output()
+        .expect("run lind run --debug");
+    assert!(
+        got.status.success(),
+        "lind run --debug: {}",
+        String::from_utf8_lossy(&got.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        String::from_utf8_lossy(&expected.stdout)
+    );
 }

@@ -165,13 +165,19 @@ impl SetjmpCheck {
         }
         // SAFETY: 4 aligned bytes of the cage's memory, mapped while the
         // thread runs (see `new`); the guest only reads and stores it too.
-        let flag = unsafe { &*(self.flag as *const AtomicU32) };
-        // Raised with the tick it went up in (odd, so never 0).
-        let now = (TICKS.load(Ordering::Relaxed) << 1) | 1;
-        match flag.compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => true,
-            Err(raised) => now.wrapping_sub(raised) >> 1 < 2,
-        }
+        raise_signal_flag(unsafe { &*(self.flag as *const AtomicU32) })
+    }
+}
+
+/// Raises the libc's `__lind_signal_flag` if it is down; returns whether
+/// the thread is left to its check point: the flag has not been up
+/// unanswered for a whole tick.
+pub fn raise_signal_flag(flag: &AtomicU32) -> bool {
+    // Raised with the tick it went up in (odd, so never 0).
+    let now = (TICKS.load(Ordering::Relaxed) << 1) | 1;
+    match flag.compare_exchange(0, now, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) => true,
+        Err(raised) => now.wrapping_sub(raised) >> 1 < 2,
     }
 }
 

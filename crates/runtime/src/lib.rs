@@ -54,6 +54,8 @@ pub struct CageState {
     /// loops check (`lind cc` exports both; interrupt.rs).
     setjmp_functions: Vec<wasmtime::Func>,
     signal_flag: Option<u32>,
+    /// Their function indices (sorted), for code with epoch checks.
+    setjmp_indices: Vec<u32>,
     /// How many signal handlers are running (nested in host frames, which
     /// Asyncify cannot unwind through).
     handler_depth: u32,
@@ -574,6 +576,7 @@ impl Runtime {
                 signal_entry: None,
                 setjmp_functions: Vec::new(),
                 signal_flag: None,
+                setjmp_indices: Vec::new(),
                 handler_depth: 0,
                 pending: None,
                 fault_offered: false,
@@ -606,6 +609,9 @@ impl Runtime {
                 }
             }
             if cage.handler_pending_for(ctx.data().tid) {
+                if signal::leave_to_check_point(&mut ctx) {
+                    return Ok(wasmtime::UpdateDeadline::Continue(1));
+                }
                 // wasmtime sets this callback aside while it runs, so the
                 // handler must not reach a deadline meanwhile.
                 ctx.set_epoch_deadline(1 << 40);
@@ -652,12 +658,24 @@ impl Runtime {
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().tls_base = instance.get_global(&mut store, "__tls_base");
         store.data_mut().signal_entry = instance.get_func(&mut store, "__lind_signal_entry");
-        let setjmp_functions = module
+        let setjmp_functions: Vec<wasmtime::Func> = module
             .exports()
             .filter(|e| e.name().starts_with(lind_abi::SETJMP_FUNCTION_EXPORT))
             .filter_map(|e| instance.get_func(&mut store, e.name()))
             .collect();
+        let text = module.text().as_ptr() as usize;
+        let code: Vec<usize> = setjmp_functions
+            .iter()
+            .filter_map(|f| interrupt::code_address(f, &mut store))
+            .collect();
+        let mut setjmp_indices: Vec<u32> = module
+            .functions()
+            .filter(|f| code.contains(&(text + f.offset)))
+            .map(|f| f.index.as_u32())
+            .collect();
+        setjmp_indices.sort_unstable();
         store.data_mut().setjmp_functions = setjmp_functions;
+        store.data_mut().setjmp_indices = setjmp_indices;
         store.data_mut().signal_flag = instance
             .get_global(&mut store, lind_abi::SIGNAL_FLAG_EXPORT)
             .and_then(|g| g.get(&mut store).i32())

@@ -14,7 +14,8 @@
 use crate::CageState;
 use lind_abi::{flags::*, nr};
 use lind_kernel::cage::{SigAction, SigInfo};
-use wasmtime::{bail, error::Context as _, AsContextMut, Result, Val};
+use std::sync::atomic::AtomicU32;
+use wasmtime::{bail, error::Context as _, AsContextMut, Result, StoreContextMut, Val};
 
 /// `siginfo_t` is 128 bytes on wasm32.
 const SIGINFO_SIZE: i32 = lind_abi::layout::siginfo::SIZE as i32;
@@ -87,6 +88,39 @@ fn lower_signal_flag(caller: &mut impl AsContextMut<Data = CageState>) {
     };
     // A flag address outside the memory (a broken module) is ignored.
     let _ = memory.write(&mut *caller, u64::from(addr), &[0; 4]);
+}
+
+/// For code with epoch checks (`--debug`), whose callback runs handlers
+/// where the thread stands: whether to leave them to the check point of
+/// the setjmp-calling function the thread is in (see interrupt.rs), as
+/// code without the checks does. Raises the flag if so.
+pub fn leave_to_check_point(ctx: &mut StoreContextMut<'_, CageState>) -> bool {
+    let state = ctx.data();
+    if state.setjmp_indices.is_empty() {
+        return false;
+    }
+    let (Some(addr), Some(memory)) = (state.signal_flag, state.memory.clone()) else {
+        return false;
+    };
+    if addr % 4 != 0 || u64::from(addr) + 4 > memory.size(&*ctx) {
+        return false;
+    }
+    let trace = wasmtime::WasmBacktrace::capture(&*ctx);
+    let Some(innermost) = trace.frames().first() else {
+        return false;
+    };
+    if ctx
+        .data()
+        .setjmp_indices
+        .binary_search(&innermost.func_index())
+        .is_err()
+    {
+        return false;
+    }
+    let flag = memory.base(&*ctx) as usize + addr as usize;
+    // SAFETY: 4 aligned bytes inside the cage's memory (checked above),
+    // whose base never moves; the guest only loads and stores them too.
+    crate::interrupt::raise_signal_flag(unsafe { &*(flag as *const AtomicU32) })
 }
 
 /// A trap, as the fault signal `sig`: runs the thread's handler for it if
