@@ -9,6 +9,7 @@ mod cow;
 mod fork;
 mod host_signals;
 mod interrupt;
+mod lines;
 mod memory;
 mod sigbus;
 mod signal;
@@ -283,7 +284,14 @@ impl Runtime {
     fn config(opts: &RuntimeOptions, epochs: bool) -> Config {
         let mut config = Config::new();
         config
-            .wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable)
+            // File:line in every captured backtrace costs an addr2line
+            // context per trap (each longjmp and exit is one); reports look
+            // lines up themselves (lines.rs). The debugger keeps them.
+            .wasm_backtrace_details(if opts.debug {
+                wasmtime::WasmBacktraceDetails::Enable
+            } else {
+                wasmtime::WasmBacktraceDetails::Disable
+            })
             .async_stack_size(MAX_WASM_STACK + (1 << 20))
             .max_wasm_stack(MAX_WASM_STACK)
             .cranelift_opt_level(wasmtime::OptLevel::Speed)
@@ -327,11 +335,14 @@ impl Runtime {
             let module = cache::load_or_compile(&self.unchecked.engine, dir, bytes)?;
             if interrupt::CodeMap::of(&module).is_some() {
                 tracing::debug!("compiled without epoch checks");
+                lines::remember(&module, bytes);
                 return Ok(module);
             }
         }
         tracing::debug!("compiled with epoch checks");
-        cache::load_or_compile(&self.checked.engine, dir, bytes)
+        let module = cache::load_or_compile(&self.checked.engine, dir, bytes)?;
+        lines::remember(&module, bytes);
+        Ok(module)
     }
 
     /// The flavor `module` was compiled for.

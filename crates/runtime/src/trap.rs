@@ -100,14 +100,15 @@ pub fn report(pid: i32, fault: &Fault, err: &wasmtime::Error) -> String {
         for frame in bt.frames().iter().take(32) {
             let name = frame.func_name().unwrap_or("<unknown>");
             let mut line = format!("\n    at {name}");
-            if let Some(sym) = frame.symbols().iter().find(|s| s.file().is_some()) {
-                line.push_str(&format!(
-                    " ({}:{})",
-                    sym.file().unwrap_or("?"),
-                    sym.line()
-                        .map(|l| l.to_string())
-                        .unwrap_or_else(|| "?".into())
-                ));
+            let place = match frame.symbols().iter().find(|s| s.file().is_some()) {
+                Some(sym) => Some((sym.file().unwrap_or("?").to_string(), sym.line())),
+                None => frame
+                    .module_offset()
+                    .and_then(|at| crate::lines::location(frame.module(), at)),
+            };
+            if let Some((file, number)) = place {
+                let number = number.map_or_else(|| "?".into(), |n| n.to_string());
+                line.push_str(&format!(" ({file}:{number})"));
             }
             out.push_str(&line);
         }
