@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #ifndef __wasi__
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <poll.h>
 #include <sys/epoll.h>
@@ -442,6 +443,23 @@ static void b_signal_roundtrip(int64_t n)
 	if (signals_seen < n)
 		die("signal_roundtrip: a signal was lost");
 }
+
+// setjmp, then longjmp back to it from 4 calls deeper (how C programs
+// and interpreters such as Lua raise errors).
+static jmp_buf jump_target;
+static __attribute__((noinline)) void jump_from(int depth)
+{
+	if (depth == 0)
+		longjmp(jump_target, 1);
+	jump_from(depth - 1);
+	sink++;
+}
+static void b_setjmp_longjmp(int64_t n)
+{
+	for (int64_t i = 0; i < n; i++)
+		if (!setjmp(jump_target))
+			jump_from(4);
+}
 #endif
 
 #ifndef __wasi__
@@ -653,6 +671,7 @@ static const struct bench benches[] = {
 	{"mmap_touch_1mib", b_mmap_touch_1mib},
 	{"mmap_read_64mib", b_mmap_read_64mib},
 	{"signal_roundtrip", b_signal_roundtrip},
+	{"setjmp_longjmp", b_setjmp_longjmp},
 	{"poll_1_ready", b_poll_1_ready},
 	{"epoll_wait_1_ready", b_epoll_wait_1_ready},
 	{"mutex_lock_unlock", b_mutex_lock_unlock},

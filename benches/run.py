@@ -89,6 +89,7 @@ MICRO = [
     ("pwrite_1b", "pwrite of 1 byte to a file", []),
     ("getdents_1000", "opendir + readdir of 1000 entries + closedir", []),
     ("signal_roundtrip", "kill(getpid(), SIGUSR1) + a handler run", [("ratio", 3.0)]),
+    ("setjmp_longjmp", "setjmp, then longjmp to it from 4 calls deeper", []),
     ("poll_1_ready", "poll() of one ready pipe, timeout 0", [("ratio", 2.0)]),
     ("epoll_wait_1_ready", "epoll_wait() with one ready pipe, timeout 0", [("ratio", 2.0)]),
     ("mutex_lock_unlock", "pthread_mutex_lock+unlock, uncontended", [("ratio", 2.0)]),
@@ -693,7 +694,8 @@ def main():
             return [lind, "run", "--root", str(root), str(wasm)]
         def wasi_cmd(wasm):
             return [wasmtime, "run", "--dir", ".", str(wasm)]
-        wasi_micro_missing = ("getpid", "write_devnull_1b", "signal_roundtrip", "poll_1_ready",
+        wasi_micro_missing = ("getpid", "write_devnull_1b", "signal_roundtrip", "setjmp_longjmp",
+                              "poll_1_ready",
                               "epoll_wait_1_ready", "mmap_touch_1mib", "mmap_read_64mib",
                               "mutex_lock_unlock", "thread_create_join",
                               "mutex_contended_handoff", "condvar_pingpong", *PARALLEL_ITEMS)
