@@ -51,12 +51,12 @@ pub struct CageState {
     /// The libc's `__lind_signal_entry`, which a thread of unchecked code
     /// is sent into to run its handlers (interrupt.rs).
     signal_entry: Option<wasmtime::Func>,
-    /// The functions that call setjmp, and the address of the flag their
+    /// Where the functions that call setjmp are compiled and their
+    /// function indices (both sorted), and the address of the flag their
     /// loops check (`lind cc` exports both; interrupt.rs).
-    setjmp_functions: Vec<wasmtime::Func>,
-    signal_flag: Option<u32>,
-    /// Their function indices (sorted), for code with epoch checks.
+    setjmp_code: Vec<usize>,
     setjmp_indices: Vec<u32>,
+    signal_flag: Option<u32>,
     /// How many signal handlers are running (nested in host frames, which
     /// Asyncify cannot unwind through).
     handler_depth: u32,
@@ -585,9 +585,9 @@ impl Runtime {
                 stack_pointer: None,
                 tls_base: None,
                 signal_entry: None,
-                setjmp_functions: Vec::new(),
-                signal_flag: None,
+                setjmp_code: Vec::new(),
                 setjmp_indices: Vec::new(),
+                signal_flag: None,
                 handler_depth: 0,
                 pending: None,
                 fault_offered: false,
@@ -669,24 +669,9 @@ impl Runtime {
         store.data_mut().stack_pointer = instance.get_global(&mut store, "__stack_pointer");
         store.data_mut().tls_base = instance.get_global(&mut store, "__tls_base");
         store.data_mut().signal_entry = instance.get_func(&mut store, "__lind_signal_entry");
-        let setjmp_functions: Vec<wasmtime::Func> = module
-            .exports()
-            .filter(|e| e.name().starts_with(lind_abi::SETJMP_FUNCTION_EXPORT))
-            .filter_map(|e| instance.get_func(&mut store, e.name()))
-            .collect();
-        let text = module.text().as_ptr() as usize;
-        let code: Vec<usize> = setjmp_functions
-            .iter()
-            .filter_map(|f| interrupt::code_address(f, &mut store))
-            .collect();
-        let mut setjmp_indices: Vec<u32> = module
-            .functions()
-            .filter(|f| code.contains(&(text + f.offset)))
-            .map(|f| f.index.as_u32())
-            .collect();
-        setjmp_indices.sort_unstable();
-        store.data_mut().setjmp_functions = setjmp_functions;
-        store.data_mut().setjmp_indices = setjmp_indices;
+        let (code, indices) = Self::setjmp_functions(module, &instance, &mut store);
+        store.data_mut().setjmp_code = code;
+        store.data_mut().setjmp_indices = indices;
         store.data_mut().signal_flag = instance
             .get_global(&mut store, lind_abi::SIGNAL_FLAG_EXPORT)
             .and_then(|g| g.get(&mut store).i32())
@@ -767,14 +752,37 @@ impl Runtime {
             return None;
         }
         let flag = memory.base(&*store) as usize + addr as usize;
-        let code = store
-            .data()
-            .setjmp_functions
-            .clone()
+        Some(interrupt::SetjmpCheck::new(
+            store.data().setjmp_code.clone(),
+            flag,
+        ))
+    }
+
+    /// Where the functions `lind cc` exported as calling setjmp are compiled,
+    /// and their function indices, both sorted.
+    fn setjmp_functions(
+        module: &Module,
+        instance: &Instance,
+        store: &mut Store<CageState>,
+    ) -> (Vec<usize>, Vec<u32>) {
+        let functions: Vec<wasmtime::Func> = module
+            .exports()
+            .filter(|e| e.name().starts_with(lind_abi::SETJMP_FUNCTION_EXPORT))
+            .filter_map(|e| instance.get_func(&mut *store, e.name()))
+            .collect();
+        let mut code: Vec<usize> = functions
             .iter()
             .filter_map(|f| interrupt::code_address(f, &mut *store))
             .collect();
-        Some(interrupt::SetjmpCheck::new(code, flag))
+        code.sort_unstable();
+        let text = module.text().as_ptr() as usize;
+        let mut indices: Vec<u32> = module
+            .functions()
+            .filter(|f| code.binary_search(&(text + f.offset)).is_ok())
+            .map(|f| f.index.as_u32())
+            .collect();
+        indices.sort_unstable();
+        (code, indices)
     }
 
     /// A call into the module made by the runtime itself failed (Asyncify's
