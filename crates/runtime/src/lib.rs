@@ -53,7 +53,8 @@ pub struct CageState {
     signal_entry: Option<wasmtime::Func>,
     /// Where the functions that call setjmp are compiled and their
     /// function indices (both sorted), and the address of the flag their
-    /// loops check (`lind cc` exports both; interrupt.rs).
+    /// loops check (`lind cc` exports both; interrupt.rs): 4 aligned bytes
+    /// inside the memory, checked once here (memory only grows).
     setjmp_code: Vec<usize>,
     setjmp_indices: Vec<u32>,
     signal_flag: Option<u32>,
@@ -672,10 +673,12 @@ impl Runtime {
         let (code, indices) = Self::setjmp_functions(module, &instance, &mut store);
         store.data_mut().setjmp_code = code;
         store.data_mut().setjmp_indices = indices;
+        let size = store.data().memory.as_ref().map_or(0, |m| m.size(&store));
         store.data_mut().signal_flag = instance
             .get_global(&mut store, lind_abi::SIGNAL_FLAG_EXPORT)
             .and_then(|g| g.get(&mut store).i32())
-            .map(|addr| addr as u32);
+            .map(|addr| addr as u32)
+            .filter(|&addr| addr.is_multiple_of(4) && u64::from(addr) + 4 <= size);
         store.data_mut().asyncify = fork::Asyncify::find(&instance, &mut store);
         Ok((store, instance))
     }
@@ -746,11 +749,8 @@ impl Runtime {
     /// Where the functions that call setjmp are compiled, and the host
     /// address of the flag their loops check, if the module has both.
     fn setjmp_check(&self, store: &mut Store<CageState>) -> Option<interrupt::SetjmpCheck> {
-        let addr = u64::from(store.data().signal_flag?);
+        let addr = store.data().signal_flag?;
         let memory = store.data().memory.clone()?;
-        if !addr.is_multiple_of(4) || addr + 4 > memory.size(&*store) {
-            return None;
-        }
         let flag = memory.base(&*store) as usize + addr as usize;
         Some(interrupt::SetjmpCheck::new(
             store.data().setjmp_code.clone(),
