@@ -260,7 +260,8 @@ struct Waiter {
     bitset: u32,
     state: Mutex<WaiterState>,
     cv: Arc<Condvar>,
-    /// `state.woken`, readable without the lock (for the spin in `wait`).
+    /// Set by a wake while it holds `state`'s lock (which the condvar wait
+    /// pairs with); the spin in `wait` reads it without the lock.
     woken: AtomicBool,
 }
 
@@ -271,7 +272,6 @@ struct Waiter {
 const FUTEX_SPIN: Duration = Duration::from_micros(20);
 
 struct WaiterState {
-    woken: bool,
     /// Where the waiter is queued now (requeue moves it).
     key: Key,
 }
@@ -340,7 +340,7 @@ impl Futexes {
         let key = (space, addr);
         let w = Arc::new(Waiter {
             bitset,
-            state: Mutex::new(WaiterState { woken: false, key }),
+            state: Mutex::new(WaiterState { key }),
             cv: Arc::new(Condvar::new()),
             woken: AtomicBool::new(false),
         });
@@ -363,11 +363,11 @@ impl Futexes {
         }
         let mut st = w.state.lock();
         loop {
-            if st.woken {
+            if w.woken.load(Ordering::Acquire) {
                 return Ok(());
             }
             let r = block::wait_until(&w.cv, &mut st, deadline);
-            if st.woken {
+            if w.woken.load(Ordering::Acquire) {
                 return Ok(());
             }
             match r {
@@ -388,7 +388,7 @@ impl Futexes {
     fn remove(&self, w: &Arc<Waiter>) -> bool {
         let mut q = self.queues.lock();
         let st = w.state.lock();
-        if st.woken {
+        if w.woken.load(Ordering::Acquire) {
             return false;
         }
         if let Some(list) = q.get_mut(&st.key) {
@@ -413,8 +413,10 @@ impl Futexes {
             if woken >= n || w.bitset & bitset == 0 {
                 return true;
             }
-            w.state.lock().woken = true;
-            w.woken.store(true, Ordering::Release);
+            {
+                let _state = w.state.lock();
+                w.woken.store(true, Ordering::Release);
+            }
             w.cv.notify_all();
             woken += 1;
             false
