@@ -68,6 +68,8 @@ pub struct Kernel {
     pub futexes: crate::thread::Futexes,
     /// System V shared memory segments.
     pub shm: crate::shm::ShmTable,
+    /// Named pipes that some cage has open.
+    pub fifos: crate::fifo::Fifos,
 }
 
 /// Parent/child links and zombies.
@@ -164,6 +166,7 @@ impl Kernel {
                 unix: Default::default(),
                 futexes: crate::thread::Futexes::new(),
                 shm: Default::default(),
+                fifos: Default::default(),
             }
         })
     }

@@ -11,6 +11,7 @@ pub mod chunk;
 pub mod epoll;
 pub mod eventfd;
 pub mod fdtable;
+pub mod fifo;
 pub mod file;
 pub mod host;
 mod host_net;

@@ -57,23 +57,45 @@ static NEXT_INO: AtomicU64 = AtomicU64::new(1 << 40);
 impl Pipe {
     /// A new pipe and its (read, write) ends.
     pub fn new_pair() -> (Arc<PipeReader>, Arc<PipeWriter>) {
-        let pipe = Arc::new(Pipe {
+        let pipe = Pipe::unopened();
+        (Arc::new(pipe.add_reader()), Arc::new(pipe.add_writer()))
+    }
+
+    /// A pipe with no ends yet: a named FIFO's, whose ends come and go
+    /// with each open (see [`crate::fifo`]).
+    pub(crate) fn unopened() -> Arc<Pipe> {
+        Arc::new(Pipe {
             state: Mutex::new(State {
                 chunks: VecDeque::new(),
                 len: 0,
                 capacity: PIPE_CAPACITY,
-                readers: 1,
-                writers: 1,
+                readers: 0,
+                writers: 0,
             }),
             reading: Mutex::new(()),
             readable: WaitQueue::new(),
             writable: WaitQueue::new(),
             ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
-        });
-        (
-            Arc::new(PipeReader { pipe: pipe.clone() }),
-            Arc::new(PipeWriter { pipe }),
-        )
+        })
+    }
+
+    /// One more read end.
+    pub(crate) fn add_reader(self: &Arc<Self>) -> PipeReader {
+        self.state.lock().readers += 1;
+        self.writable.notify(POLLOUT);
+        PipeReader { pipe: self.clone() }
+    }
+
+    /// One more write end.
+    pub(crate) fn add_writer(self: &Arc<Self>) -> PipeWriter {
+        self.state.lock().writers += 1;
+        PipeWriter { pipe: self.clone() }
+    }
+
+    /// (read ends, write ends) open now.
+    pub(crate) fn ends(&self) -> (usize, usize) {
+        let st = self.state.lock();
+        (st.readers, st.writers)
     }
 
     /// The capacity in bytes (F_GETPIPE_SZ).

@@ -750,15 +750,14 @@ impl Socket for UnixSocket {
                 (Addr::Abstract(n), reported) => (NameKey::Abstract(n), reported),
                 (Addr::Path(p), reported) => {
                     let mode = S_IFSOCK | (0o777 & !cx.cage.umask());
-                    let st = crate::syscall::fs::mknod_path(cx.kernel, cx.cage, &p, mode).map_err(
-                        |e| {
+                    let st = crate::syscall::fs::mknod_path(cx.kernel, cx.cage, AT_FDCWD, &p, mode)
+                        .map_err(|e| {
                             if e == Errno::EEXIST {
                                 Errno::EADDRINUSE
                             } else {
                                 e
                             }
-                        },
-                    )?;
+                        })?;
                     (NameKey::Path(st.dev, st.ino), reported)
                 }
             }

@@ -1,6 +1,6 @@
 # busybox ash running a script: functions, arithmetic, loops, pipelines, subshells,
 # command substitution, here-documents, traps, getopts, case, local variables.
-# Not `read`: ash's read builtin always waits in poll(), which Lind does not have yet.
+# `read` (which waits in poll()), from a pipe, with IFS, -r and a timeout.
 cat >script.sh <<'SCRIPT'
 f() { local x=$1; echo "f($x) -> $((x * x + 1))"; }
 for i in 1 2 3; do f $i; done
@@ -23,6 +23,9 @@ false || echo "or ok"; true && echo "and ok"
 x=$( (exit 3) ); echo "subshell status $?"
 echo "arith $(( (1 << 10) | 7 )) $(( -17 / 5 )) $(( -17 % 5 )) $(( 2 ** 10 ))"
 printf '%s\n' "printf builtin" 
+printf 'a b c\nsecond line\n' | { read x y; read -r z; echo "read: $x|$y|$z"; }
+echo "k=v" | { IFS== read k v; echo "read: $k -> $v"; }
+busybox sleep 2 | { read -t 1 late; echo "read -t status $?"; }
 [ -n "$HOME" ] && echo "HOME set"
 exit 4
 SCRIPT

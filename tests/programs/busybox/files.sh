@@ -1,6 +1,5 @@
 # File utilities on the run directory: cp, mv, ln, readlink, realpath, stat, touch,
-# mkdir, rmdir, rm, find, xargs, dd, truncate, chmod, mktemp. (Not mkfifo: Lind has no
-# mknod, so no named pipes, yet.)
+# mkdir, rmdir, rm, find, xargs, dd, truncate, chmod, mktemp (mkfifo: fifo.sh).
 b() { busybox "$@"; echo "[$?]"; }
 b mkdir -p d/e/f
 echo one >d/1.txt; echo two >d/e/2.txt; echo three >d/e/f/3.dat

@@ -227,9 +227,24 @@ pub fn open_path(
     // O_CREAT|O_EXCL never follows a final symlink; O_NOFOLLOW refuses one.
     let follow = flags & O_NOFOLLOW == 0 && flags & (O_CREAT | O_EXCL) != O_CREAT | O_EXCL;
     let cred = cage.cred();
-    let (f, loc) = at_path(kernel, cage, dirfd, path, follow, |l| {
-        l.mount.fs.open(&l.rel, fs_flags, mode, &cred)
+    // File systems refuse to open special files (ENXIO); a FIFO's opens
+    // meet in the kernel instead, once the lookup is done.
+    let (opened, loc) = at_path(kernel, cage, dirfd, path, follow, |l| {
+        match l.mount.fs.open(&l.rel, fs_flags, mode, &cred) {
+            Err(Errno::ENXIO) if flags & O_PATH == 0 => {
+                let st = l.mount.fs.stat(&l.rel, true)?;
+                if st.mode & S_IFMT != S_IFIFO {
+                    return Err(Errno::ENXIO);
+                }
+                Ok(Err(st))
+            }
+            opened => opened.map(Ok),
+        }
     })?;
+    let f = match opened {
+        Ok(f) => f,
+        Err(fifo) => kernel.fifos.open(fifo, flags)?,
+    };
     Ok(OpenFile::new(f, flags, Some(loc.abs)))
 }
 
@@ -251,14 +266,21 @@ pub fn stat_path(
     Ok(st)
 }
 
-/// Makes a special file (a socket, for `bind`) at `path` relative to the
-/// cwd and returns its `lstat`. EEXIST if the name exists.
-pub fn mknod_path(kernel: &Kernel, cage: &Cage, path: &[u8], mode: u32) -> KResult<Stat> {
+/// Makes a special file (a socket for `bind`, a FIFO for `mknod`) at
+/// `path` relative to `dirfd` and returns its `lstat`. `mode` has the
+/// umask applied. EEXIST if the name exists.
+pub fn mknod_path(
+    kernel: &Kernel,
+    cage: &Cage,
+    dirfd: i32,
+    path: &[u8],
+    mode: u32,
+) -> KResult<Stat> {
     if trailing_slash(path) {
         return Err(Errno::ENOENT);
     }
     let cred = cage.cred();
-    let (st, _) = at_path(kernel, cage, AT_FDCWD, path, false, |l| {
+    let (st, _) = at_path(kernel, cage, dirfd, path, false, |l| {
         if kernel.vfs.is_mount_point(&l.abs) {
             return Err(Errno::EEXIST);
         }
@@ -300,6 +322,33 @@ pub fn open(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 
 pub fn openat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     do_open(ctx, a.int(0), a.ptr(1), a.uint(2), a.uint(3))
+}
+
+pub fn mknod(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    do_mknod(ctx, AT_FDCWD, a.ptr(0), a.uint(1))
+}
+
+pub fn mknodat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    do_mknod(ctx, a.int(0), a.ptr(1), a.uint(2))
+}
+
+/// FIFOs and socket nodes; regular files as an exclusive create. Device
+/// nodes need a privilege no cage has (EPERM), as do directories.
+fn do_mknod(ctx: &mut Ctx, dirfd: i32, path_addr: u64, mode: u32) -> KResult<i64> {
+    let path = path_arg(ctx, path_addr)?;
+    let perm = mode & 0o7777 & !ctx.cage.umask();
+    match mode & S_IFMT {
+        S_IFIFO | S_IFSOCK => {
+            mknod_path(ctx.kernel, ctx.cage, dirfd, &path, mode & S_IFMT | perm)?;
+        }
+        0 | S_IFREG => {
+            let flags = O_CREAT | O_EXCL | O_WRONLY | O_NOCTTY;
+            open_path(ctx.kernel, ctx.cage, dirfd, &path, flags, mode & 0o7777)?;
+        }
+        S_IFCHR | S_IFBLK | S_IFDIR => return Err(Errno::EPERM),
+        _ => return Err(Errno::EINVAL),
+    }
+    Ok(0)
 }
 
 pub fn creat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {

@@ -96,6 +96,8 @@ syscall_table! {
     (GETDENTS64, "getdents64", fs::getdents64, [Fd, OutBuf, Size], Full),
     (MKDIR, "mkdir", fs::mkdir, [Path, Mode], Full),
     (MKDIRAT, "mkdirat", fs::mkdirat, [DirFd, Path, Mode], Full),
+    (MKNOD, "mknod", fs::mknod, [Path, Mode, Hex], Partial("FIFOs, sockets and regular files; device nodes are EPERM")),
+    (MKNODAT, "mknodat", fs::mknodat, [DirFd, Path, Mode, Hex], Partial("FIFOs, sockets and regular files; device nodes are EPERM")),
     (RMDIR, "rmdir", fs::rmdir, [Path], Full),
     (UNLINK, "unlink", fs::unlink, [Path], Full),
     (UNLINKAT, "unlinkat", fs::unlinkat, [DirFd, Path, Hex], Full),

@@ -230,6 +230,8 @@ impl FileSystem for HostFs {
             let changes = !path_only && (acc != O_RDONLY || flags & O_TRUNC != 0);
             match self.stat(path, flags & O_NOFOLLOW == 0) {
                 Ok(_) if flags & O_CREAT != 0 && flags & O_EXCL != 0 => return Err(Errno::EEXIST),
+                // The kernel opens FIFOs (they hold no data on the mount).
+                Ok(st) if !path_only && st.mode & S_IFMT == S_IFIFO => return Err(Errno::ENXIO),
                 Ok(st) if changes && st.mode & S_IFMT == S_IFDIR => return Err(Errno::EISDIR),
                 Ok(_) if changes => return Err(Errno::EROFS),
                 Ok(_) => {}
@@ -250,9 +252,16 @@ impl FileSystem for HostFs {
         }
         // Creation flags go in as raw host flags: cap-std's own `create`
         // refuses O_RDONLY|O_CREAT, which POSIX allows.
+        // Always non-blocking on the host: opening a host FIFO must not
+        // wait there (it is found below and opened by the kernel).
         let open = |flags: u32| {
             let extra =
-                host_oflags(flags & (O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY | O_NOCTTY | O_PATH));
+                host_oflags(flags & (O_CREAT | O_EXCL | O_TRUNC | O_DIRECTORY | O_NOCTTY | O_PATH))
+                    | if path_only {
+                        OFlags::empty()
+                    } else {
+                        OFlags::NONBLOCK
+                    };
             let mut o = o.clone();
             o.custom_flags(extra.bits() as i32).mode(mode & 0o7777);
             self.root.open_with(host_path(path), &o).map_err(errno)
@@ -280,6 +289,17 @@ impl FileSystem for HostFs {
         // Linux opens O_PATH|O_NOFOLLOW on a symlink, and refuses the rest.
         if kind == S_IFLNK && !path_only {
             return Err(Errno::ELOOP);
+        }
+        if !path_only {
+            match kind {
+                S_IFIFO => return Err(Errno::ENXIO),
+                // Where O_NONBLOCK means something, the cage's choice holds.
+                S_IFCHR | S_IFBLK if flags & O_NONBLOCK == 0 => {
+                    let status = rustix::fs::fcntl_getfl(&file).map_err(rerrno)?;
+                    rustix::fs::fcntl_setfl(&file, status - OFlags::NONBLOCK).map_err(rerrno)?;
+                }
+                _ => {}
+            }
         }
         if created && st.st_mode & 0o7777 != mode & 0o7777 {
             rustix::fs::fchmod(&file, rustix::fs::Mode::from_raw_mode(mode & 0o7777))
@@ -394,9 +414,11 @@ impl FileSystem for HostFs {
     }
 
     fn mknod(&self, path: &[u8], mode: u32, _cred: &Cred) -> KResult<()> {
-        if mode & S_IFMT != S_IFSOCK {
-            return Err(Errno::EPERM);
-        }
+        let kind = match mode & S_IFMT {
+            S_IFSOCK => rustix::fs::FileType::Socket,
+            S_IFIFO => rustix::fs::FileType::Fifo,
+            _ => return Err(Errno::EPERM),
+        };
         if path.is_empty() {
             return Err(Errno::EEXIST);
         }
@@ -412,7 +434,7 @@ impl FileSystem for HostFs {
         rustix::fs::mknodat(
             &dir,
             OsStr::from_bytes(name),
-            rustix::fs::FileType::Socket,
+            kind,
             rustix::fs::Mode::from_raw_mode(mode & 0o7777),
             0,
         )
@@ -819,6 +841,24 @@ mod tests {
         assert_eq!(p.stat().unwrap().mode & S_IFMT, S_IFLNK);
         let t = fs.open(b"f", O_WRONLY | O_TRUNC, 0, &c).unwrap();
         assert_eq!(t.stat().unwrap().size, 0);
+    }
+
+    #[test]
+    fn host_fifos_are_never_opened_on_the_host() {
+        let (tmp, fs) = setup();
+        let c = me();
+        fs.mknod(b"p", S_IFIFO | 0o640, &c).unwrap();
+        let host = std::fs::symlink_metadata(tmp.path().join("root/p")).unwrap();
+        use std::os::unix::fs::FileTypeExt as _;
+        assert!(host.file_type().is_fifo());
+        assert_eq!(fs.stat(b"p", false).unwrap().mode, S_IFIFO | 0o640);
+        // Neither end would return on the host without the other; both
+        // come back at once, for the kernel to open.
+        for flags in [O_RDONLY, O_WRONLY, O_RDWR, O_WRONLY | O_CREAT] {
+            assert_eq!(fs.open(b"p", flags, 0o600, &c).err(), Some(Errno::ENXIO));
+        }
+        assert!(fs.open(b"p", O_PATH, 0, &c).is_ok());
+        assert_eq!(fs.mknod(b"c", S_IFCHR | 0o600, &c), Err(Errno::EPERM));
     }
 
     #[test]

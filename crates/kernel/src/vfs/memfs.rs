@@ -340,6 +340,7 @@ impl Inode {
             Body::File(_) => DT_REG,
             Body::Dir(_) => DT_DIR,
             Body::Symlink(_) => DT_LNK,
+            Body::Special if self.meta.lock().mode & S_IFMT == S_IFIFO => DT_FIFO,
             Body::Special => DT_SOCK,
         }
     }
@@ -683,8 +684,6 @@ impl FileSystem for MemFs {
         let path_only = flags & O_PATH != 0;
         match &node.body {
             Body::Symlink(_) if !path_only => return Err(Errno::ELOOP),
-            // Sockets cannot be opened (connect to them instead).
-            Body::Special if !path_only => return Err(Errno::ENXIO),
             Body::Dir(_) if !path_only && (acc != O_RDONLY || flags & (O_CREAT | O_TRUNC) != 0) => {
                 return Err(Errno::EISDIR)
             }
@@ -699,11 +698,17 @@ impl FileSystem for MemFs {
         if acc == O_RDONLY || acc == O_RDWR {
             want |= R_OK;
         }
-        if acc == O_WRONLY || acc == O_RDWR || flags & O_TRUNC != 0 {
+        let special = matches!(node.body, Body::Special);
+        if acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC != 0 && !special) {
             want |= W_OK;
         }
         if !node.permits(cred, want) {
             return Err(Errno::EACCES);
+        }
+        // Sockets cannot be opened (connect to them instead); the kernel
+        // opens FIFOs itself.
+        if special {
+            return Err(Errno::ENXIO);
         }
         if flags & O_TRUNC != 0 {
             if let Body::File(f) = &node.body {
@@ -923,7 +928,7 @@ impl FileSystem for MemFs {
     }
 
     fn mknod(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
-        if mode & S_IFMT != S_IFSOCK {
+        if !matches!(mode & S_IFMT, S_IFSOCK | S_IFIFO) {
             return Err(Errno::EPERM);
         }
         self.create(path, cred, |parent| {
@@ -1195,6 +1200,28 @@ mod tests {
         assert_eq!(fs.used(), 0);
         assert_eq!(f.truncate(1 << 63), Err(Errno::EFBIG));
         assert_eq!(f.pwrite(b"x", i64::MAX as u64), Err(Errno::EFBIG));
+    }
+
+    #[test]
+    fn fifo_nodes_are_checked_then_left_to_the_kernel() {
+        let (fs, _) = fs();
+        fs.mknod(b"p", S_IFIFO | 0o600, &root()).unwrap();
+        assert_eq!(fs.stat(b"p", false).unwrap().mode, S_IFIFO | 0o600);
+        let d = fs.open(b"", O_RDONLY | O_DIRECTORY, 0, &root()).unwrap();
+        let entry = d.read_dir().unwrap().into_iter().find(|e| e.name == b"p");
+        assert_eq!(entry.map(|e| e.kind), Some(DT_FIFO));
+        // Permission first (as Linux's may_open), then ENXIO: the kernel
+        // opens FIFOs. O_TRUNC asks for no write permission on one.
+        assert_eq!(
+            fs.open(b"p", O_RDONLY, 0, &user(5)).err(),
+            Some(Errno::EACCES)
+        );
+        assert_eq!(
+            fs.open(b"p", O_RDONLY | O_TRUNC, 0, &root()).err(),
+            Some(Errno::ENXIO)
+        );
+        assert!(fs.open(b"p", O_PATH, 0, &user(5)).is_ok());
+        assert_eq!(fs.mknod(b"c", S_IFCHR | 0o600, &root()), Err(Errno::EPERM));
     }
 
     #[test]

@@ -66,8 +66,9 @@ pub trait FileSystem: Send + Sync {
     fn symlink(&self, _target: &[u8], _path: &[u8], _cred: &Cred) -> KResult<()> {
         Err(Errno::EROFS)
     }
-    /// Creates a special file (only sockets, S_IFSOCK, for now: what
-    /// `bind` of an AF_UNIX socket makes); `mode` has the umask applied.
+    /// Creates a special file: a socket (what `bind` of an AF_UNIX socket
+    /// makes) or a FIFO; `mode` has the umask applied. Opening one is
+    /// ENXIO here: the kernel opens FIFOs itself (see [`crate::fifo`]).
     fn mknod(&self, _path: &[u8], _mode: u32, _cred: &Cred) -> KResult<()> {
         Err(Errno::EPERM)
     }
