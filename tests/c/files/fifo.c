@@ -43,6 +43,7 @@ static void run(const char *dir)
 	printf("fifo %d perm %o size %lld\n", S_ISFIFO(st.st_mode), st.st_mode & 07777,
 	       (long long)st.st_size);
 	printf("d_type fifo %d\n", dtype_of(dir, strrchr(path, '/') + 1) == DT_FIFO);
+	SHOW("truncate", truncate(path, 0));
 
 	// Non-blocking opens: a writer needs a reader; a reader needs nobody.
 	SHOW("open wronly nonblock, no reader", open(path, O_WRONLY | O_NONBLOCK));

@@ -506,8 +506,11 @@ impl FileSystem for HostFs {
 
     fn truncate(&self, path: &[u8], len: u64) -> KResult<()> {
         let st = self.stat(path, true)?;
-        if st.mode & S_IFMT == S_IFDIR {
-            return Err(Errno::EISDIR);
+        match st.mode & S_IFMT {
+            S_IFDIR => return Err(Errno::EISDIR),
+            // Linux's answer, and a host FIFO must not be opened here.
+            S_IFREG => {}
+            _ => return Err(Errno::EINVAL),
         }
         self.writable()?;
         let f = self
@@ -858,6 +861,7 @@ mod tests {
             assert_eq!(fs.open(b"p", flags, 0o600, &c).err(), Some(Errno::ENXIO));
         }
         assert!(fs.open(b"p", O_PATH, 0, &c).is_ok());
+        assert_eq!(fs.truncate(b"p", 0), Err(Errno::EINVAL));
         assert_eq!(fs.mknod(b"c", S_IFCHR | 0o600, &c), Err(Errno::EPERM));
     }
 
