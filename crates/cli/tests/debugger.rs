@@ -246,3 +246,56 @@ fn debug_mode_siglongjmps_into_the_interrupted_loop() {
         String::from_utf8_lossy(&expected.stdout)
     );
 }
+
+/// A longjmp that an `invoke_*` will catch is raised without a backtrace
+/// (the cost of one is most of a longjmp's); one that nothing catches
+/// still ends the cage with a report that shows where it came from: the
+/// function that called longjmp, or the one whose own setjmp caught it
+/// and passed it on.
+#[test]
+fn stale_longjmp_report_keeps_its_backtrace() {
+    for (main_catches, named) in [(false, "jump_back"), (true, "__original_main")] {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("stale.c");
+        let main_setjmp = if main_catches {
+            "setjmp(here) == 0 &&"
+        } else {
+            ""
+        };
+        let program = format!(
+            r#"#include <setjmp.h>
+#include <stdio.h>
+static jmp_buf jb, here;
+__attribute__((noinline)) static int arm(void) {{ return setjmp(jb); }}
+__attribute__((noinline)) static void jump_back(void) {{ longjmp(jb, 1); }}
+int main(void)
+{{
+	if ({main_setjmp} arm() == 0) {{
+		puts("armed");
+		jump_back();
+	}}
+	puts("returned");
+	return 0;
+}}
+"#
+        );
+        std::fs::write(&src, program).unwrap();
+        let module = dir.path().join("stale.wasm");
+        let ok = Command::new(lind())
+            .args(["cc", "-O1", "-o"])
+            .arg(&module)
+            .arg(&src)
+            .status()
+            .expect("run lind cc")
+            .success();
+        assert!(ok, "lind cc");
+        let mut run = Command::new(lind());
+        run.arg("run").arg(&module);
+        let (status, out) = run_for(run, Duration::from_secs(60));
+        assert_eq!(status, Some(128 + 9), "{out}");
+        assert!(out.contains("armed") && !out.contains("returned"), "{out}");
+        assert!(out.contains("whose setjmp is no longer running"), "{out}");
+        let frame = format!("stale.wasm!{named}\n");
+        assert!(out.contains(&frame), "no `{frame}` in:\n{out}");
+    }
+}

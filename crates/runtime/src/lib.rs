@@ -61,6 +61,9 @@ pub struct CageState {
     /// How many signal handlers are running (nested in host frames, which
     /// Asyncify cannot unwind through).
     handler_depth: u32,
+    /// How many `invoke_*` calls are running: a longjmp raised under one
+    /// is caught there (sjlj.rs), so it needs no backtrace.
+    invoke_depth: u32,
     /// The module's Asyncify exports, if `lind cc` instrumented it.
     asyncify: Option<fork::Asyncify>,
     /// A trap's fault handler returned (or there was none): the trap now
@@ -590,6 +593,7 @@ impl Runtime {
                 setjmp_indices: Vec::new(),
                 signal_flag: None,
                 handler_depth: 0,
+                invoke_depth: 0,
                 pending: None,
                 fault_offered: false,
                 rewind_value: None,
@@ -1102,7 +1106,17 @@ fn syscall_import(
     match nr as u32 {
         // The frames up to the setjmp's invoke are abandoned: trapping out
         // of them leaves any signal handler's host frames behind too.
-        lind_abi::nr::LIND_LONGJMP => return Err(wasmtime::Error::new(CageLongjmp(a1 as u32))),
+        // One an invoke will catch carries an empty backtrace, so that
+        // wasmtime does not walk the stack for one (most of a longjmp's
+        // cost); one no invoke catches ends the cage, and its report
+        // shows where it came from.
+        lind_abi::nr::LIND_LONGJMP => {
+            let err = wasmtime::Error::new(CageLongjmp(a1 as u32));
+            return Err(match caller.data().invoke_depth {
+                0 => err,
+                _ => sjlj::without_backtrace(err),
+            });
+        }
         lind_abi::nr::LIND_UNWIND_REFUSED => return Ok(fork::refuse_unwind(&mut caller, a1)),
         _ => {}
     }
