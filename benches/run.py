@@ -50,9 +50,12 @@ ZLIB_FILES = ["adler32.c", "crc32.c", "deflate.c", "trees.c", "zutil.c", "compre
 SQLITE_DIR = REPO / "build" / "programs" / "sqlite3"
 SQLITE_DEFINES = ["-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_OS_OTHER=1"]
 # lua_bench.c: Lua 5.4's own sources (programs/lua/build.sh), all but the lua.c and
-# luac.c front ends, with Lua's Makefile's flags (generic build: no LUA_USE_POSIX).
+# luac.c front ends, with Lua's Makefile's flags (generic build: no LUA_USE_POSIX),
+# and the same fixed string-hash seed and sort-pivot seed in every build: Lua
+# derives them from addresses, time() and clock(), which differ between builds,
+# and its tables then collide differently (a 5-10% swing between builds).
 LUA_SRC = REPO / "build" / "programs" / "lua" / "src" / "src"
-LUA_FLAGS = ["-std=gnu99", "-DLUA_COMPAT_5_3"]
+LUA_FLAGS = ["-std=gnu99", "-DLUA_COMPAT_5_3", "-Dluai_makeseed(L)=12345u", "-Dl_randomizePivot()=12345u"]
 # ... and for WASI only (Debian's wasi-libc has no setjmp, system, tmpnam, tmpfile,
 # and signal.h and clock() only as opt-in emulations): benches/wasi-lua/ (see its two files)
 # stands in for them; an error in the script would stop it. The script raises none.

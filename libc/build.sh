@@ -170,6 +170,11 @@ CFLAGS = $TARGET_FLAGS
 LDFLAGS_AUTO =
 LIBCC =
 OPTIMIZE_GLOBS = internal/*.c malloc/*.c string/*.c
+# musl's other allocator (its build option): in wasm its boundary-tag heap
+# keeps Lua's objects as close together as wasi-libc's dlmalloc does, where
+# mallocng's size-class groups spread them (Lua 4-5% slower, malloc_free 2x;
+# see benches/README.md).
+MALLOC_DIR = oldmalloc
 ALL_TOOLS =
 TOOL_LIBS =
 SHARED_LIBS =
