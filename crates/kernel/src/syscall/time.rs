@@ -76,13 +76,24 @@ pub fn time(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(secs)
 }
 
-fn sleep_for(ctx: &mut Ctx, d: Duration) -> KResult<()> {
-    ctx.kernel.host.sleep(d)
+/// Sleeps `d`; a signal ends it early (EINTR), and then the time left is
+/// written at `rem` unless that is NULL (a relative sleep's `rem`).
+fn sleep_for(ctx: &mut Ctx, d: Duration, rem: u64) -> KResult<()> {
+    let host = ctx.kernel.host.clone();
+    let start = host.monotonic();
+    match host.sleep(d) {
+        Err(Errno::EINTR) if rem != 0 => {
+            let left = d.saturating_sub(host.monotonic().saturating_sub(start));
+            ctx.mem.write(rem, &to_ts(left).to_bytes())?;
+            Err(Errno::EINTR)
+        }
+        slept => slept,
+    }
 }
 
 pub fn nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let ts = read_timespec(ctx, a.ptr(0))?;
-    sleep_for(ctx, Duration::new(ts.sec as u64, ts.nsec as u32))?;
+    sleep_for(ctx, Duration::new(ts.sec as u64, ts.nsec as u32), a.ptr(1))?;
     Ok(0)
 }
 
@@ -94,12 +105,12 @@ pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     let ts = read_timespec(ctx, a.ptr(2))?;
     let target = Duration::new(ts.sec as u64, ts.nsec as u32);
-    let d = if a.uint(1) & TIMER_ABSTIME != 0 {
-        target.saturating_sub(now)
+    let (d, rem) = if a.uint(1) & TIMER_ABSTIME != 0 {
+        (target.saturating_sub(now), 0)
     } else {
-        target
+        (target, a.ptr(3))
     };
-    sleep_for(ctx, d)?;
+    sleep_for(ctx, d, rem)?;
     Ok(0)
 }
 
