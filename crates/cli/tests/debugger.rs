@@ -54,6 +54,20 @@ fn build(dir: &Path, flags: &[&str]) -> PathBuf {
     out
 }
 
+/// `lind cc FLAGS -o out src`, which must succeed.
+fn lind_cc(flags: &[&str], out: &Path, src: &Path) {
+    let ok = Command::new(lind())
+        .arg("cc")
+        .args(flags)
+        .arg("-o")
+        .arg(out)
+        .arg(src)
+        .status()
+        .expect("run lind cc")
+        .success();
+    assert!(ok, "lind cc {flags:?} {}", src.display());
+}
+
 /// Runs `cmd` to its end (or kills it after `limit`) and returns its
 /// status and stdout+stderr.
 fn run_for(mut cmd: Command, limit: Duration) -> (Option<i32>, String) {
@@ -223,14 +237,7 @@ fn debug_mode_siglongjmps_into_the_interrupted_loop() {
     assert!(ok, "gcc");
     let expected = Command::new(&native).output().expect("run native");
     let module = dir.path().join("longjmp_into_loop.wasm");
-    let ok = Command::new(lind())
-        .args(["cc", "-O2", "-pthread", "-o"])
-        .arg(&module)
-        .arg(&src)
-        .status()
-        .expect("run lind cc")
-        .success();
-    assert!(ok, "lind cc");
+    lind_cc(&["-O2", "-pthread"], &module, &src);
     let got = Command::new(lind())
         .args(["run", "--debug"])
         .arg(&module)
@@ -281,14 +288,7 @@ int main(void)
         );
         std::fs::write(&src, program).unwrap();
         let module = dir.path().join("stale.wasm");
-        let ok = Command::new(lind())
-            .args(["cc", "-O1", "-o"])
-            .arg(&module)
-            .arg(&src)
-            .status()
-            .expect("run lind cc")
-            .success();
-        assert!(ok, "lind cc");
+        lind_cc(&["-O1"], &module, &src);
         let mut run = Command::new(lind());
         run.arg("run").arg(&module);
         let (status, out) = run_for(run, Duration::from_secs(60));
