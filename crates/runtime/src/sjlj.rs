@@ -15,30 +15,9 @@
 //! offer it again.
 
 use crate::{sigbus, signal, trap, CageLongjmp, CageState};
-use parking_lot::Mutex;
-use std::sync::OnceLock;
 use wasmtime::{
-    error::Context as _, AsContextMut, Caller, Engine, FuncType, Linker, Module, Result, Store,
-    Val, ValType, WasmBacktrace,
+    error::Context as _, AsContextMut, Caller, FuncType, Linker, Module, Result, Val, ValType,
 };
-
-/// `err` with an empty backtrace attached: wasmtime captures one for an
-/// error from a host call only if it carries none, and capturing walks up
-/// to 20 frames, ~0.3 µs each. An empty one comes from a store whose
-/// engine keeps no backtraces, without looking at any stack.
-pub fn without_backtrace(err: wasmtime::Error) -> wasmtime::Error {
-    static NO_BACKTRACES: OnceLock<Option<Mutex<Store<()>>>> = OnceLock::new();
-    let store = NO_BACKTRACES.get_or_init(|| {
-        let mut config = wasmtime::Config::new();
-        config.wasm_backtrace_max_frames(None);
-        let engine = Engine::new(&config).ok()?;
-        Some(Mutex::new(Store::new(&engine, ())))
-    });
-    match store {
-        Some(store) => err.context(WasmBacktrace::capture(&*store.lock())),
-        None => err,
-    }
-}
 
 /// The import module LLVM gives the `invoke_*` functions.
 pub const INVOKE_MODULE: &str = "env";

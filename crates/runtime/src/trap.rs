@@ -3,7 +3,27 @@
 //! C file:line where the module has debug info.
 
 use lind_abi::flags::*;
-use wasmtime::{Trap, WasmBacktrace};
+use parking_lot::Mutex;
+use std::sync::OnceLock;
+use wasmtime::{Engine, Store, Trap, WasmBacktrace};
+
+/// `err` with an empty backtrace attached: wasmtime captures one for an
+/// error from a host call only if it carries none, and capturing walks up
+/// to 20 frames, ~0.3 µs each. An empty one comes from a store whose
+/// engine keeps no backtraces, without looking at any stack.
+pub fn without_backtrace(err: wasmtime::Error) -> wasmtime::Error {
+    static NO_BACKTRACES: OnceLock<Option<Mutex<Store<()>>>> = OnceLock::new();
+    let store = NO_BACKTRACES.get_or_init(|| {
+        let mut config = wasmtime::Config::new();
+        config.wasm_backtrace_max_frames(None);
+        let engine = Engine::new(&config).ok()?;
+        Some(Mutex::new(Store::new(&engine, ())))
+    });
+    match store {
+        Some(store) => err.context(WasmBacktrace::capture(&*store.lock())),
+        None => err,
+    }
+}
 
 pub struct Fault {
     pub signal: u32,
