@@ -105,7 +105,42 @@ pub struct CodeMap {
     trap_at: usize,
 }
 
+/// Each compiled module's [`CodeMap`], by the address of its compiled code:
+/// set (or cleared) at every compile, as lines.rs keeps DWARF, so a live
+/// module's entry is its own. Threads and forked children then start with
+/// a lookup instead of a walk over every function, whose names wasmtime
+/// decodes on the way (8% of a thread create+join).
+static CODE_MAPS: Mutex<Option<std::collections::HashMap<usize, Arc<CodeMap>>>> = Mutex::new(None);
+
 impl CodeMap {
+    /// Maps `module` (just compiled) and records the map; false if it has
+    /// no trap site (then it cannot be interrupted this way).
+    pub fn record(module: &wasmtime::Module) -> bool {
+        let map = CodeMap::of(module).map(Arc::new);
+        let key = module.text().as_ptr() as usize;
+        let mut maps = CODE_MAPS.lock();
+        let maps = maps.get_or_insert_with(Default::default);
+        match map {
+            Some(m) => {
+                maps.insert(key, m);
+                true
+            }
+            None => {
+                maps.remove(&key);
+                false
+            }
+        }
+    }
+
+    /// `module`'s recorded map (made now if it was compiled elsewhere).
+    pub fn recorded(module: &wasmtime::Module) -> Option<Arc<CodeMap>> {
+        let key = module.text().as_ptr() as usize;
+        if let Some(m) = CODE_MAPS.lock().as_ref().and_then(|m| m.get(&key)) {
+            return Some(m.clone());
+        }
+        CodeMap::of(module).map(Arc::new)
+    }
+
     /// `None` if no trap site is found (the module then cannot be
     /// interrupted this way; the caller compiles it with checks).
     pub fn of(module: &wasmtime::Module) -> Option<CodeMap> {

@@ -345,7 +345,7 @@ impl Runtime {
             && (interrupt::has_signal_entry(bytes) || !interrupt::may_install_handlers(bytes))
         {
             let module = cache::load_or_compile(&self.unchecked.engine, dir, bytes)?;
-            if interrupt::CodeMap::of(&module).is_some() {
+            if interrupt::CodeMap::record(&module) {
                 tracing::debug!("compiled without epoch checks");
                 lines::remember(&module, bytes);
                 return Ok(module);
@@ -738,7 +738,7 @@ impl Runtime {
         if !self.unchecked(&module) {
             return None;
         }
-        let code = Arc::new(interrupt::CodeMap::of(&module)?);
+        let code = interrupt::CodeMap::recorded(&module)?;
         let signal_entry = store
             .data()
             .signal_entry
