@@ -34,6 +34,12 @@ pub fn enter_thread(cage: Arc<Cage>, tid: i32) {
     CURRENT.with(|c| *c.borrow_mut() = Some((cage, tid)));
 }
 
+/// Records that this host thread runs no cage thread any more (it is
+/// kept for another).
+pub fn leave() {
+    CURRENT.with(|c| *c.borrow_mut() = None);
+}
+
 /// The cage this thread runs, if any (what `/proc/self` names).
 pub fn current() -> Option<Arc<Cage>> {
     CURRENT.with(|c| c.borrow().as_ref().map(|(c, _)| c.clone()))

@@ -8,6 +8,7 @@ mod cache;
 mod cow;
 mod fork;
 mod host_signals;
+mod host_threads;
 mod interrupt;
 mod lines;
 mod memory;
@@ -900,10 +901,10 @@ impl Runtime {
     ) -> Result<()> {
         let runtime = self.clone();
         let kernel = snapshot.kernel.clone();
-        std::thread::Builder::new()
-            .name(format!("cage-{}", child.pid))
-            .stack_size(CAGE_THREAD_STACK)
-            .spawn(move || {
+        host_threads::spawn(
+            format!("cage-{}", child.pid),
+            CAGE_THREAD_STACK,
+            move || {
                 let end =
                     runtime.run_programs(kernel.clone(), child.clone(), module, Some(snapshot));
                 // A child's fault is worth a backtrace; a child killed by a
@@ -913,8 +914,9 @@ impl Runtime {
                     eprintln!("{report}");
                 }
                 kernel.exit_cage(&child, end.status);
-            })
-            .context("cannot start a thread for the child cage")?;
+            },
+        )
+        .context("cannot start a thread for the child cage")?;
         Ok(())
     }
 
@@ -934,10 +936,8 @@ impl Runtime {
         let module = state.module.clone().context("no module")?;
         let runtime = self.clone();
         cage.host_started();
-        let spawned = std::thread::Builder::new()
-            .name(format!("cage-{}-{}", cage.pid, t.tid))
-            .stack_size(CAGE_THREAD_STACK)
-            .spawn({
+        let spawned =
+            host_threads::spawn(format!("cage-{}-{}", cage.pid, t.tid), CAGE_THREAD_STACK, {
                 let cage = cage.clone();
                 move || {
                     lind_kernel::block::enter_thread(cage.clone(), t.tid);
