@@ -103,6 +103,8 @@ pub fn has_signal_entry(bytes: &[u8]) -> bool {
 pub struct CodeMap {
     bodies: Vec<(usize, usize)>,
     trap_at: usize,
+    /// Each function's index, by where its code starts (sorted).
+    indices: Vec<(usize, u32)>,
 }
 
 /// Each compiled module's [`CodeMap`], by the address of its compiled code:
@@ -151,6 +153,11 @@ impl CodeMap {
             .map(|f| (base + f.offset, base + f.offset + f.len))
             .collect();
         bodies.sort_unstable();
+        let mut indices: Vec<(usize, u32)> = module
+            .functions()
+            .map(|f| (base + f.offset, f.index.as_u32()))
+            .collect();
+        indices.sort_unstable();
         // Cranelift ends a function with its out-of-line traps (the stack
         // check's `ud2` first among them): a function whose last
         // instruction is `ud2` gives a registered trap site.
@@ -159,7 +166,20 @@ impl CodeMap {
             body.ends_with(&[0x0f, 0x0b])
                 .then(|| base + f.offset + f.len - 2)
         })?;
-        Some(CodeMap { bodies, trap_at })
+        Some(CodeMap {
+            bodies,
+            trap_at,
+            indices,
+        })
+    }
+
+    /// The index of the function whose code starts at `start`.
+    pub fn index_at(&self, start: usize) -> Option<u32> {
+        let i = self
+            .indices
+            .binary_search_by_key(&start, |&(s, _)| s)
+            .ok()?;
+        Some(self.indices[i].1)
     }
 
     fn in_body(&self, pc: usize) -> bool {
@@ -675,6 +695,7 @@ mod tests {
     fn only_pcs_inside_function_bodies_count() {
         let code = CodeMap {
             bodies: vec![(100, 150), (160, 200)],
+            indices: Vec::new(),
             trap_at: 198,
         };
         for pc in [100, 149, 160, 199] {
@@ -693,6 +714,7 @@ mod tests {
     fn setjmp_functions_raise_the_flag_until_it_goes_stale() {
         let code = CodeMap {
             bodies: vec![(100, 150), (160, 200)],
+            indices: Vec::new(),
             trap_at: 198,
         };
         let flag = Box::new(AtomicU32::new(0));

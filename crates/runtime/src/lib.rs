@@ -788,12 +788,21 @@ impl Runtime {
             .filter_map(|f| interrupt::code_address(f, &mut *store))
             .collect();
         code.sort_unstable();
-        let text = module.text().as_ptr() as usize;
-        let mut indices: Vec<u32> = module
-            .functions()
-            .filter(|f| code.binary_search(&(text + f.offset)).is_ok())
-            .map(|f| f.index.as_u32())
-            .collect();
+        if code.is_empty() {
+            return (code, Vec::new());
+        }
+        let mut indices: Vec<u32> = match interrupt::CodeMap::recorded(module) {
+            Some(map) => code.iter().filter_map(|&c| map.index_at(c)).collect(),
+            // Code with epoch checks has no map: walk its functions.
+            None => {
+                let text = module.text().as_ptr() as usize;
+                module
+                    .functions()
+                    .filter(|f| code.binary_search(&(text + f.offset)).is_ok())
+                    .map(|f| f.index.as_u32())
+                    .collect()
+            }
+        };
         indices.sort_unstable();
         (code, indices)
     }
