@@ -3,10 +3,11 @@
 
 use super::{
     fs::{open_path, stat_path},
+    io::file,
     Args, Ctx,
 };
-use crate::{memory::GuestMemoryExt, vfs::PATH_MAX, Cage, KResult, Kernel};
-use lind_abi::{flags::*, Errno};
+use crate::{file::OpenFile, memory::GuestMemoryExt, vfs::PATH_MAX, Cage, KResult, Kernel};
+use lind_abi::{flags::*, layout::Stat, Errno};
 
 /// What the runtime needs to replace the cage's program.
 #[derive(Clone, Debug)]
@@ -60,6 +61,22 @@ pub fn load(
         return Err(Errno::EACCES);
     }
     let file = open_path(kernel, cage, dirfd, path, O_RDONLY, 0)?;
+    load_file(kernel, cage, &file, st, path, argv, depth)
+}
+
+/// [`load`] of a file already open (`path` names it to a `#!` interpreter).
+fn load_file(
+    kernel: &Kernel,
+    cage: &Cage,
+    file: &OpenFile,
+    st: Stat,
+    path: &[u8],
+    argv: Vec<Vec<u8>>,
+    depth: usize,
+) -> KResult<(Vec<u8>, Vec<Vec<u8>>)> {
+    if st.mode & S_IFMT != S_IFREG || st.mode & 0o111 == 0 {
+        return Err(Errno::EACCES);
+    }
     let mut head = [0u8; SHEBANG_MAX];
     let n = file.pread(&mut head, 0)?;
     let head = &head[..n];
@@ -130,13 +147,36 @@ fn exec(
     let path = ctx
         .mem
         .read_cstr(path_addr, PATH_MAX, Errno::ENAMETOOLONG)?;
-    if path.is_empty() {
+    let empty_path = path.is_empty() && flags & AT_EMPTY_PATH != 0;
+    if path.is_empty() && !empty_path {
         return Err(Errno::ENOENT);
+    }
+    if flags & AT_SYMLINK_NOFOLLOW != 0 && !empty_path {
+        let st = stat_path(ctx.kernel, ctx.cage, dirfd, &path, false)?;
+        if st.mode & S_IFMT == S_IFLNK {
+            return Err(Errno::ELOOP);
+        }
     }
     let mut total = 0;
     let argv = string_array(ctx, argv_addr, &mut total)?;
     let envp = string_array(ctx, envp_addr, &mut total)?;
-    let (module, argv) = load(ctx.kernel, ctx.cage, dirfd, &path, argv, 0)?;
+    let (module, argv) = if empty_path {
+        // fexecve: the program is the open file itself; a script's
+        // interpreter is given it as /dev/fd/N, as on Linux.
+        let file = file(ctx, dirfd)?;
+        let name = format!("/dev/fd/{dirfd}").into_bytes();
+        load_file(
+            ctx.kernel,
+            ctx.cage,
+            &file,
+            file.file.stat()?,
+            &name,
+            argv,
+            0,
+        )?
+    } else {
+        load(ctx.kernel, ctx.cage, dirfd, &path, argv, 0)?
+    };
     ctx.exec = Some(ExecImage { module, argv, envp });
     Ok(0)
 }

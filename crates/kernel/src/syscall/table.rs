@@ -180,7 +180,7 @@ syscall_table! {
     (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags, or a whole thread (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, as pthread_create); CLONE_VM without CLONE_THREAD is ENOSYS")),
     (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private, or shared: keyed by mapped object and offset); no PI or WAKE_OP")),
     (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
-    (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Partial("AT_EMPTY_PATH not supported")),
+    (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Full),
     (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("rusage zero")),
     (WAITID, "waitid", process::waitid, [Int, Int, Ptr, Hex, Ptr], Full),
     (GETRUSAGE, "getrusage", process::getrusage, [Int, Ptr], Partial("user CPU time only; counters zero")),
