@@ -45,6 +45,11 @@ pub struct Ctx<'a> {
     pub spawn: Option<thread::NewThread>,
     /// Set by `exit` of a thread that is not the cage's last.
     pub thread_exit: bool,
+    /// When an interrupted relative sleep was due to end (host monotonic
+    /// time): the runtime hands it to the same call when it makes it again
+    /// (after a stop, or a handler another thread ran), which then sleeps
+    /// only what is left, as Linux's restart block does.
+    pub restart_deadline: Option<std::time::Duration>,
 }
 
 impl<'a> Ctx<'a> {
@@ -59,6 +64,7 @@ impl<'a> Ctx<'a> {
             tid: cage.pid,
             spawn: None,
             thread_exit: false,
+            restart_deadline: None,
         }
     }
 

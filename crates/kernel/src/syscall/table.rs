@@ -142,11 +142,11 @@ syscall_table! {
     (CLOCK_GETRES, "clock_getres", time::clock_getres, [Int, Ptr], Full),
     (GETTIMEOFDAY, "gettimeofday", time::gettimeofday, [Ptr, Ptr], Full),
     (TIME, "time", time::time, [Ptr], Full),
-    (NANOSLEEP, "nanosleep", time::nanosleep, [Ptr, Ptr], Partial("continued after a stop (SIGSTOP, SIGCONT), it sleeps its whole time again")),
+    (NANOSLEEP, "nanosleep", time::nanosleep, [Ptr, Ptr], Full),
     (ALARM, "alarm", time::alarm, [UInt], Full),
     (GETITIMER, "getitimer", time::getitimer, [Int, Ptr], Partial("ITIMER_REAL only")),
     (SETITIMER, "setitimer", time::setitimer, [Int, Ptr, Ptr], Partial("ITIMER_REAL only")),
-    (CLOCK_NANOSLEEP, "clock_nanosleep", time::clock_nanosleep, [Int, Hex, Ptr, Ptr], Partial("continued after a stop (SIGSTOP, SIGCONT), it sleeps its whole time again")),
+    (CLOCK_NANOSLEEP, "clock_nanosleep", time::clock_nanosleep, [Int, Hex, Ptr, Ptr], Full),
     // Process identity and limits.
     (GETPID, "getpid", process::getpid, [], Full),
     (GETPPID, "getppid", process::getppid, [], Full),

@@ -77,14 +77,18 @@ pub fn time(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 }
 
 /// Sleeps `d`; a signal ends it early (EINTR), and then the time left is
-/// written at `rem` unless that is NULL (a relative sleep's `rem`).
-fn sleep_for(ctx: &mut Ctx, d: Duration, rem: u64) -> KResult<()> {
+/// written at `rem` unless that is NULL. Made again by the runtime (no
+/// handler of this thread ran), it sleeps only what was left.
+fn sleep_relative(ctx: &mut Ctx, d: Duration, rem: u64) -> KResult<()> {
     let host = ctx.kernel.host.clone();
-    let start = host.monotonic();
-    match host.sleep(d) {
-        Err(Errno::EINTR) if rem != 0 => {
-            let left = d.saturating_sub(host.monotonic().saturating_sub(start));
-            ctx.mem.write(rem, &to_ts(left).to_bytes())?;
+    let deadline = ctx.restart_deadline.unwrap_or_else(|| host.monotonic() + d);
+    match host.sleep(deadline.saturating_sub(host.monotonic())) {
+        Err(Errno::EINTR) => {
+            ctx.restart_deadline = Some(deadline);
+            if rem != 0 {
+                let left = deadline.saturating_sub(host.monotonic());
+                ctx.mem.write(rem, &to_ts(left).to_bytes())?;
+            }
             Err(Errno::EINTR)
         }
         slept => slept,
@@ -93,7 +97,7 @@ fn sleep_for(ctx: &mut Ctx, d: Duration, rem: u64) -> KResult<()> {
 
 pub fn nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let ts = read_timespec(ctx, a.ptr(0))?;
-    sleep_for(ctx, Duration::new(ts.sec as u64, ts.nsec as u32), a.ptr(1))?;
+    sleep_relative(ctx, Duration::new(ts.sec as u64, ts.nsec as u32), a.ptr(1))?;
     Ok(0)
 }
 
@@ -105,12 +109,12 @@ pub fn clock_nanosleep(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     let ts = read_timespec(ctx, a.ptr(2))?;
     let target = Duration::new(ts.sec as u64, ts.nsec as u32);
-    let (d, rem) = if a.uint(1) & TIMER_ABSTIME != 0 {
-        (target.saturating_sub(now), 0)
+    if a.uint(1) & TIMER_ABSTIME != 0 {
+        // Made again after a stop, it still ends at `target`.
+        ctx.kernel.host.sleep(target.saturating_sub(now))?;
     } else {
-        (target, a.ptr(3))
-    };
-    sleep_for(ctx, d, rem)?;
+        sleep_relative(ctx, target, a.ptr(3))?;
+    }
     Ok(0)
 }
 
