@@ -56,12 +56,18 @@ pub fn load(
     argv: Vec<Vec<u8>>,
     depth: usize,
 ) -> KResult<(Vec<u8>, Vec<Vec<u8>>)> {
-    let st = stat_path(kernel, cage, dirfd, path, true)?;
+    // Checked before the open too: opening a FIFO would wait.
+    let st = executable(stat_path(kernel, cage, dirfd, path, true)?)?;
+    let file = open_path(kernel, cage, dirfd, path, O_RDONLY, 0)?;
+    load_file(kernel, cage, &file, st, path, argv, depth)
+}
+
+/// `st` if it is a regular file someone may execute, else EACCES.
+fn executable(st: Stat) -> KResult<Stat> {
     if st.mode & S_IFMT != S_IFREG || st.mode & 0o111 == 0 {
         return Err(Errno::EACCES);
     }
-    let file = open_path(kernel, cage, dirfd, path, O_RDONLY, 0)?;
-    load_file(kernel, cage, &file, st, path, argv, depth)
+    Ok(st)
 }
 
 /// [`load`] of a file already open (`path` names it to a `#!` interpreter).
@@ -74,9 +80,7 @@ fn load_file(
     argv: Vec<Vec<u8>>,
     depth: usize,
 ) -> KResult<(Vec<u8>, Vec<Vec<u8>>)> {
-    if st.mode & S_IFMT != S_IFREG || st.mode & 0o111 == 0 {
-        return Err(Errno::EACCES);
-    }
+    let st = executable(st)?;
     let mut head = [0u8; SHEBANG_MAX];
     let n = file.pread(&mut head, 0)?;
     let head = &head[..n];
