@@ -1143,15 +1143,15 @@ fn syscall_import(
         return Ok(-(lind_abi::Errno::ENOSYS as i64));
     };
     let args = [a1, a2, a3, a4, a5, a6].map(|a| a as u64);
-    // An interrupted sleep's end, for the same call made again below.
-    let mut restart_deadline = None;
+    // Where an interrupted wait stood, for the same call made again below.
+    let mut restart = None;
     loop {
         let outcome = {
             let mut guest = memory::WasmMemory::new(&mut caller, mem.clone());
             let mut ctx = syscall::Ctx::for_thread(&kernel, &cage, tid, &mut guest);
-            ctx.restart_deadline = restart_deadline;
+            ctx.restart = restart;
             let outcome = syscall::dispatch(&mut ctx, nr as u64, args);
-            restart_deadline = ctx.restart_deadline;
+            restart = ctx.restart;
             outcome
         };
         let value = match outcome {

@@ -45,11 +45,22 @@ pub struct Ctx<'a> {
     pub spawn: Option<thread::NewThread>,
     /// Set by `exit` of a thread that is not the cage's last.
     pub thread_exit: bool,
-    /// When an interrupted relative sleep was due to end (host monotonic
-    /// time): the runtime hands it to the same call when it makes it again
-    /// (after a stop, or a handler another thread ran), which then sleeps
-    /// only what is left, as Linux's restart block does.
-    pub restart_deadline: Option<std::time::Duration>,
+    /// Where an interrupted sleep, poll or select stood: the runtime hands
+    /// it to the same call when it makes it again (after a stop, or a
+    /// handler another thread ran), which then waits only what is left,
+    /// as Linux restarts them.
+    pub restart: Option<Restart>,
+}
+
+/// See [`Ctx::restart`]. Times are the host's monotonic clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restart {
+    /// Ends when it was first due to (nanosleep, poll: Linux's restart
+    /// block keeps the expiry).
+    Until(std::time::Duration),
+    /// Waits what was left when it was interrupted (select: Linux writes
+    /// the time left back into the timeout it then reads again).
+    Left(std::time::Duration),
 }
 
 impl<'a> Ctx<'a> {
@@ -64,7 +75,7 @@ impl<'a> Ctx<'a> {
             tid: cage.pid,
             spawn: None,
             thread_exit: false,
-            restart_deadline: None,
+            restart: None,
         }
     }
 

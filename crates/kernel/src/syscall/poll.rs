@@ -1,7 +1,7 @@
 //! poll, ppoll, select, pselect6, epoll_*, eventfd: thin wrappers over
 //! [`crate::poll`], [`crate::epoll`] and [`crate::eventfd`].
 
-use super::{io, Args, Ctx};
+use super::{io, Args, Ctx, Restart};
 use crate::{
     cage::UNBLOCKABLE,
     epoll::{Epoll, Event},
@@ -32,6 +32,34 @@ fn deadline_in(d: Duration) -> Option<Instant> {
 
 fn far_future() -> Instant {
     Instant::now() + Duration::from_secs(100 * 365 * 86400)
+}
+
+/// Runs a poll or select with `deadline`, made again by the runtime after
+/// a stop as Linux does: a poll keeps its first deadline; a select waits
+/// what was left when it was interrupted (the stopped time does not
+/// count). epoll_wait starts over, there and here.
+fn restartable(
+    ctx: &mut Ctx,
+    deadline: Option<Instant>,
+    keep_expiry: bool,
+    run: impl FnOnce(&mut Ctx, Option<Instant>) -> KResult<i64>,
+) -> KResult<i64> {
+    let host = ctx.kernel.host.clone();
+    let deadline = match (ctx.restart, deadline) {
+        (Some(Restart::Until(at)), Some(_)) => deadline_in(at.saturating_sub(host.monotonic())),
+        (Some(Restart::Left(left)), Some(_)) => deadline_in(left),
+        _ => deadline,
+    };
+    let done = run(ctx, deadline);
+    if let (Err(Errno::EINTR), Some(d)) = (&done, deadline) {
+        let left = d.saturating_duration_since(Instant::now());
+        ctx.restart = Some(if keep_expiry {
+            Restart::Until(host.monotonic() + left)
+        } else {
+            Restart::Left(left)
+        });
+    }
+    done
 }
 
 /// A millisecond timeout (negative: forever).
@@ -122,14 +150,19 @@ fn do_poll(ctx: &mut Ctx, fds: u64, nfds: usize, deadline: Option<Instant>) -> K
 
 pub fn poll(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let deadline = ms_deadline(a.int(2));
-    do_poll(ctx, a.ptr(0), a.size(1), deadline)
+    let (fds, nfds) = (a.ptr(0), a.size(1));
+    restartable(ctx, deadline, true, |ctx, deadline| {
+        do_poll(ctx, fds, nfds, deadline)
+    })
 }
 
 pub fn ppoll(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let deadline = ts_deadline(ctx, a.ptr(2))?;
     let (fds, nfds) = (a.ptr(0), a.size(1));
     with_sigmask(ctx, a.ptr(3), a.size(4), |ctx| {
-        do_poll(ctx, fds, nfds, deadline)
+        restartable(ctx, deadline, true, |ctx, deadline| {
+            do_poll(ctx, fds, nfds, deadline)
+        })
     })
 }
 
@@ -201,7 +234,10 @@ pub fn select(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
         deadline_in(Duration::new(sec as u64, usec as u32 * 1000))
     };
-    do_select(ctx, a.int(0), [a.ptr(1), a.ptr(2), a.ptr(3)], deadline)
+    let (n, sets) = (a.int(0), [a.ptr(1), a.ptr(2), a.ptr(3)]);
+    restartable(ctx, deadline, false, |ctx, deadline| {
+        do_select(ctx, n, sets, deadline)
+    })
 }
 
 pub fn pselect6(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -217,7 +253,11 @@ pub fn pselect6(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
     };
     let (n, sets) = (a.int(0), [a.ptr(1), a.ptr(2), a.ptr(3)]);
-    with_sigmask(ctx, mask, size, |ctx| do_select(ctx, n, sets, deadline))
+    with_sigmask(ctx, mask, size, |ctx| {
+        restartable(ctx, deadline, false, |ctx, deadline| {
+            do_select(ctx, n, sets, deadline)
+        })
+    })
 }
 
 // ---------------------------------------------------------------- epoll

@@ -1,6 +1,6 @@
 //! Clocks and sleeping.
 
-use super::{Args, Ctx};
+use super::{Args, Ctx, Restart};
 use crate::{memory::GuestMemoryExt, KResult};
 use lind_abi::{
     flags::*,
@@ -81,10 +81,13 @@ pub fn time(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// handler of this thread ran), it sleeps only what was left.
 fn sleep_relative(ctx: &mut Ctx, d: Duration, rem: u64) -> KResult<()> {
     let host = ctx.kernel.host.clone();
-    let deadline = ctx.restart_deadline.unwrap_or_else(|| host.monotonic() + d);
+    let deadline = match ctx.restart {
+        Some(Restart::Until(at)) => at,
+        _ => host.monotonic() + d,
+    };
     match host.sleep(deadline.saturating_sub(host.monotonic())) {
         Err(Errno::EINTR) => {
-            ctx.restart_deadline = Some(deadline);
+            ctx.restart = Some(Restart::Until(deadline));
             if rem != 0 {
                 let left = deadline.saturating_sub(host.monotonic());
                 ctx.mem.write(rem, &to_ts(left).to_bytes())?;
