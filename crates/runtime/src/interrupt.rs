@@ -101,10 +101,9 @@ pub fn has_signal_entry(bytes: &[u8]) -> bool {
 
 /// Where a compiled module's wasm function bodies lie, and a trap site.
 pub struct CodeMap {
-    bodies: Vec<(usize, usize)>,
+    /// Each function's code (start, end) and index, by start.
+    bodies: Vec<(usize, usize, u32)>,
     trap_at: usize,
-    /// Each function's index, by where its code starts (sorted).
-    indices: Vec<(usize, u32)>,
 }
 
 /// Each compiled module's [`CodeMap`], by the address of its compiled code:
@@ -148,38 +147,29 @@ impl CodeMap {
     pub fn of(module: &wasmtime::Module) -> Option<CodeMap> {
         let text = module.text();
         let base = text.as_ptr() as usize;
-        let mut bodies: Vec<(usize, usize)> = module
+        // One walk: wasmtime decodes every function's name on the way.
+        let mut bodies: Vec<(usize, usize, u32)> = module
             .functions()
-            .map(|f| (base + f.offset, base + f.offset + f.len))
+            .map(|f| (base + f.offset, base + f.offset + f.len, f.index.as_u32()))
             .collect();
-        bodies.sort_unstable();
-        let mut indices: Vec<(usize, u32)> = module
-            .functions()
-            .map(|f| (base + f.offset, f.index.as_u32()))
-            .collect();
-        indices.sort_unstable();
         // Cranelift ends a function with its out-of-line traps (the stack
         // check's `ud2` first among them): a function whose last
         // instruction is `ud2` gives a registered trap site.
-        let trap_at = module.functions().find_map(|f| {
-            let body = text.get(f.offset..f.offset + f.len)?;
-            body.ends_with(&[0x0f, 0x0b])
-                .then(|| base + f.offset + f.len - 2)
+        let trap_at = bodies.iter().find_map(|&(start, end, _)| {
+            let body = text.get(start - base..end - base)?;
+            body.ends_with(&[0x0f, 0x0b]).then_some(end - 2)
         })?;
-        Some(CodeMap {
-            bodies,
-            trap_at,
-            indices,
-        })
+        bodies.sort_unstable();
+        Some(CodeMap { bodies, trap_at })
     }
 
     /// The index of the function whose code starts at `start`.
     pub fn index_at(&self, start: usize) -> Option<u32> {
         let i = self
-            .indices
-            .binary_search_by_key(&start, |&(s, _)| s)
+            .bodies
+            .binary_search_by_key(&start, |&(s, _, _)| s)
             .ok()?;
-        Some(self.indices[i].1)
+        Some(self.bodies[i].2)
     }
 
     fn in_body(&self, pc: usize) -> bool {
@@ -188,7 +178,7 @@ impl CodeMap {
 
     /// Where the function whose body holds `pc` starts.
     fn body_start(&self, pc: usize) -> Option<usize> {
-        let i = self.bodies.partition_point(|&(start, _)| start <= pc);
+        let i = self.bodies.partition_point(|&(start, _, _)| start <= pc);
         (i > 0 && pc < self.bodies[i - 1].1).then(|| self.bodies[i - 1].0)
     }
 }
@@ -694,8 +684,7 @@ mod tests {
     #[test]
     fn only_pcs_inside_function_bodies_count() {
         let code = CodeMap {
-            bodies: vec![(100, 150), (160, 200)],
-            indices: Vec::new(),
+            bodies: vec![(100, 150, 0), (160, 200, 1)],
             trap_at: 198,
         };
         for pc in [100, 149, 160, 199] {
@@ -713,8 +702,7 @@ mod tests {
     #[test]
     fn setjmp_functions_raise_the_flag_until_it_goes_stale() {
         let code = CodeMap {
-            bodies: vec![(100, 150), (160, 200)],
-            indices: Vec::new(),
+            bodies: vec![(100, 150, 0), (160, 200, 1)],
             trap_at: 198,
         };
         let flag = Box::new(AtomicU32::new(0));

@@ -354,6 +354,9 @@ impl Runtime {
         }
         tracing::debug!("compiled with epoch checks");
         let module = cache::load_or_compile(&self.checked.engine, dir, bytes)?;
+        // Not to interrupt it: its instances find their setjmp functions'
+        // indices there.
+        interrupt::CodeMap::record(&module);
         lines::remember(&module, bytes);
         Ok(module)
     }

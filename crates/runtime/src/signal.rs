@@ -117,7 +117,8 @@ pub fn leave_to_check_point(ctx: &mut StoreContextMut<'_, CageState>) -> bool {
     }
     let flag = memory.base(&*ctx) as usize + addr as usize;
     // SAFETY: 4 aligned bytes inside the cage's memory (checked when the
-    // instance was made; memory only grows), whose base never moves; the guest only loads and stores them too.
+    // instance was made; memory only grows), whose base never moves; the
+    // guest only loads and stores them too.
     crate::interrupt::raise_signal_flag(unsafe { &*(flag as *const AtomicU32) })
 }
 
