@@ -84,16 +84,15 @@ impl Fifo {
         let writer = write.then(|| self.pipe.add_writer());
         opens.readers += read as u64;
         opens.writers += write as u64;
-        let writers_seen = opens.writers;
+        let (readers_seen, writers_seen) = (opens.readers, opens.writers);
         self.partner.notify(POLLIN | POLLOUT);
         if !nonblock && read != write {
-            let (readers_then, writers_then) = (opens.readers, opens.writers);
             loop {
                 let (readers, writers) = self.pipe.ends();
                 let partnered = if read {
-                    writers > 0 || opens.writers != writers_then
+                    writers > 0 || opens.writers != writers_seen
                 } else {
-                    readers > 0 || opens.readers != readers_then
+                    readers > 0 || opens.readers != readers_seen
                 };
                 if partnered {
                     break;

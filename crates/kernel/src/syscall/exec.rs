@@ -56,7 +56,7 @@ pub fn load(
     argv: Vec<Vec<u8>>,
     depth: usize,
 ) -> KResult<(Vec<u8>, Vec<Vec<u8>>)> {
-    // Checked before the open too: opening a FIFO would wait.
+    // Checked before the open: opening a FIFO would wait.
     let st = executable(stat_path(kernel, cage, dirfd, path, true)?)?;
     let file = open_path(kernel, cage, dirfd, path, O_RDONLY, 0)?;
     load_file(kernel, cage, &file, st, path, argv, depth)
@@ -70,7 +70,8 @@ fn executable(st: Stat) -> KResult<Stat> {
     Ok(st)
 }
 
-/// [`load`] of a file already open (`path` names it to a `#!` interpreter).
+/// [`load`] of a file already open, whose `st` passed [`executable`]
+/// (`path` names it to a `#!` interpreter).
 fn load_file(
     kernel: &Kernel,
     cage: &Cage,
@@ -80,7 +81,6 @@ fn load_file(
     argv: Vec<Vec<u8>>,
     depth: usize,
 ) -> KResult<(Vec<u8>, Vec<Vec<u8>>)> {
-    let st = executable(st)?;
     let mut head = [0u8; SHEBANG_MAX];
     let n = file.pread(&mut head, 0)?;
     let head = &head[..n];
@@ -173,7 +173,7 @@ fn exec(
             ctx.kernel,
             ctx.cage,
             &file,
-            file.file.stat()?,
+            executable(file.file.stat()?)?,
             &name,
             argv,
             0,
