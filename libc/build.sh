@@ -44,7 +44,7 @@ BUILTINS=/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a
 
 # Flags every wasm32 object of Lind is built with (lind cc uses the same).
 # -enable-emscripten-sjlj: setjmp/longjmp without Asyncify (src/setjmp/wasm32/setjmp.c).
-TARGET_FLAGS="--target=wasm32-unknown-unknown -matomics -mbulk-memory -mmutable-globals -msign-ext -mnontrapping-fptoint -fno-stack-protector -mllvm -enable-emscripten-sjlj"
+TARGET_FLAGS="--target=wasm32-unknown-unknown -matomics -mbulk-memory -mmutable-globals -msign-ext -fno-stack-protector -mllvm -enable-emscripten-sjlj"
 
 say() { printf 'libc: %s\n' "$*"; }
 die() { printf 'libc: error: %s\n' "$*" >&2; exit 1; }
