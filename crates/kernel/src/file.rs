@@ -146,16 +146,25 @@ pub trait FileLike: Send + Sync {
     fn sync(&self) -> KResult<()> {
         Ok(())
     }
-    /// A host descriptor (a new one, close-on-exec) for mapping the file's
-    /// pages into a cage's memory; files without one say ENODEV (then a
-    /// private mapping is a copy, and a shared one fails).
     /// What `/proc/<pid>/fd` and `/proc/<pid>/maps` call a file that
     /// has no path (`/memfd:NAME (deleted)`); None: its path, or its kind.
     fn proc_name(&self) -> Option<Vec<u8>> {
         None
     }
+    /// A host descriptor (a new one, close-on-exec) for mapping the file's
+    /// pages into a cage's memory; files without one say ENODEV (then a
+    /// private mapping is a copy, and a shared one fails).
     fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
         Err(Errno::ENODEV)
+    }
+    /// The file's seals (F_GET_SEALS). Only shmem files have them on
+    /// Linux: every other file says EINVAL.
+    fn seals(&self) -> KResult<u32> {
+        Err(Errno::EINVAL)
+    }
+    /// F_ADD_SEALS, with `seals` already checked against the known bits.
+    fn add_seals(&self, _seals: u32) -> KResult<()> {
+        Err(Errno::EINVAL)
     }
     fn chmod(&self, _mode: u32) -> KResult<()> {
         Err(Errno::EPERM)

@@ -22,8 +22,11 @@ fn host_errno(e: rustix::io::Errno) -> Errno {
 }
 
 fn new_memfd(size: u64) -> KResult<OwnedFd> {
-    let fd = rustix::fs::memfd_create("lind-shm", rustix::fs::MemfdFlags::CLOEXEC)
-        .map_err(host_errno)?;
+    host_memfd(size, rustix::fs::MemfdFlags::CLOEXEC)
+}
+
+fn host_memfd(size: u64, flags: rustix::fs::MemfdFlags) -> KResult<OwnedFd> {
+    let fd = rustix::fs::memfd_create("lind-shm", flags).map_err(host_errno)?;
     rustix::fs::ftruncate(&fd, size).map_err(host_errno)?;
     Ok(fd)
 }
@@ -40,9 +43,16 @@ pub struct MemFd {
 }
 
 impl MemFd {
-    pub fn new(uid: u32, gid: u32, name: &[u8]) -> KResult<Arc<Self>> {
+    /// `allow_sealing`: MFD_ALLOW_SEALING. The host memfd carries the
+    /// seals, so the host kernel enforces them on every write, resize and
+    /// mapping of its pages, with Linux's errnos.
+    pub fn new(uid: u32, gid: u32, name: &[u8], allow_sealing: bool) -> KResult<Arc<Self>> {
+        let mut flags = rustix::fs::MemfdFlags::CLOEXEC;
+        if allow_sealing {
+            flags |= rustix::fs::MemfdFlags::ALLOW_SEALING;
+        }
         Ok(Arc::new(MemFd {
-            fd: new_memfd(0)?,
+            fd: host_memfd(0, flags)?,
             ino: NEXT_INO.fetch_add(1, Ordering::Relaxed),
             uid,
             gid,
@@ -103,6 +113,17 @@ impl FileLike for MemFd {
 
     fn map_fd(&self) -> KResult<OwnedFd> {
         rustix::io::fcntl_dupfd_cloexec(&self.fd, 0).map_err(host_errno)
+    }
+
+    fn seals(&self) -> KResult<u32> {
+        rustix::fs::fcntl_get_seals(&self.fd)
+            .map(|s| s.bits())
+            .map_err(host_errno)
+    }
+
+    fn add_seals(&self, seals: u32) -> KResult<()> {
+        rustix::fs::fcntl_add_seals(&self.fd, rustix::fs::SealFlags::from_bits_retain(seals))
+            .map_err(host_errno)
     }
 
     fn proc_name(&self) -> Option<Vec<u8>> {
@@ -312,7 +333,7 @@ mod tests {
 
     #[test]
     fn memfd_reads_writes_truncates_and_stats() {
-        let f = MemFd::new(1, 2, b"t").unwrap();
+        let f = MemFd::new(1, 2, b"t", false).unwrap();
         assert_eq!(f.pwrite(b"hello", 10).unwrap(), 5);
         let mut buf = [0u8; 20];
         assert_eq!(f.pread(&mut buf, 0).unwrap(), 15);
@@ -322,5 +343,29 @@ mod tests {
         f.truncate(3).unwrap();
         assert_eq!(f.stat().unwrap().size, 3);
         assert!(f.map_fd().is_ok());
+    }
+
+    #[test]
+    fn memfd_seals_are_enforced_on_writes_and_resizes() {
+        let unsealable = MemFd::new(0, 0, b"u", false).unwrap();
+        assert_eq!(unsealable.seals(), Ok(F_SEAL_SEAL));
+        assert_eq!(unsealable.add_seals(F_SEAL_GROW), Err(Errno::EPERM));
+
+        let f = MemFd::new(0, 0, b"s", true).unwrap();
+        assert_eq!(f.seals(), Ok(0));
+        f.truncate(100).unwrap();
+        f.add_seals(F_SEAL_SHRINK | F_SEAL_GROW).unwrap();
+        assert_eq!(f.truncate(50), Err(Errno::EPERM));
+        assert_eq!(f.truncate(200), Err(Errno::EPERM));
+        assert_eq!(f.pwrite(b"x", 100), Err(Errno::EPERM));
+        assert_eq!(f.pwrite(b"in", 0), Ok(2));
+        f.add_seals(F_SEAL_WRITE).unwrap();
+        assert_eq!(f.pwrite(b"in", 0), Err(Errno::EPERM));
+        f.add_seals(F_SEAL_SEAL).unwrap();
+        assert_eq!(f.add_seals(F_SEAL_EXEC), Err(Errno::EPERM));
+        assert_eq!(
+            f.seals(),
+            Ok(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+        );
     }
 }

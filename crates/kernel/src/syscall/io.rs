@@ -337,6 +337,27 @@ pub fn fcntl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             pipe.set_capacity(u64::from(a.uint(2)), privileged)
                 .map(|c| c as i64)
         }
+        F_GET_SEALS => file(ctx, fd)?.file.seals().map(i64::from),
+        // Linux's order: a file without seals, unknown bits (EINVAL), then
+        // an open file description not open for writing (EPERM).
+        F_ADD_SEALS => {
+            let f = file(ctx, fd)?;
+            f.file.seals()?;
+            let seals = a.uint(2);
+            let known = F_SEAL_SEAL
+                | F_SEAL_SHRINK
+                | F_SEAL_GROW
+                | F_SEAL_WRITE
+                | F_SEAL_FUTURE_WRITE
+                | F_SEAL_EXEC;
+            if seals & !known != 0 {
+                return Err(Errno::EINVAL);
+            }
+            if !f.writable() {
+                return Err(Errno::EPERM);
+            }
+            f.file.add_seals(seals).map(|()| 0)
+        }
         _ => {
             file(ctx, fd)?;
             Err(Errno::EINVAL)

@@ -1,7 +1,7 @@
 //! Memory: brk, mmap and friends over the cage's vmmap.
 
 use super::{io::file, Args, Ctx};
-use crate::{mm::Prepare, KResult};
+use crate::{file::OpenFile, mm::Prepare, KResult};
 use lind_abi::{flags::*, Errno, PAGE_SIZE};
 
 /// Makes a reserved range usable: grow memory, zero reused pages. Done
@@ -35,6 +35,13 @@ pub fn brk(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(current as i64)
 }
 
+/// F_SEAL_WRITE or F_SEAL_FUTURE_WRITE: no new writable shared mappings.
+fn write_sealed(f: &OpenFile) -> bool {
+    f.file
+        .seals()
+        .is_ok_and(|s| s & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE) != 0)
+}
+
 pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, len, prot, flags, fd, off) = (
         a.ptr(0),
@@ -63,6 +70,9 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
         }
         if shared && prot & PROT_WRITE != 0 && !f.writable() {
             return Err(Errno::EACCES);
+        }
+        if shared && prot & PROT_WRITE != 0 && write_sealed(&f) {
+            return Err(Errno::EPERM);
         }
         if !f.file.seekable() {
             return Err(Errno::ENODEV);
@@ -125,7 +135,9 @@ pub fn mmap(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             }
         }
         Some((f, Some(fd))) => {
-            let writable = !shared || f.writable();
+            // As Linux clears VM_MAYWRITE: mprotect cannot add PROT_WRITE
+            // to a shared mapping of a write-sealed memfd.
+            let writable = !shared || (f.writable() && !write_sealed(&f));
             match ctx
                 .mem
                 .map_file(start, pages, fd, off as u64, shared, writable)

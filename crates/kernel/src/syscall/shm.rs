@@ -19,7 +19,7 @@ pub fn memfd_create(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     let name = ctx.mem.read_cstr(a.ptr(0), MFD_NAME_MAX, Errno::EINVAL)?;
     let cred = ctx.cage.cred();
-    let file = MemFd::new(cred.euid, cred.egid, &name)?;
+    let file = MemFd::new(cred.euid, cred.egid, &name, flags & MFD_ALLOW_SEALING != 0)?;
     io::install(ctx, file, O_RDWR, flags & MFD_CLOEXEC != 0).map(i64::from)
 }
 
@@ -268,6 +268,41 @@ mod tests {
             t.call(nr::FCNTL, &[fd as u64, F_GETFD as u64]),
             FD_CLOEXEC as i64
         );
+    }
+
+    #[test]
+    fn fcntl_seals_check_the_file_the_bits_and_the_open_mode() {
+        let mut t = env();
+        let name = t.cstr("x");
+        let fd = t.call(nr::MEMFD_CREATE, &[name, MFD_ALLOW_SEALING as u64]) as u64;
+        let seal = |t: &mut TestEnv, fd: u64, s: u32| {
+            t.call(nr::FCNTL, &[fd, F_ADD_SEALS as u64, s as u64])
+        };
+        assert_eq!(seal(&mut t, fd, 0x100), err(Errno::EINVAL));
+        // A read-only open file description of the same memfd (what an
+        // O_RDONLY open of /proc/self/fd/N makes).
+        let ro = {
+            let mut fds = t.cage.fds.lock();
+            let memfd = fds.get(fd as i32).unwrap().file.clone();
+            let entry = crate::fdtable::FdEntry {
+                file: crate::file::OpenFile::new(memfd, O_RDONLY, None),
+                cloexec: false,
+            };
+            fds.insert_lowest(entry, 0, 1024).unwrap()
+        };
+        assert_eq!(seal(&mut t, ro as u64, F_SEAL_GROW), err(Errno::EPERM));
+        assert_eq!(seal(&mut t, fd, F_SEAL_GROW), 0);
+        // The same file through the other open file description.
+        assert_eq!(
+            t.call(nr::FCNTL, &[ro as u64, F_GET_SEALS as u64]),
+            F_SEAL_GROW as i64
+        );
+        let other = t.call(nr::EVENTFD2, &[0, 0]) as u64;
+        assert_eq!(
+            t.call(nr::FCNTL, &[other, F_GET_SEALS as u64]),
+            err(Errno::EINVAL)
+        );
+        assert_eq!(seal(&mut t, other, F_SEAL_GROW), err(Errno::EINVAL));
     }
 
     #[test]

@@ -986,6 +986,19 @@ impl FileLike for MemFile {
         matches!(self.node.body, Body::File(_))
     }
 
+    /// Linux's tmpfs files are shmem files sealed with F_SEAL_SEAL from
+    /// the start: F_GET_SEALS says so and F_ADD_SEALS is EPERM.
+    fn seals(&self) -> KResult<u32> {
+        match self.node.body {
+            Body::File(_) => Ok(F_SEAL_SEAL),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+
+    fn add_seals(&self, _seals: u32) -> KResult<()> {
+        self.seals().and(Err(Errno::EPERM))
+    }
+
     fn read(&self, _buf: &mut [u8], _status: u32) -> KResult<usize> {
         Err(if self.node.is_dir() {
             Errno::EISDIR
