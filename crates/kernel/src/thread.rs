@@ -258,6 +258,9 @@ fn owner_died(
 /// One thread sleeping on a futex.
 struct Waiter {
     bitset: u32,
+    /// The waiting thread, for a PI futex (FUTEX_LOCK_PI), to which an
+    /// unlock hands the lock; 0 for plain waiters.
+    tid: i32,
     state: Mutex<WaiterState>,
     cv: Arc<Condvar>,
     /// Set by a wake while it holds `state`'s lock (which the condvar wait
@@ -314,6 +317,15 @@ fn spin_until_woken(woken: &AtomicBool, deadline: Option<Instant>) -> bool {
     }
 }
 
+/// A PI futex word as one thread uses it: its queue, its guest address
+/// and the calling thread.
+#[derive(Clone, Copy, Debug)]
+pub struct PiFutex {
+    pub key: FutexKey,
+    pub addr: u64,
+    pub tid: i32,
+}
+
 /// Every futex waiter of a kernel.
 #[derive(Default)]
 pub struct Futexes {
@@ -337,9 +349,21 @@ impl Futexes {
         deadline: Option<Instant>,
         still_equal: impl FnOnce() -> KResult<bool>,
     ) -> KResult<()> {
-        let key = (space, addr);
+        self.wait_as((space, addr), 0, bitset, deadline, still_equal)
+    }
+
+    /// [`Futexes::wait`] for thread `tid` (0: a plain waiter).
+    fn wait_as(
+        &self,
+        key: Key,
+        tid: i32,
+        bitset: u32,
+        deadline: Option<Instant>,
+        still_equal: impl FnOnce() -> KResult<bool>,
+    ) -> KResult<()> {
         let w = Arc::new(Waiter {
             bitset,
+            tid,
             state: Mutex::new(WaiterState { key }),
             cv: Arc::new(Condvar::new()),
             woken: AtomicBool::new(false),
@@ -455,6 +479,119 @@ impl Futexes {
     /// Number of waiters on `(space, addr)` (tests and /proc).
     pub fn waiters(&self, space: i64, addr: u64) -> usize {
         self.queues.lock().get(&(space, addr)).map_or(0, Vec::len)
+    }
+
+    /// FUTEX_LOCK_PI (`try_only`: FUTEX_TRYLOCK_PI) of `pi`: a free word (no owner in
+    /// FUTEX_TID_MASK) becomes `tid`, keeping FUTEX_OWNER_DIED; an owned
+    /// one gets FUTEX_WAITERS and the thread sleeps until an unlock hands
+    /// the word over to it. Lind has no priorities, so nothing is
+    /// inherited: what remains is Linux's ownership protocol. Errors as
+    /// Linux: EDEADLK (already the owner), EAGAIN (trylock of an owned
+    /// word), ESRCH (`owner_exists` says no thread has the owner's tid),
+    /// ETIMEDOUT, EINTR.
+    pub fn lock_pi(
+        &self,
+        mem: &mut dyn crate::GuestMemory,
+        pi: PiFutex,
+        try_only: bool,
+        deadline: Option<Instant>,
+        owner_exists: impl Fn(i32) -> bool,
+    ) -> KResult<()> {
+        let PiFutex { key, addr, tid } = pi;
+        loop {
+            let word = mem.atomic_load_u32(addr)?;
+            let owner = word & FUTEX_TID_MASK;
+            if owner == tid as u32 {
+                return Err(Errno::EDEADLK);
+            }
+            if owner == 0 {
+                // Waiters still queued keep the next unlock in the kernel.
+                let waiters = if self.waiters(key.0, key.1) > 0 {
+                    FUTEX_WAITERS
+                } else {
+                    0
+                };
+                let new = tid as u32 | (word & FUTEX_OWNER_DIED) | waiters;
+                if mem.atomic_cmpxchg_u32(addr, word, new)? == word {
+                    return Ok(());
+                }
+                continue;
+            }
+            if try_only {
+                return Err(Errno::EAGAIN);
+            }
+            if !owner_exists(owner as i32) {
+                // The owner may have unlocked and ended since the word
+                // was read (Linux's handle_exit_race): look again.
+                if mem.atomic_load_u32(addr)? != word {
+                    continue;
+                }
+                return Err(Errno::ESRCH);
+            }
+            let marked = word | FUTEX_WAITERS;
+            if marked != word && mem.atomic_cmpxchg_u32(addr, word, marked)? != word {
+                continue;
+            }
+            let reader: &dyn crate::GuestMemory = &*mem;
+            match self.wait_as(key, tid, u32::MAX, deadline, || {
+                Ok(reader.atomic_load_u32(addr)? == marked)
+            }) {
+                // Handed over, or woken some other way: look again.
+                Ok(()) | Err(Errno::EAGAIN) => {
+                    if mem.atomic_load_u32(addr)? & FUTEX_TID_MASK == tid as u32 {
+                        return Ok(());
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// FUTEX_UNLOCK_PI of `pi`: the word goes to the oldest thread
+    /// waiting in [`Futexes::lock_pi`] (with FUTEX_WAITERS if others
+    /// remain), or becomes 0. EPERM unless the calling thread owns it.
+    pub fn unlock_pi(&self, mem: &mut dyn crate::GuestMemory, pi: PiFutex) -> KResult<()> {
+        let PiFutex { key, addr, tid } = pi;
+        let word = mem.atomic_load_u32(addr)?;
+        if word & FUTEX_TID_MASK != tid as u32 {
+            return Err(Errno::EPERM);
+        }
+        // Other threads may only add FUTEX_WAITERS meanwhile.
+        let mut store = |new: u32| -> KResult<()> {
+            let mut seen = word;
+            loop {
+                match mem.atomic_cmpxchg_u32(addr, seen, new)? {
+                    now if now == seen => return Ok(()),
+                    now if now & FUTEX_TID_MASK != tid as u32 => return Err(Errno::EINVAL),
+                    now => seen = now,
+                }
+            }
+        };
+        let mut queues = self.queues.lock();
+        let Some(list) = queues.get_mut(&key) else {
+            drop(queues);
+            return store(0);
+        };
+        let Some(at) = list.iter().position(|w| w.tid != 0) else {
+            drop(queues);
+            return store(0);
+        };
+        let next = list.remove(at);
+        let more = list.iter().any(|w| w.tid != 0);
+        if list.is_empty() {
+            queues.remove(&key);
+        }
+        // Holding the waiter's state (taken after the queues, as `remove`
+        // does) keeps it from timing out before the word is its own.
+        let state = next.state.lock();
+        drop(queues);
+        let r = store(next.tid as u32 | if more { FUTEX_WAITERS } else { 0 });
+        // Woken either way: on failure it finds the word not its own and
+        // waits again.
+        next.woken.store(true, Ordering::Release);
+        drop(state);
+        next.cv.notify_all();
+        r
     }
 }
 
@@ -592,5 +729,142 @@ mod tests {
             Ok(false)
         });
         assert_eq!(r, Ok(()));
+    }
+
+    /// Guest memory of four futex words that several host threads share.
+    #[derive(Clone, Default)]
+    struct Words(Arc<[AtomicU32; 4]>);
+
+    impl Words {
+        fn get(&self, addr: u64) -> KResult<&AtomicU32> {
+            if !addr.is_multiple_of(4) {
+                return Err(Errno::EINVAL);
+            }
+            self.0.get(addr as usize / 4).ok_or(Errno::EFAULT)
+        }
+    }
+
+    impl crate::GuestMemory for Words {
+        fn size(&self) -> u64 {
+            16
+        }
+        fn read(&self, _addr: u64, _buf: &mut [u8]) -> KResult<()> {
+            Err(Errno::EFAULT)
+        }
+        fn write(&mut self, _addr: u64, _data: &[u8]) -> KResult<()> {
+            Err(Errno::EFAULT)
+        }
+        fn grow_to(&mut self, _bytes: u64) -> KResult<()> {
+            Err(Errno::ENOMEM)
+        }
+        fn atomic_load_u32(&self, addr: u64) -> KResult<u32> {
+            Ok(self.get(addr)?.load(Ordering::SeqCst))
+        }
+        fn atomic_cmpxchg_u32(&mut self, addr: u64, old: u32, new: u32) -> KResult<u32> {
+            Ok(
+                match self
+                    .get(addr)?
+                    .compare_exchange(old, new, Ordering::SeqCst, Ordering::SeqCst)
+                {
+                    Ok(v) | Err(v) => v,
+                },
+            )
+        }
+    }
+
+    fn pi(tid: i32) -> PiFutex {
+        PiFutex {
+            key: (1, 4),
+            addr: 4,
+            tid,
+        }
+    }
+
+    #[test]
+    fn pi_lock_takes_a_free_word_and_refuses_others() {
+        let f = Futexes::new();
+        let mut mem = Words::default();
+        let alive = |_| true;
+        assert_eq!(f.lock_pi(&mut mem, pi(5), false, None, alive), Ok(()));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 5);
+        assert_eq!(
+            f.lock_pi(&mut mem, pi(5), false, None, alive),
+            Err(Errno::EDEADLK)
+        );
+        assert_eq!(
+            f.lock_pi(&mut mem, pi(6), true, None, alive),
+            Err(Errno::EAGAIN)
+        );
+        assert_eq!(
+            f.lock_pi(&mut mem, pi(6), false, None, |_| false),
+            Err(Errno::ESRCH)
+        );
+        // An owner gone because it unlocked and ended meanwhile is no
+        // error: the word is read again and taken.
+        let other_view = mem.clone();
+        let owner_left = |_| {
+            other_view.0[1].store(0, Ordering::SeqCst);
+            false
+        };
+        let mut side = mem.clone();
+        assert_eq!(f.lock_pi(&mut side, pi(6), false, None, owner_left), Ok(()));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 6);
+        mem.0[1].store(5, Ordering::SeqCst);
+        assert_eq!(f.unlock_pi(&mut mem, pi(6)), Err(Errno::EPERM));
+        assert_eq!(f.unlock_pi(&mut mem, pi(5)), Ok(()));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 0);
+        // A dead owner's word (robust list walk) goes to the next locker
+        // with FUTEX_OWNER_DIED kept.
+        mem.0[1].store(FUTEX_OWNER_DIED, Ordering::SeqCst);
+        assert_eq!(f.lock_pi(&mut mem, pi(7), true, None, alive), Ok(()));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 7 | FUTEX_OWNER_DIED);
+        // Unlocking clears everything.
+        assert_eq!(f.unlock_pi(&mut mem, pi(7)), Ok(()));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn pi_unlock_hands_the_word_to_the_oldest_waiter() {
+        let f = Arc::new(Futexes::new());
+        let mut mem = Words::default();
+        assert_eq!(f.lock_pi(&mut mem, pi(5), false, None, |_| true), Ok(()));
+        let waiter = |tid: i32| {
+            let (f, mut mem) = (f.clone(), mem.clone());
+            std::thread::spawn(move || {
+                let r = f.lock_pi(&mut mem, pi(tid), false, None, |_| true);
+                let word = mem.0[1].load(Ordering::SeqCst);
+                (r, word & FUTEX_TID_MASK)
+            })
+        };
+        let first = waiter(6);
+        wait_for_waiters(&f, 4, 1);
+        let second = waiter(7);
+        wait_for_waiters(&f, 4, 2);
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 5 | FUTEX_WAITERS);
+        assert_eq!(f.unlock_pi(&mut mem, pi(5)), Ok(()));
+        // The first waiter owns it as it returns; one waiter is left.
+        assert_eq!(first.join().unwrap(), (Ok(()), 6));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 6 | FUTEX_WAITERS);
+        assert_eq!(f.unlock_pi(&mut mem, pi(6)), Ok(()));
+        assert_eq!(second.join().unwrap(), (Ok(()), 7));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 7);
+        assert_eq!(f.unlock_pi(&mut mem, pi(7)), Ok(()));
+        assert_eq!(f.waiters(1, 4), 0);
+    }
+
+    #[test]
+    fn pi_lock_times_out_and_leaves_the_owner_alone() {
+        let f = Futexes::new();
+        let mut mem = Words::default();
+        mem.0[1].store(5, Ordering::SeqCst);
+        let deadline = Some(Instant::now() + Duration::from_millis(30));
+        assert_eq!(
+            f.lock_pi(&mut mem, pi(6), false, deadline, |_| true),
+            Err(Errno::ETIMEDOUT)
+        );
+        assert_eq!(f.waiters(1, 4), 0);
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 5 | FUTEX_WAITERS);
+        assert_eq!(f.unlock_pi(&mut mem, pi(5)), Ok(()));
+        assert_eq!(mem.0[1].load(Ordering::SeqCst), 0);
     }
 }

@@ -178,7 +178,7 @@ syscall_table! {
     (LIND_SPAWN, "lind_spawn", process::lind_spawn, [Ptr], Full),
     (VFORK, "vfork", process::fork, [], Partial("a fork: the parent does not wait")),
     (CLONE, "clone", process::clone, [Hex, Ptr, Ptr, Ptr, Hex], Partial("fork-like flags, or a whole thread (CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD, as pthread_create); CLONE_VM without CLONE_THREAD is ENOSYS")),
-    (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private, or shared: keyed by mapped object and offset); no PI or WAKE_OP")),
+    (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private, or shared: keyed by mapped object and offset), LOCK_PI, LOCK_PI2, TRYLOCK_PI, UNLOCK_PI (ownership handed to the oldest waiter; no priorities to inherit); no WAKE_OP or WAIT_REQUEUE_PI")),
     (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
     (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Full),
     (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("rusage zero")),

@@ -1,7 +1,7 @@
 //! Threads: clone of a thread, futex, thread ids and exit.
 
 use super::{Args, Ctx};
-use crate::{cage::ExitStatus, memory::GuestMemoryExt, KResult};
+use crate::{cage::ExitStatus, memory::GuestMemoryExt, thread::PiFutex, KResult};
 use lind_abi::Errno;
 use std::time::{Duration, Instant};
 
@@ -167,8 +167,12 @@ const FUTEX_WAIT: u32 = 0;
 const FUTEX_WAKE: u32 = 1;
 const FUTEX_REQUEUE: u32 = 3;
 const FUTEX_CMP_REQUEUE: u32 = 4;
+const FUTEX_LOCK_PI: u32 = 6;
+const FUTEX_UNLOCK_PI: u32 = 7;
+const FUTEX_TRYLOCK_PI: u32 = 8;
 const FUTEX_WAIT_BITSET: u32 = 9;
 const FUTEX_WAKE_BITSET: u32 = 10;
+const FUTEX_LOCK_PI2: u32 = 13;
 const FUTEX_PRIVATE_FLAG: u32 = 128;
 const FUTEX_CLOCK_REALTIME: u32 = 256;
 
@@ -192,7 +196,9 @@ fn futex_bitset(cmd: u32, a: &Args) -> KResult<u32> {
 pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (addr, op, val) = (a.ptr(0), a.uint(1), a.uint(2));
     let cmd = op & !(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-    if op & FUTEX_CLOCK_REALTIME != 0 && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT {
+    if op & FUTEX_CLOCK_REALTIME != 0
+        && !matches!(cmd, FUTEX_WAIT_BITSET | FUTEX_WAIT | FUTEX_LOCK_PI2)
+    {
         return Err(Errno::ENOSYS);
     }
     let private = op & FUTEX_PRIVATE_FLAG != 0;
@@ -241,6 +247,42 @@ pub fn futex(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
             }
             let to = ctx.cage.futex_key(to, private);
             Ok(ctx.kernel.futexes.requeue((space, at), to, val, n_move) as i64)
+        }
+        FUTEX_LOCK_PI | FUTEX_LOCK_PI2 | FUTEX_TRYLOCK_PI => {
+            // An absolute timeout: CLOCK_REALTIME for LOCK_PI, else
+            // CLOCK_MONOTONIC unless FUTEX_CLOCK_REALTIME says otherwise.
+            let deadline = if cmd == FUTEX_TRYLOCK_PI || a.ptr(3) == 0 {
+                None
+            } else {
+                let ts = super::time::read_timespec(ctx, a.ptr(3))?;
+                let at = Duration::new(ts.sec as u64, ts.nsec as u32);
+                let now = if cmd == FUTEX_LOCK_PI || op & FUTEX_CLOCK_REALTIME != 0 {
+                    ctx.kernel.host.realtime()
+                } else {
+                    ctx.kernel.host.monotonic()
+                };
+                Some(Instant::now() + at.saturating_sub(now))
+            };
+            let kernel = ctx.kernel;
+            let owner_exists = |tid: i32| kernel.cage_of_tid(tid).is_some();
+            let pi = PiFutex {
+                key: (space, at),
+                addr,
+                tid: ctx.tid,
+            };
+            let try_only = cmd == FUTEX_TRYLOCK_PI;
+            kernel
+                .futexes
+                .lock_pi(ctx.mem, pi, try_only, deadline, owner_exists)
+                .map(|()| 0)
+        }
+        FUTEX_UNLOCK_PI => {
+            let pi = PiFutex {
+                key: (space, at),
+                addr,
+                tid: ctx.tid,
+            };
+            ctx.kernel.futexes.unlock_pi(ctx.mem, pi).map(|()| 0)
         }
         _ => Err(Errno::ENOSYS),
     }
