@@ -1,24 +1,10 @@
 //! The few pieces of the wasm binary format that `lind cc`'s post-link
-//! rewrites read and write by hand: LEB128 numbers, names and sections.
+//! rewrites write by hand (LEB128 numbers, names, sections); reading
+//! them is `lind_runtime::wasm_sections`.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-/// Reads an unsigned LEB128 at `*i`, moving `*i` past it.
-pub fn read_uleb(b: &[u8], i: &mut usize) -> Option<u64> {
-    let mut v = 0u64;
-    let mut shift = 0;
-    loop {
-        let byte = *b.get(*i)?;
-        *i += 1;
-        if shift < 64 {
-            v |= u64::from(byte & 0x7f) << shift;
-        }
-        shift += 7;
-        if byte & 0x80 == 0 {
-            return Some(v);
-        }
-    }
-}
+pub use lind_runtime::wasm_sections::read_uleb;
 
 pub fn write_uleb(out: &mut Vec<u8>, mut v: u64) {
     loop {
@@ -46,19 +32,9 @@ pub fn write_section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
 
 /// The module's sections, as (id, body).
 pub fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
-    let mut out = Vec::new();
-    let mut i = 8;
-    while let Some(&id) = module.get(i) {
-        i += 1;
-        let len = read_uleb(module, &mut i).context("malformed section size")?;
-        let end = i
-            .checked_add(usize::try_from(len)?)
-            .filter(|&end| end <= module.len())
-            .context("truncated section")?;
-        out.push((id, &module[i..end]));
-        i = end;
-    }
-    Ok(out)
+    lind_runtime::wasm_sections::sections(module)
+        .map(|s| s.map(|s| (s.id, s.body)).map_err(anyhow::Error::msg))
+        .collect()
 }
 
 #[cfg(test)]

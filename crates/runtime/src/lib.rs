@@ -16,6 +16,7 @@ mod sigbus;
 mod signal;
 mod sjlj;
 mod trap;
+pub mod wasm_sections;
 
 pub use host_signals::forward_to as forward_host_signals;
 

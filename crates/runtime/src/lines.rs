@@ -9,6 +9,7 @@
 //! only (except under `lind run --debug`), and the few reports that are
 //! printed look the lines up here.
 
+use crate::wasm_sections::{custom_section, sections, CODE};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -52,66 +53,8 @@ pub fn location(module: &wasmtime::Module, module_offset: usize) -> Option<(Stri
     Some((loc.file?.to_string(), loc.line))
 }
 
-/// `(id, payload offset, payload)` of each section, read by hand: a
-/// compile must not walk the code section's bodies just to find a name.
-fn sections(bytes: &[u8]) -> impl Iterator<Item = (u8, usize, &[u8])> {
-    let mut at = 8;
-    std::iter::from_fn(move || {
-        let id = *bytes.get(at)?;
-        at += 1;
-        let len = read_uleb(bytes, &mut at)?;
-        let start = at;
-        let end = start.checked_add(len)?;
-        let payload = bytes.get(start..end)?;
-        at = end;
-        Some((id, start, payload))
-    })
-}
-
-fn read_uleb(bytes: &[u8], at: &mut usize) -> Option<usize> {
-    let mut value = 0usize;
-    for shift in (0..35).step_by(7) {
-        let b = *bytes.get(*at)?;
-        *at += 1;
-        value |= usize::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Some(value);
-        }
-    }
-    None
-}
-
-fn custom_section<'a>(bytes: &'a [u8], name: &str) -> Option<&'a [u8]> {
-    sections(bytes).find_map(|(id, _, payload)| {
-        if id != 0 {
-            return None;
-        }
-        let mut at = 0;
-        let len = read_uleb(payload, &mut at)?;
-        let section_name = payload.get(at..at.checked_add(len)?)?;
-        (section_name == name.as_bytes()).then(|| &payload[at + len..])
-    })
-}
-
 fn code_section_start(bytes: &[u8]) -> Option<u64> {
-    sections(bytes).find_map(|(id, start, _)| (id == 10).then_some(start as u64))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sections_are_found_without_walking_the_code() {
-        let mut m = wat::parse_str(r#"(module (func (export "f") (nop)))"#).unwrap();
-        // A custom section after the code, as a linker puts DWARF.
-        m.extend_from_slice(&[0, 13, 11]);
-        m.extend_from_slice(b".debug_line");
-        m.push(42);
-        assert_eq!(custom_section(&m, ".debug_line"), Some(&[42u8][..]));
-        assert_eq!(custom_section(&m, ".debug_info"), None);
-        let code = code_section_start(&m).unwrap() as usize;
-        // The code section's payload: one body of 3 bytes (no locals, nop, end).
-        assert_eq!(&m[code..code + 5], &[1, 3, 0, 0x01, 0x0b]);
-    }
+    sections(bytes)
+        .map_while(Result::ok)
+        .find_map(|s| (s.id == CODE).then_some(s.offset as u64))
 }
