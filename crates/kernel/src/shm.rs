@@ -31,6 +31,19 @@ fn host_memfd(size: u64, flags: rustix::fs::MemfdFlags) -> KResult<OwnedFd> {
     Ok(fd)
 }
 
+/// F_GET_SEALS of a host file.
+pub(crate) fn host_seals(fd: impl std::os::fd::AsFd) -> KResult<u32> {
+    rustix::fs::fcntl_get_seals(fd)
+        .map(|s| s.bits())
+        .map_err(host_errno)
+}
+
+/// F_ADD_SEALS on a host file: the host kernel checks and enforces them.
+pub(crate) fn add_host_seals(fd: impl std::os::fd::AsFd, seals: u32) -> KResult<()> {
+    rustix::fs::fcntl_add_seals(fd, rustix::fs::SealFlags::from_bits_retain(seals))
+        .map_err(host_errno)
+}
+
 /// A file made by `memfd_create`: an anonymous regular file whose bytes
 /// live in a host memfd.
 pub struct MemFd {
@@ -116,14 +129,11 @@ impl FileLike for MemFd {
     }
 
     fn seals(&self) -> KResult<u32> {
-        rustix::fs::fcntl_get_seals(&self.fd)
-            .map(|s| s.bits())
-            .map_err(host_errno)
+        host_seals(&self.fd)
     }
 
     fn add_seals(&self, seals: u32) -> KResult<()> {
-        rustix::fs::fcntl_add_seals(&self.fd, rustix::fs::SealFlags::from_bits_retain(seals))
-            .map_err(host_errno)
+        add_host_seals(&self.fd, seals)
     }
 
     fn proc_name(&self) -> Option<Vec<u8>> {

@@ -646,14 +646,11 @@ impl FileLike for HostFile {
     /// The host's answer: a host tmpfs file has F_SEAL_SEAL, other file
     /// systems have no seals (EINVAL).
     fn seals(&self) -> KResult<u32> {
-        rustix::fs::fcntl_get_seals(&self.file)
-            .map(|s| s.bits())
-            .map_err(rerrno)
+        crate::shm::host_seals(&self.file)
     }
 
     fn add_seals(&self, seals: u32) -> KResult<()> {
-        rustix::fs::fcntl_add_seals(&self.file, rustix::fs::SealFlags::from_bits_retain(seals))
-            .map_err(rerrno)
+        crate::shm::add_host_seals(&self.file, seals)
     }
 
     fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
