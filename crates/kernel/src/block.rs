@@ -29,8 +29,10 @@ pub fn enter(cage: Arc<Cage>) {
     enter_thread(cage, tid);
 }
 
-/// Records that this host thread runs thread `tid` of `cage`.
+/// Records that this host thread runs thread `tid` of `cage`, whose CPU
+/// time starts now.
 pub fn enter_thread(cage: Arc<Cage>, tid: i32) {
+    crate::host::start_thread_cpu_clock();
     CURRENT.with(|c| *c.borrow_mut() = Some((cage, tid)));
 }
 

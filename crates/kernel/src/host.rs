@@ -106,9 +106,7 @@ impl Host for SystemHost {
             .unwrap_or_default()
     }
     fn thread_cpu_time(&self) -> Duration {
-        rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime)
-            .try_into()
-            .unwrap_or_default()
+        host_thread_cpu_time().saturating_sub(CAGE_THREAD_CPU_BASE.get())
     }
     fn fill_random(&self, buf: &mut [u8]) {
         // The OS generator only fails if it is unavailable at all; fall back
@@ -168,4 +166,22 @@ impl Host for FakeHost {
         *self.now.lock() += d;
         Ok(())
     }
+}
+
+fn host_thread_cpu_time() -> Duration {
+    rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime)
+        .try_into()
+        .unwrap_or_default()
+}
+
+thread_local! {
+    /// The host thread's CPU time when it began to run its cage thread:
+    /// pooled host threads run one cage thread after another.
+    static CAGE_THREAD_CPU_BASE: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+}
+
+/// This host thread starts running a cage thread: its CPU time counts
+/// from now (see [`crate::block::enter_thread`]).
+pub fn start_thread_cpu_clock() {
+    CAGE_THREAD_CPU_BASE.set(host_thread_cpu_time());
 }

@@ -83,6 +83,16 @@ struct ProcTable {
     changes: HashMap<i32, ChildEvent>,
 }
 
+/// A child `wait` reported: its pid, what happened, and the CPU time it
+/// and the children it waited for used (wait4's rusage; zero unless it
+/// was reaped, since a live cage's time is counted at its exit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waited {
+    pub pid: i32,
+    pub event: ChildEvent,
+    pub cpu: std::time::Duration,
+}
+
 /// What `wait` reports about a child.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChildEvent {
@@ -315,7 +325,7 @@ impl Kernel {
     }
 
     /// Reports a state change of a child that matches `which`, as `how`
-    /// asks: `Ok(Some((pid, event)))`, `Ok(None)` if there is none yet and
+    /// asks: `Ok(Some(waited))`, `Ok(None)` if there is none yet and
     /// `how.nohang`, ECHILD if there is no such child at all. Blocks
     /// otherwise (the table lock is released while waiting). An exit reaps
     /// the child unless `how.keep`.
@@ -324,7 +334,12 @@ impl Kernel {
         parent: &Cage,
         which: WaitFor,
         how: WaitOptions,
-    ) -> KResult<Option<(i32, ChildEvent)>> {
+    ) -> KResult<Option<Waited>> {
+        let waited = |pid, event| Waited {
+            pid,
+            event,
+            cpu: Default::default(),
+        };
         let mut procs = self.procs.lock();
         loop {
             let matches = |pid: i32| match which {
@@ -355,7 +370,7 @@ impl Kernel {
                 if !how.keep {
                     procs.changes.remove(&pid);
                 }
-                return Ok(Some((pid, event)));
+                return Ok(Some(waited(pid, event)));
             }
             if let Some(&pid) = exited {
                 if how.keep {
@@ -364,16 +379,17 @@ impl Kernel {
                         .get(&pid)
                         .copied()
                         .unwrap_or(ExitStatus::Exited(0));
-                    return Ok(Some((pid, ChildEvent::Exited(status))));
+                    return Ok(Some(waited(pid, ChildEvent::Exited(status))));
                 }
                 let status = procs.zombies.remove(&pid).unwrap_or(ExitStatus::Exited(0));
                 procs.parent.remove(&pid);
                 drop(procs);
+                let mut reaped = waited(pid, ChildEvent::Exited(status));
                 if let Some(child) = self.cages.lock().remove(&pid) {
-                    let spent = *child.cpu_used.lock() + *child.children_cpu.lock();
-                    *parent.children_cpu.lock() += spent;
+                    reaped.cpu = *child.cpu_used.lock() + *child.children_cpu.lock();
+                    *parent.children_cpu.lock() += reaped.cpu;
                 }
-                return Ok(Some((pid, ChildEvent::Exited(status))));
+                return Ok(Some(reaped));
             }
             if how.nohang {
                 return Ok(None);

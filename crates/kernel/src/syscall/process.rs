@@ -328,14 +328,14 @@ pub fn wait4(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     match ctx.kernel.wait_child(ctx.cage, which, how)? {
         None => Ok(0),
-        Some((child, event)) => {
+        Some(w) => {
             if status_ptr != 0 {
-                ctx.mem.write_u32(status_ptr, event.wait_status())?;
+                ctx.mem.write_u32(status_ptr, w.event.wait_status())?;
             }
             if rusage != 0 {
-                ctx.mem.write(rusage, &[0u8; RUSAGE_SIZE])?;
+                ctx.mem.write(rusage, &rusage_bytes(w.cpu))?;
             }
-            Ok(child as i64)
+            Ok(w.pid as i64)
         }
     }
 }
@@ -462,9 +462,9 @@ pub fn waitid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
     // Nothing to report (WNOHANG): an all-zero siginfo, as Linux leaves it.
     let si = match found {
-        Some((pid, event)) => {
-            let (code, status) = event.code_and_status();
-            let mut i = SigInfo::sent(SIGCHLD, code, pid, ctx.cage.cred.lock().uid);
+        Some(w) => {
+            let (code, status) = w.event.code_and_status();
+            let mut i = SigInfo::sent(SIGCHLD, code, w.pid, ctx.cage.cred.lock().uid);
             i.value = status;
             i.encode()
         }

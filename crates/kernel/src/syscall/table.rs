@@ -181,7 +181,7 @@ syscall_table! {
     (FUTEX, "futex", thread::futex, [Ptr, Hex, UInt, Ptr, Ptr, Hex], Partial("WAIT, WAKE, REQUEUE, CMP_REQUEUE, WAIT_BITSET, WAKE_BITSET (private, or shared: keyed by mapped object and offset), LOCK_PI, LOCK_PI2, TRYLOCK_PI, UNLOCK_PI (ownership handed to the oldest waiter; no priorities to inherit); no WAKE_OP or WAIT_REQUEUE_PI")),
     (EXECVE, "execve", exec::execve, [Path, Ptr, Ptr], Full),
     (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Full),
-    (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("rusage zero")),
+    (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("rusage: CPU time of a reaped child and its waited-for children, as user time; counters zero")),
     (WAITID, "waitid", process::waitid, [Int, Int, Ptr, Hex, Ptr], Full),
     (GETRUSAGE, "getrusage", process::getrusage, [Int, Ptr], Partial("user CPU time only; counters zero")),
     (TIMES, "times", process::times, [Ptr], Partial("user CPU time only")),
