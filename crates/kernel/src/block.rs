@@ -32,14 +32,16 @@ pub fn enter(cage: Arc<Cage>) {
 /// Records that this host thread runs thread `tid` of `cage`, whose CPU
 /// time starts now.
 pub fn enter_thread(cage: Arc<Cage>, tid: i32) {
-    crate::host::start_thread_cpu_clock();
+    cage.thread_on_host(tid, crate::host::start_thread_cpu_clock());
     CURRENT.with(|c| *c.borrow_mut() = Some((cage, tid)));
 }
 
 /// Records that this host thread runs no cage thread any more (it is
-/// kept for another).
+/// kept for another); the cage keeps the CPU time the thread used.
 pub fn leave() {
-    CURRENT.with(|c| *c.borrow_mut() = None);
+    if let Some((cage, tid)) = CURRENT.with(|c| c.borrow_mut().take()) {
+        cage.thread_off_host(tid, crate::host::cage_thread_cpu_time());
+    }
 }
 
 /// The cage this thread runs, if any (what `/proc/self` names).

@@ -46,14 +46,15 @@ pub trait Host: Send + Sync {
     fn realtime(&self) -> Duration;
     /// Monotonic time since an arbitrary fixed point.
     fn monotonic(&self) -> Duration;
-    /// CPU time this process has used (CLOCK_PROCESS_CPUTIME_ID).
-    fn cpu_time(&self) -> Duration {
+    /// CPU time of the cage thread the calling host thread runs
+    /// (CLOCK_THREAD_CPUTIME_ID): each cage thread has its own host thread.
+    fn thread_cpu_time(&self) -> Duration {
         self.monotonic()
     }
-    /// CPU time of the calling host thread: a cage runs on its own thread,
-    /// so this is the cage's CPU time.
-    fn thread_cpu_time(&self) -> Duration {
-        self.cpu_time()
+    /// CPU time of another cage thread, read through its clock; `None`
+    /// if it cannot be read (the thread is gone).
+    fn other_thread_cpu_time(&self, _clock: ThreadClock) -> Option<Duration> {
+        None
     }
     fn fill_random(&self, buf: &mut [u8]);
     /// Sleeps the calling cage; EINTR if a signal must be handled first.
@@ -100,13 +101,11 @@ impl Host for SystemHost {
         // Offset so the cage never sees a monotonic clock of zero.
         self.start.elapsed() + Duration::from_secs(1)
     }
-    fn cpu_time(&self) -> Duration {
-        rustix::time::clock_gettime(rustix::time::ClockId::ProcessCPUTime)
-            .try_into()
-            .unwrap_or_default()
-    }
     fn thread_cpu_time(&self) -> Duration {
-        host_thread_cpu_time().saturating_sub(CAGE_THREAD_CPU_BASE.get())
+        cage_thread_cpu_time()
+    }
+    fn other_thread_cpu_time(&self, clock: ThreadClock) -> Option<Duration> {
+        other_host_thread_cpu_time(clock.host_tid).map(|t| t.saturating_sub(clock.base))
     }
     fn fill_random(&self, buf: &mut [u8]) {
         // The OS generator only fails if it is unavailable at all; fall back
@@ -134,12 +133,15 @@ impl Host for SystemHost {
 /// A deterministic host for tests: time only moves when told.
 pub struct FakeHost {
     pub now: parking_lot::Mutex<Duration>,
+    /// CPU time of other host threads, by host tid.
+    pub thread_cpu: parking_lot::Mutex<std::collections::HashMap<i32, Duration>>,
 }
 
 impl FakeHost {
     pub fn new() -> Self {
         FakeHost {
             now: parking_lot::Mutex::new(Duration::from_secs(1_700_000_000)),
+            thread_cpu: Default::default(),
         }
     }
 }
@@ -166,6 +168,10 @@ impl Host for FakeHost {
         *self.now.lock() += d;
         Ok(())
     }
+    fn other_thread_cpu_time(&self, clock: ThreadClock) -> Option<Duration> {
+        let used = *self.thread_cpu.lock().get(&clock.host_tid)?;
+        Some(used.saturating_sub(clock.base))
+    }
 }
 
 fn host_thread_cpu_time() -> Duration {
@@ -181,7 +187,35 @@ thread_local! {
 }
 
 /// This host thread starts running a cage thread: its CPU time counts
-/// from now (see [`crate::block::enter_thread`]).
-pub fn start_thread_cpu_clock() {
-    CAGE_THREAD_CPU_BASE.set(host_thread_cpu_time());
+/// from now (see [`crate::block::enter_thread`]). Returns where other
+/// threads read it from.
+pub fn start_thread_cpu_clock() -> ThreadClock {
+    let base = host_thread_cpu_time();
+    CAGE_THREAD_CPU_BASE.set(base);
+    ThreadClock {
+        host_tid: rustix::thread::gettid().as_raw_nonzero().get(),
+        base,
+    }
+}
+
+/// The CPU time this host thread spent on the cage thread it runs.
+pub fn cage_thread_cpu_time() -> Duration {
+    host_thread_cpu_time().saturating_sub(CAGE_THREAD_CPU_BASE.get())
+}
+
+/// Where one cage thread's CPU time is read from by another thread: its
+/// host thread, and that thread's CPU time when it took the cage thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThreadClock {
+    pub host_tid: i32,
+    pub base: Duration,
+}
+
+/// The CPU time host thread `host_tid` of this process has used, from
+/// `/proc/self/task/<tid>/schedstat` (its first field is the same
+/// sum_exec_runtime that CLOCK_THREAD_CPUTIME_ID reports).
+fn other_host_thread_cpu_time(host_tid: i32) -> Option<Duration> {
+    let text = std::fs::read_to_string(format!("/proc/self/task/{host_tid}/schedstat")).ok()?;
+    let ns = text.split_whitespace().next()?.parse::<u64>().ok()?;
+    Some(Duration::from_nanos(ns))
 }

@@ -253,8 +253,7 @@ impl Kernel {
             }
             eprint!("{text}");
         }
-        // Called on the cage's own thread, so this is its CPU time.
-        *cage.cpu_used.lock() = self.host.thread_cpu_time();
+        *cage.cpu_used.lock() = self.cage_cpu_time(cage);
         let old_fds = std::mem::take(&mut *cage.fds.lock());
         drop(old_fds);
         cage.real_timer.disarm();

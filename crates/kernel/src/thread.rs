@@ -30,6 +30,10 @@ pub struct Threads {
     pub hosts: usize,
     /// Robust-futex list heads (`set_robust_list`), by tid.
     pub robust: BTreeMap<i32, u64>,
+    /// Where each thread running on a host thread reads its CPU time.
+    pub clocks: BTreeMap<i32, crate::host::ThreadClock>,
+    /// CPU time of the threads that have left their host threads.
+    pub ended_cpu: Duration,
 }
 
 impl Threads {
@@ -39,6 +43,8 @@ impl Threads {
             live: BTreeMap::from([(pid, 0)]),
             hosts: 1,
             robust: BTreeMap::new(),
+            clocks: BTreeMap::new(),
+            ended_cpu: Duration::ZERO,
         }
     }
 }
@@ -69,6 +75,20 @@ impl Cage {
         while t.hosts > 1 {
             self.threads_changed
                 .wait_for(&mut t, std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Thread `tid` runs on a host thread from now, whose CPU time it
+    /// reads through `clock`.
+    pub fn thread_on_host(&self, tid: i32, clock: crate::host::ThreadClock) {
+        self.threads.lock().clocks.insert(tid, clock);
+    }
+
+    /// Thread `tid` left its host thread after using `used` CPU time.
+    pub fn thread_off_host(&self, tid: i32, used: Duration) {
+        let mut t = self.threads.lock();
+        if t.clocks.remove(&tid).is_some() {
+            t.ended_cpu += used;
         }
     }
 
@@ -160,6 +180,31 @@ impl Kernel {
     }
 
     /// The cage that has a thread `tid`.
+    /// The CPU time of all of `cage`'s threads, ended and running
+    /// (CLOCK_PROCESS_CPUTIME_ID, RUSAGE_SELF), as Linux counts a process.
+    /// The calling host thread's own share is read directly.
+    pub fn cage_cpu_time(&self, cage: &Cage) -> Duration {
+        let me = crate::block::current_thread().filter(|(c, _)| c.pid == cage.pid);
+        let (ended, others): (Duration, Vec<crate::host::ThreadClock>) = {
+            let t = cage.threads.lock();
+            let others = t
+                .clocks
+                .iter()
+                .filter(|(tid, _)| me.as_ref().is_none_or(|(_, mine)| mine != *tid))
+                .map(|(_, clock)| *clock)
+                .collect();
+            (t.ended_cpu, others)
+        };
+        let own = if me.is_some() {
+            self.host.thread_cpu_time()
+        } else {
+            Duration::ZERO
+        };
+        others.into_iter().fold(ended + own, |sum, clock| {
+            sum + self.host.other_thread_cpu_time(clock).unwrap_or_default()
+        })
+    }
+
     pub fn cage_of_tid(&self, tid: i32) -> Option<Arc<Cage>> {
         if let Some(c) = self.cage(tid) {
             return Some(c);
@@ -729,6 +774,38 @@ mod tests {
             Ok(false)
         });
         assert_eq!(r, Ok(()));
+    }
+
+    #[test]
+    fn a_cage_counts_its_running_and_ended_threads_cpu() {
+        use crate::host::ThreadClock;
+        let t = crate::testing::TestEnv::new();
+        let ms = Duration::from_millis;
+        t.host
+            .thread_cpu
+            .lock()
+            .extend([(100, ms(50)), (200, ms(20))]);
+        t.cage.thread_on_host(
+            5,
+            ThreadClock {
+                host_tid: 100,
+                base: ms(10),
+            },
+        );
+        t.cage.thread_on_host(
+            6,
+            ThreadClock {
+                host_tid: 200,
+                base: ms(0),
+            },
+        );
+        // No cage thread runs on the test's own thread: only the others count.
+        assert_eq!(t.kernel.cage_cpu_time(&t.cage), ms(60));
+        t.cage.thread_off_host(6, ms(25));
+        assert_eq!(t.kernel.cage_cpu_time(&t.cage), ms(65));
+        // A thread that never ran on a host thread adds nothing.
+        t.cage.thread_off_host(9, ms(1000));
+        assert_eq!(t.kernel.cage_cpu_time(&t.cage), ms(65));
     }
 
     /// Guest memory of four futex words that several host threads share.

@@ -401,7 +401,8 @@ fn rusage_bytes(user: std::time::Duration) -> [u8; RUSAGE_SIZE] {
 
 pub fn getrusage(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let user = match a.int(0) {
-        RUSAGE_SELF | RUSAGE_THREAD => ctx.kernel.host.thread_cpu_time(),
+        RUSAGE_SELF => ctx.kernel.cage_cpu_time(ctx.cage),
+        RUSAGE_THREAD => ctx.kernel.host.thread_cpu_time(),
         RUSAGE_CHILDREN => *ctx.cage.children_cpu.lock(),
         _ => return Err(Errno::EINVAL),
     };
@@ -417,7 +418,7 @@ pub fn times(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     if a.ptr(0) != 0 {
         // struct tms on wasm32: four 32-bit clock_t.
         let mut b = [0u8; 16];
-        b[0..4].copy_from_slice(&ticks(ctx.kernel.host.thread_cpu_time()).to_le_bytes());
+        b[0..4].copy_from_slice(&ticks(ctx.kernel.cage_cpu_time(ctx.cage)).to_le_bytes());
         b[8..12].copy_from_slice(&ticks(*ctx.cage.children_cpu.lock()).to_le_bytes());
         ctx.mem.write(a.ptr(0), &b)?;
     }

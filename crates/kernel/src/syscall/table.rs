@@ -183,7 +183,7 @@ syscall_table! {
     (EXECVEAT, "execveat", exec::execveat, [DirFd, Path, Ptr, Ptr, Hex], Full),
     (WAIT4, "wait4", process::wait4, [Int, Ptr, Hex, Ptr], Partial("rusage: CPU time of a reaped child and its waited-for children, as user time; counters zero")),
     (WAITID, "waitid", process::waitid, [Int, Int, Ptr, Hex, Ptr], Full),
-    (GETRUSAGE, "getrusage", process::getrusage, [Int, Ptr], Partial("user CPU time only; counters zero")),
+    (GETRUSAGE, "getrusage", process::getrusage, [Int, Ptr], Partial("CPU time (the cage's threads, one thread, or reaped children) reported as user time; counters zero")),
     (TIMES, "times", process::times, [Ptr], Partial("user CPU time only")),
     (SETPGID, "setpgid", process::setpgid, [Int, Int], Full),
     (SETSID, "setsid", process::setsid, [], Full),

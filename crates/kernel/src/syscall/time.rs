@@ -23,7 +23,8 @@ pub(super) fn clock_now(ctx: &Ctx, clock: i32) -> KResult<Duration> {
         CLOCK_MONOTONIC | CLOCK_MONOTONIC_RAW | CLOCK_MONOTONIC_COARSE | CLOCK_BOOTTIME => {
             Ok(host.monotonic())
         }
-        CLOCK_PROCESS_CPUTIME_ID | CLOCK_THREAD_CPUTIME_ID => Ok(host.cpu_time()),
+        CLOCK_PROCESS_CPUTIME_ID => Ok(ctx.kernel.cage_cpu_time(ctx.cage)),
+        CLOCK_THREAD_CPUTIME_ID => Ok(host.thread_cpu_time()),
         _ => Err(Errno::EINVAL),
     }
 }
