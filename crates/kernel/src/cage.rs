@@ -3,8 +3,9 @@
 pub use crate::signal::{
     default_action, DefaultAction, SigAction, SigInfo, SignalState, UNBLOCKABLE,
 };
-use crate::{fdtable::FdTable, mm::MemMap};
+use crate::{fdtable::FdTable, mm::MemMap, KResult};
 use lind_abi::flags::*;
+use lind_abi::Errno;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicI32, AtomicU32, Ordering};
 
@@ -18,6 +19,85 @@ pub struct Cred {
     pub egid: u32,
     pub sgid: u32,
     pub groups: Vec<u32>,
+}
+
+/// An id argument of the set*id calls that leaves the id as it is (-1).
+pub const ID_UNCHANGED: u32 = u32::MAX;
+
+/// The real, effective and saved ids of one kind (user or group), with
+/// Linux's rules for changing them: root (CAP_SETUID/CAP_SETGID, which lind
+/// takes to be effective uid 0) sets any id; anyone else only moves ids
+/// among the values the three already hold.
+struct Ids<'a> {
+    real: &'a mut u32,
+    effective: &'a mut u32,
+    saved: &'a mut u32,
+    privileged: bool,
+}
+
+impl Ids<'_> {
+    fn may_take(&self, id: u32) -> bool {
+        id == ID_UNCHANGED
+            || self.privileged
+            || [*self.real, *self.effective, *self.saved].contains(&id)
+    }
+
+    /// setuid/setgid: root sets all three; anyone else may set the
+    /// effective id to the real or saved one.
+    fn set(self, id: u32) -> KResult<()> {
+        if id == ID_UNCHANGED {
+            return Err(Errno::EINVAL);
+        }
+        if self.privileged {
+            (*self.real, *self.effective, *self.saved) = (id, id, id);
+        } else if id == *self.real || id == *self.saved {
+            *self.effective = id;
+        } else {
+            return Err(Errno::EPERM);
+        }
+        Ok(())
+    }
+
+    /// setreuid/setregid: the real id may become the real or effective
+    /// one; the saved id follows the new effective id when the real id is
+    /// set or the effective id becomes something other than the old real.
+    fn set_re(self, real: u32, effective: u32) -> KResult<()> {
+        let real_ok = real == ID_UNCHANGED
+            || self.privileged
+            || real == *self.real
+            || real == *self.effective;
+        if !real_ok || !self.may_take(effective) {
+            return Err(Errno::EPERM);
+        }
+        let old_real = *self.real;
+        if real != ID_UNCHANGED {
+            *self.real = real;
+        }
+        if effective != ID_UNCHANGED {
+            *self.effective = effective;
+        }
+        if real != ID_UNCHANGED || (effective != ID_UNCHANGED && effective != old_real) {
+            *self.saved = *self.effective;
+        }
+        Ok(())
+    }
+
+    /// setresuid/setresgid.
+    fn set_res(self, real: u32, effective: u32, saved: u32) -> KResult<()> {
+        if !(self.may_take(real) && self.may_take(effective) && self.may_take(saved)) {
+            return Err(Errno::EPERM);
+        }
+        for (slot, id) in [
+            (self.real, real),
+            (self.effective, effective),
+            (self.saved, saved),
+        ] {
+            if id != ID_UNCHANGED {
+                *slot = id;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Cred {
@@ -44,6 +124,54 @@ impl Cred {
     }
     pub fn is_root(&self) -> bool {
         self.euid == 0
+    }
+
+    fn uids(&mut self) -> Ids<'_> {
+        let privileged = self.is_root();
+        Ids {
+            real: &mut self.uid,
+            effective: &mut self.euid,
+            saved: &mut self.suid,
+            privileged,
+        }
+    }
+
+    fn gids(&mut self) -> Ids<'_> {
+        let privileged = self.is_root();
+        Ids {
+            real: &mut self.gid,
+            effective: &mut self.egid,
+            saved: &mut self.sgid,
+            privileged,
+        }
+    }
+
+    pub fn setuid(&mut self, uid: u32) -> KResult<()> {
+        self.uids().set(uid)
+    }
+    pub fn setgid(&mut self, gid: u32) -> KResult<()> {
+        self.gids().set(gid)
+    }
+    pub fn setreuid(&mut self, real: u32, effective: u32) -> KResult<()> {
+        self.uids().set_re(real, effective)
+    }
+    pub fn setregid(&mut self, real: u32, effective: u32) -> KResult<()> {
+        self.gids().set_re(real, effective)
+    }
+    pub fn setresuid(&mut self, real: u32, effective: u32, saved: u32) -> KResult<()> {
+        self.uids().set_res(real, effective, saved)
+    }
+    pub fn setresgid(&mut self, real: u32, effective: u32, saved: u32) -> KResult<()> {
+        self.gids().set_res(real, effective, saved)
+    }
+
+    /// setgroups: root only (CAP_SETGID).
+    pub fn setgroups(&mut self, groups: Vec<u32>) -> KResult<()> {
+        if !self.is_root() {
+            return Err(Errno::EPERM);
+        }
+        self.groups = groups;
+        Ok(())
     }
     pub fn in_group(&self, gid: u32) -> bool {
         self.egid == gid || self.groups.contains(&gid)
@@ -398,6 +526,44 @@ pub trait Kick: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropping_root_keeps_a_way_back_only_through_the_saved_id() {
+        let mut c = Cred::new(0, 0);
+        c.setresuid(1000, 1000, 0).unwrap();
+        assert!(!c.is_root());
+        assert_eq!(c.setuid(2000), Err(Errno::EPERM));
+        // seteuid(0) is setresuid(-1, 0, -1).
+        c.setresuid(ID_UNCHANGED, 0, ID_UNCHANGED).unwrap();
+        assert_eq!((c.uid, c.euid, c.suid), (1000, 0, 0));
+        // setreuid: an effective id other than the old real one moves the
+        // saved id along; back to the real one leaves it.
+        c.setreuid(ID_UNCHANGED, 1000).unwrap();
+        assert_eq!((c.uid, c.euid, c.suid), (1000, 1000, 0));
+        c.setresuid(ID_UNCHANGED, ID_UNCHANGED, 1000).unwrap();
+        assert_eq!(c.setresuid(0, 0, 0), Err(Errno::EPERM));
+        assert_eq!(c.setreuid(0, ID_UNCHANGED), Err(Errno::EPERM));
+        assert_eq!(c.setgroups(vec![1]), Err(Errno::EPERM));
+        assert_eq!(c.setuid(ID_UNCHANGED), Err(Errno::EINVAL));
+        c.setuid(1000).unwrap();
+        assert_eq!((c.uid, c.euid, c.suid), (1000, 1000, 1000));
+    }
+
+    #[test]
+    fn root_sets_every_id_with_setuid_and_setgid() {
+        let mut c = Cred::new(0, 0);
+        c.setgroups(vec![5, 7]).unwrap();
+        c.setgid(100).unwrap();
+        c.setuid(1000).unwrap();
+        assert_eq!(
+            (c.gid, c.egid, c.sgid, c.groups.clone()),
+            (100, 100, 100, vec![5, 7])
+        );
+        assert_eq!((c.uid, c.euid, c.suid), (1000, 1000, 1000));
+        // Unprivileged now: the group may only move among its own ids.
+        assert_eq!(c.setregid(5, ID_UNCHANGED), Err(Errno::EPERM));
+        c.setregid(ID_UNCHANGED, 100).unwrap();
+    }
     use crate::testing::{err, TestEnv};
     use lind_abi::{nr, Errno};
 

@@ -1,6 +1,7 @@
 //! Process identity, start-up, exit, system information and limits.
 
 use super::{Args, Ctx};
+use crate::Cage;
 use crate::{
     kernel::{WaitFor, WaitOptions},
     memory::GuestMemoryExt,
@@ -31,6 +32,74 @@ pub fn getgid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
 }
 pub fn getegid(ctx: &mut Ctx, _a: &Args) -> KResult<i64> {
     Ok(ctx.cage.cred.lock().egid as i64)
+}
+
+pub fn setuid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    ctx.cage.cred.lock().setuid(a.uint(0)).map(|()| 0)
+}
+pub fn setgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    ctx.cage.cred.lock().setgid(a.uint(0)).map(|()| 0)
+}
+pub fn setreuid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    ctx.cage
+        .cred
+        .lock()
+        .setreuid(a.uint(0), a.uint(1))
+        .map(|()| 0)
+}
+pub fn setregid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    ctx.cage
+        .cred
+        .lock()
+        .setregid(a.uint(0), a.uint(1))
+        .map(|()| 0)
+}
+pub fn setresuid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (r, e, s) = (a.uint(0), a.uint(1), a.uint(2));
+    ctx.cage.cred.lock().setresuid(r, e, s).map(|()| 0)
+}
+pub fn setresgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (r, e, s) = (a.uint(0), a.uint(1), a.uint(2));
+    ctx.cage.cred.lock().setresgid(r, e, s).map(|()| 0)
+}
+
+/// getresuid/getresgid: three ids into three guest words.
+fn write_ids(ctx: &mut Ctx, a: &Args, ids: [u32; 3]) -> KResult<i64> {
+    for (i, id) in ids.into_iter().enumerate() {
+        ctx.mem.write_u32(a.ptr(i), id)?;
+    }
+    Ok(0)
+}
+pub fn getresuid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let c = ctx.cage.cred.lock().clone();
+    write_ids(ctx, a, [c.uid, c.euid, c.suid])
+}
+pub fn getresgid(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let c = ctx.cage.cred.lock().clone();
+    write_ids(ctx, a, [c.gid, c.egid, c.sgid])
+}
+
+/// Linux's NGROUPS_MAX.
+const NGROUPS_MAX: usize = 65536;
+
+pub fn setgroups(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let size = a.size(0);
+    if size > NGROUPS_MAX {
+        return Err(Errno::EINVAL);
+    }
+    if !ctx.cage.cred.lock().is_root() {
+        return Err(Errno::EPERM);
+    }
+    let bytes = if size == 0 {
+        Vec::new()
+    } else {
+        ctx.mem.read_vec(a.ptr(1), size * 4)?
+    };
+    let groups = bytes
+        .chunks_exact(4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    ctx.cage.cred.lock().setgroups(groups).map(|()| 0)
 }
 
 pub fn getgroups(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -136,19 +205,41 @@ fn read_rlimit(ctx: &Ctx, addr: u64) -> KResult<(u64, u64)> {
 }
 
 /// Applies a new limit: soft ≤ hard, and only root raises a hard limit.
-fn set_limit(ctx: &Ctx, r: usize, new: (u64, u64)) -> KResult<()> {
+/// Sets `target`'s limit `r` for the calling cage: raising a hard limit
+/// takes root (CAP_SYS_RESOURCE).
+fn set_limit(ctx: &Ctx, target: &Cage, r: usize, new: (u64, u64)) -> KResult<()> {
     if new.0 > new.1 {
         return Err(Errno::EINVAL);
     }
     let root = ctx.cage.cred.lock().is_root();
-    if new.1 > ctx.cage.rlimits.lock()[r].1 && !root {
+    if new.1 > target.rlimits.lock()[r].1 && !root {
         return Err(Errno::EPERM);
     }
     if r == RLIMIT_NOFILE as usize && new.1 > 1 << 20 {
         return Err(Errno::EPERM);
     }
-    ctx.cage.set_rlimit(r as u32, new);
+    target.set_rlimit(r as u32, new);
     Ok(())
+}
+
+/// Linux's check_prlimit_permission: another process's limits are the
+/// caller's business if it is root, or if its real, effective and saved
+/// ids all match the target's real user and group ids.
+fn may_prlimit(caller: &Cage, target: &Cage) -> bool {
+    if std::ptr::eq(caller, target) {
+        return true;
+    }
+    let me = caller.cred.lock().clone();
+    if me.is_root() {
+        return true;
+    }
+    let them = target.cred.lock().clone();
+    [them.uid, them.euid, them.suid]
+        .iter()
+        .all(|&u| u == me.uid)
+        && [them.gid, them.egid, them.sgid]
+            .iter()
+            .all(|&g| g == me.gid)
 }
 
 pub fn getrlimit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
@@ -161,18 +252,21 @@ pub fn getrlimit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 pub fn setrlimit(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let r = check_resource(a.uint(0))?;
     let new = read_rlimit(ctx, a.ptr(1))?;
-    set_limit(ctx, r, new)?;
+    set_limit(ctx, ctx.cage, r, new)?;
     Ok(0)
 }
 
+/// prlimit64 of the caller (pid 0) or of another cage, by any of its
+/// thread ids.
 pub fn prlimit64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let pid = a.int(0);
-    if pid != 0 && pid != ctx.cage.pid {
-        return Err(if ctx.kernel.cage(pid).is_some() {
-            Errno::EPERM
-        } else {
-            Errno::ESRCH
-        });
+    let target = match pid {
+        0 => ctx.cage.clone(),
+        p if p < 0 => return Err(Errno::ESRCH),
+        p => ctx.kernel.cage_of_tid(p).ok_or(Errno::ESRCH)?,
+    };
+    if !may_prlimit(ctx.cage, &target) {
+        return Err(Errno::EPERM);
     }
     let r = check_resource(a.uint(1))?;
     let new = if a.ptr(2) != 0 {
@@ -180,9 +274,9 @@ pub fn prlimit64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     } else {
         None
     };
-    let old = ctx.cage.rlimits.lock()[r];
+    let old = target.rlimits.lock()[r];
     if let Some(new) = new {
-        set_limit(ctx, r, new)?;
+        set_limit(ctx, &target, r, new)?;
     }
     if a.ptr(3) != 0 {
         write_rlimit(ctx, a.ptr(3), old)?;

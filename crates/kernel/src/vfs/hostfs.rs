@@ -220,11 +220,29 @@ impl HostFs {
 }
 
 impl FileSystem for HostFs {
-    fn open(&self, path: &[u8], flags: u32, mode: u32, _cred: &Cred) -> KResult<Arc<dyn FileLike>> {
+    fn open(&self, path: &[u8], flags: u32, mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>> {
         let acc = flags & O_ACCMODE;
         let path_only = flags & O_PATH != 0;
         if flags & O_CREAT != 0 && flags & O_DIRECTORY != 0 {
             return Err(Errno::EINVAL);
+        }
+        // lind's host process may be allowed more than the cage's user (a
+        // cage that dropped root): an existing file's mode bits are checked
+        // against the cage's credentials before the host opens (or
+        // truncates) it. A cage acting as lind's own user leaves that to
+        // the host.
+        if !path_only && !cred.is_root() && !acts_as_host_user(cred) {
+            let want = match acc {
+                O_WRONLY => W_OK,
+                O_RDWR => R_OK | W_OK,
+                _ => R_OK,
+            } | if flags & O_TRUNC != 0 { W_OK } else { 0 };
+            match self.stat(path, flags & O_NOFOLLOW == 0) {
+                Ok(st) if !permitted(st.mode, st.uid, st.gid, cred, want) => {
+                    return Err(Errno::EACCES)
+                }
+                _ => {}
+            }
         }
         if self.read_only {
             let changes = !path_only && (acc != O_RDONLY || flags & O_TRUNC != 0);
@@ -554,6 +572,19 @@ fn retry<T>(mut f: impl FnMut() -> io::Result<T>) -> KResult<T> {
             r => return r.map_err(errno),
         }
     }
+}
+
+/// Whether `cred` is the identity lind itself runs with, whose access the
+/// host checks on every open.
+fn acts_as_host_user(cred: &Cred) -> bool {
+    static HOST: std::sync::OnceLock<(u32, u32)> = std::sync::OnceLock::new();
+    let &(euid, egid) = HOST.get_or_init(|| {
+        (
+            rustix::process::geteuid().as_raw(),
+            rustix::process::getegid().as_raw(),
+        )
+    });
+    cred.euid == euid && cred.egid == egid
 }
 
 impl FileLike for HostFile {
