@@ -204,7 +204,7 @@ fn decode(domain: u32, raw: &[u8], u: Use) -> KResult<Option<SocketAddr>> {
 }
 
 /// struct timeval (16 bytes on wasm32) → a socket timeout (None: forever).
-fn decode_timeout(v: &[u8]) -> KResult<Option<Duration>> {
+pub(crate) fn decode_timeout(v: &[u8]) -> KResult<Option<Duration>> {
     if v.len() < 16 {
         return Err(Errno::EINVAL);
     }

@@ -21,10 +21,11 @@ use crate::{
     KResult,
 };
 use lind_abi::{flags::*, layout::sockaddr_un, layout::Stat, Errno};
-use parking_lot::Mutex;
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
+use std::time::Instant;
 
 /// Bytes a stream connection buffers in each direction.
 pub const STREAM_CAP: usize = 256 * 1024;
@@ -223,7 +224,26 @@ pub struct UnixSocket {
     events: WaitQueue,
 }
 
+/// Waits on `queue` until notified; true once `deadline` (a socket
+/// timeout) has passed: the caller then ends as O_NONBLOCK would, with
+/// EAGAIN or with what it has transferred, as Linux does.
+fn timed_wait<T>(
+    queue: &WaitQueue,
+    guard: &mut MutexGuard<'_, T>,
+    deadline: Option<Instant>,
+) -> KResult<bool> {
+    queue.wait_until(guard, deadline)
+}
+
 impl UnixSocket {
+    /// When a blocking call gives up, from SO_RCVTIMEO or SO_SNDTIMEO
+    /// (`name`) as it is when the call starts; None: never.
+    fn deadline(&self, name: u32) -> Option<Instant> {
+        let st = self.st.lock();
+        let timeout = crate::inet::decode_timeout(st.other.get(&name)?).ok()??;
+        Some(Instant::now() + timeout)
+    }
+
     fn make(ty: u32) -> Arc<Self> {
         Arc::new_cyclic(|me| UnixSocket {
             me: me.clone(),
@@ -306,9 +326,10 @@ impl UnixSocket {
         mut anc: Ancillary,
         cred: Ucred,
         from: Option<Vec<u8>>,
-        nonblock: bool,
+        mut nonblock: bool,
     ) -> KResult<usize> {
         let cred = anc.cred.unwrap_or(cred);
+        let deadline = self.deadline(SO_SNDTIMEO);
         if self.ty == SOCK_STREAM {
             let mut source = |at: usize, n: usize, out: &mut Vec<u8>| {
                 out.extend_from_slice(&data[at..at + n]);
@@ -345,7 +366,7 @@ impl UnixSocket {
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
-            buf.writable.wait(&mut st)?;
+            nonblock = timed_wait(&buf.writable, &mut st, deadline)?;
         }
     }
 
@@ -361,8 +382,9 @@ impl UnixSocket {
         source: &mut Source<'_>,
         mut rights: Vec<Arc<OpenFile>>,
         cred: Ucred,
-        nonblock: bool,
+        mut nonblock: bool,
     ) -> KResult<usize> {
+        let deadline = self.deadline(SO_SNDTIMEO);
         if len == 0 {
             // Nothing to queue (descriptors need at least one byte).
             return if buf.st.lock().shut {
@@ -397,8 +419,9 @@ impl UnixSocket {
                     if nonblock {
                         return partial(done, Errno::EAGAIN);
                     }
-                    if let Err(e) = buf.writable.wait(&mut st) {
-                        return partial(done, e);
+                    match timed_wait(&buf.writable, &mut st, deadline) {
+                        Ok(timed_out) => nonblock = timed_out,
+                        Err(e) => return partial(done, e),
                     }
                     continue;
                 }
@@ -422,7 +445,14 @@ impl UnixSocket {
         Ok(done)
     }
 
-    fn take(&self, max: usize, flags: u32, nonblock: bool, passcred: bool) -> KResult<Received> {
+    fn take(
+        &self,
+        max: usize,
+        flags: u32,
+        mut nonblock: bool,
+        passcred: bool,
+    ) -> KResult<Received> {
+        let deadline = self.deadline(SO_RCVTIMEO);
         let peek = flags & MSG_PEEK != 0;
         let stream = self.ty == SOCK_STREAM;
         let waitall = flags & MSG_WAITALL != 0 && stream && !peek;
@@ -443,10 +473,10 @@ impl UnixSocket {
                     break;
                 }
                 reading = None;
-                match buf.readable.wait(&mut st) {
+                match timed_wait(&buf.readable, &mut st, deadline) {
                     Err(e) if out.data.is_empty() => return Err(e),
                     Err(_) => break,
-                    Ok(()) => {}
+                    Ok(timed_out) => nonblock = timed_out,
                 }
                 if stream {
                     drop(st);
@@ -534,7 +564,13 @@ impl UnixSocket {
     /// bytes it did not take back, and is returned if it took none.
     /// Descriptors passed with the bytes are closed, as read(2) has no way
     /// to receive them.
-    fn read_stream_with(&self, len: usize, nonblock: bool, sink: &mut Sink<'_>) -> KResult<usize> {
+    fn read_stream_with(
+        &self,
+        len: usize,
+        mut nonblock: bool,
+        sink: &mut Sink<'_>,
+    ) -> KResult<usize> {
+        let deadline = self.deadline(SO_RCVTIMEO);
         if !matches!(self.st.lock().conn, Conn::Connected { .. }) {
             return Err(Errno::EINVAL);
         }
@@ -579,7 +615,7 @@ impl UnixSocket {
             }
             // Other readers may go on while this one waits.
             drop(reading);
-            rx.readable.wait(&mut st)?;
+            nonblock = timed_wait(&rx.readable, &mut st, deadline)?;
         };
         let mut copied = 0;
         let mut failed = None;
@@ -807,10 +843,11 @@ impl Socket for UnixSocket {
         }
     }
 
-    fn accept(&self, nonblock: bool) -> KResult<(Arc<dyn FileLike>, Vec<u8>)> {
+    fn accept(&self, mut nonblock: bool) -> KResult<(Arc<dyn FileLike>, Vec<u8>)> {
         if !self.connection_oriented() {
             return Err(Errno::EOPNOTSUPP);
         }
+        let deadline = self.deadline(SO_RCVTIMEO);
         let mut st = self.st.lock();
         loop {
             let Conn::Listening { pending, .. } = &mut st.conn else {
@@ -825,11 +862,11 @@ impl Socket for UnixSocket {
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
-            self.events.wait(&mut st)?;
+            nonblock = timed_wait(&self.events, &mut st, deadline)?;
         }
     }
 
-    fn connect(&self, cx: &SockCtx, addr: &[u8], nonblock: bool) -> KResult<()> {
+    fn connect(&self, cx: &SockCtx, addr: &[u8], mut nonblock: bool) -> KResult<()> {
         if self.ty == SOCK_DGRAM
             && addr.len() >= 2
             && u16::from_le_bytes([addr[0], addr[1]]) as u32 == AF_UNSPEC
@@ -869,6 +906,7 @@ impl Socket for UnixSocket {
         // The server's end, waiting in the listener's backlog.
         let server = Self::make(self.ty);
         let listener_cred;
+        let deadline = self.deadline(SO_SNDTIMEO);
         {
             let mut lst = target.st.lock();
             loop {
@@ -899,7 +937,7 @@ impl Socket for UnixSocket {
                 if nonblock {
                     return Err(Errno::EAGAIN);
                 }
-                target.events.wait(&mut lst)?;
+                nonblock = timed_wait(&target.events, &mut lst, deadline)?;
             }
         }
         target.events.notify(POLLIN);
@@ -1079,9 +1117,7 @@ impl Socket for UnixSocket {
                 st.other.insert(name, value[..8].to_vec());
             }
             SO_RCVTIMEO | SO_SNDTIMEO => {
-                if value.len() < 16 {
-                    return Err(Errno::EINVAL);
-                }
+                crate::inet::decode_timeout(value)?;
                 st.other.insert(name, value[..16].to_vec());
             }
             SO_REUSEADDR | SO_REUSEPORT | SO_KEEPALIVE | SO_BROADCAST | SO_DEBUG | SO_DONTROUTE

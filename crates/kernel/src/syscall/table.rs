@@ -231,7 +231,7 @@ syscall_table! {
     (SENDMSG, "sendmsg", net::sendmsg, [Fd, Ptr, Hex], Partial("SCM_RIGHTS and SCM_CREDENTIALS")),
     (RECVMSG, "recvmsg", net::recvmsg, [Fd, Ptr, Hex], Partial("SCM_RIGHTS and SCM_CREDENTIALS")),
     (SHUTDOWN, "shutdown", net::shutdown, [Fd, Int], Full),
-    (SETSOCKOPT, "setsockopt", net::setsockopt, [Fd, Int, Int, Ptr, UInt], Partial("SOL_SOCKET; SO_RCVTIMEO/SO_SNDTIMEO/SO_LINGER/SO_KEEPALIVE/SO_REUSEADDR recorded without effect")),
+    (SETSOCKOPT, "setsockopt", net::setsockopt, [Fd, Int, Int, Ptr, UInt], Partial("SOL_SOCKET (SO_RCVTIMEO/SO_SNDTIMEO applied; SO_LINGER/SO_KEEPALIVE/SO_REUSEADDR recorded without effect on AF_UNIX), IP and TCP options on host sockets")),
     (GETSOCKOPT, "getsockopt", net::getsockopt, [Fd, Int, Int, Ptr, Ptr], Partial("SOL_SOCKET: SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_PEERCRED, SO_PASSCRED, SO_SNDBUF/SO_RCVBUF and recorded options")),
     // Signals (state only until delivery lands).
     (RT_SIGACTION, "rt_sigaction", signal::rt_sigaction, [Signal, Ptr, Ptr, Size], Partial("handlers run on the way out of the kernel, or when posted in a thread computing without syscalls; SA_SIGINFO gets si_signo/si_code/si_pid")),
