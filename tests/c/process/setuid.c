@@ -27,6 +27,13 @@ int main(void)
     write(fd, "x", 1);
     close(fd);
     chmod("secret", 0600);
+    /* A directory only root may change, and a sticky one everybody may. */
+    mkdir("closed", 0755);
+    chmod("closed", 0755);
+    close(open("closed/roots", O_CREAT | O_WRONLY, 0644));
+    mkdir("shared", 0777);
+    chmod("shared", 01777);
+    close(open("shared/roots", O_CREAT | O_WRONLY, 0644));
     show_ids("start");
 
     gid_t groups[] = {5, 7};
@@ -38,6 +45,22 @@ int main(void)
     SHOW("setresuid 1000 1000 0", setresuid(1000, 1000, 0));
     show_ids("dropped, saved root");
     SHOW("open a root-only file", open("secret", O_RDONLY));
+    SHOW("create in a root-only directory", open("closed/mine", O_CREAT | O_WRONLY, 0644));
+    SHOW("mkdir there", mkdir("closed/sub", 0755));
+    SHOW("unlink root's file there", unlink("closed/roots"));
+    SHOW("rename it", rename("closed/roots", "closed/moved"));
+    SHOW("unlink a missing file there", unlink("closed/none"));
+    SHOW("mkdir an existing one", mkdir("closed", 0755));
+    SHOW("create in the sticky directory", close(open("shared/mine", O_CREAT | O_WRONLY, 0644)));
+    SHOW("unlink root's file from it", unlink("shared/roots"));
+    SHOW("rename own file over root's", rename("shared/mine", "shared/roots"));
+    struct stat st;
+    stat("shared/mine", &st);
+    printf("a new file belongs to the new user: uid %u gid %u\n", (unsigned)st.st_uid, (unsigned)st.st_gid);
+    SHOW("mkdir in the sticky directory", mkdir("shared/dir", 0700));
+    stat("shared/dir", &st);
+    printf("so does a new directory: uid %u gid %u\n", (unsigned)st.st_uid, (unsigned)st.st_gid);
+    SHOW("unlink own file", unlink("shared/mine"));
     SHOW("setuid 2000", setuid(2000));
     SHOW("seteuid 0 (the saved id)", seteuid(0));
     show_ids("root again");

@@ -195,7 +195,56 @@ pub struct HostFs {
     read_only: bool,
 }
 
+/// What an operation does to a directory entry, for [`HostFs::may_change_entry`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Creates it (an existing one is the operation's own EEXIST).
+    Add,
+    /// Removes it (a missing one is the operation's own ENOENT).
+    Remove,
+    /// Creates it, or replaces the one there (rename's target).
+    Replace,
+}
+
 impl HostFs {
+    /// Linux's may_create/may_delete for a cage acting as another user
+    /// than lind's own (one that dropped root): the directory needs write
+    /// and search permission for the cage's identity, and removing from a
+    /// sticky directory needs owning the entry or the directory (EPERM).
+    /// For lind's own user the host makes these checks itself.
+    /// A new entry made for a cage acting as another user than lind's own
+    /// belongs to that user, as on Linux. Best effort: a lind that is not
+    /// root cannot give files away.
+    fn give_to(&self, path: &[u8], cred: &Cred) {
+        if !acts_as_host_user(cred) {
+            let _ = FileSystem::chown(self, path, Some(cred.euid), Some(cred.egid), false);
+        }
+    }
+
+    fn may_change_entry(&self, path: &[u8], cred: &Cred, change: Change) -> KResult<()> {
+        if cred.is_root() || acts_as_host_user(cred) {
+            return Ok(());
+        }
+        let Ok(dir) = self.stat(super::split_last(path).0, true) else {
+            return Ok(());
+        };
+        let entry = self.stat(path, false).ok();
+        match (&entry, change) {
+            (Some(_), Change::Add) | (None, Change::Remove) => return Ok(()),
+            _ => {}
+        }
+        if !permitted(dir.mode, dir.uid, dir.gid, cred, W_OK | X_OK) {
+            return Err(Errno::EACCES);
+        }
+        if let Some(entry) = entry {
+            let sticky = dir.mode & S_ISVTX != 0;
+            if sticky && cred.euid != dir.uid && cred.euid != entry.uid {
+                return Err(Errno::EPERM);
+            }
+        }
+        Ok(())
+    }
+
     pub fn new(root: Dir, read_only: bool) -> Self {
         HostFs { root, read_only }
     }
@@ -240,6 +289,9 @@ impl FileSystem for HostFs {
             match self.stat(path, flags & O_NOFOLLOW == 0) {
                 Ok(st) if !permitted(st.mode, st.uid, st.gid, cred, want) => {
                     return Err(Errno::EACCES)
+                }
+                Err(Errno::ENOENT) if flags & O_CREAT != 0 => {
+                    self.may_change_entry(path, cred, Change::Add)?
                 }
                 _ => {}
             }
@@ -323,6 +375,9 @@ impl FileSystem for HostFs {
             rustix::fs::fchmod(&file, rustix::fs::Mode::from_raw_mode(mode & 0o7777))
                 .map_err(rerrno)?;
         }
+        if created {
+            self.give_to(path, cred);
+        }
         Ok(Arc::new(HostFile {
             file,
             kind,
@@ -362,10 +417,11 @@ impl FileSystem for HostFs {
         Ok(())
     }
 
-    fn mkdir(&self, path: &[u8], mode: u32, _cred: &Cred) -> KResult<()> {
+    fn mkdir(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
         if path.is_empty() {
             return Err(Errno::EEXIST);
         }
+        self.may_change_entry(path, cred, Change::Add)?;
         if self.read_only {
             // EEXIST wins over EROFS, as on Linux.
             return match self.stat(path, false) {
@@ -379,59 +435,69 @@ impl FileSystem for HostFs {
         self.root.create_dir_with(p, &b).map_err(errno)?;
         // As for files: the host's umask is not the cage's.
         let perm = cap_std::fs::Permissions::from_mode(mode & 0o7777);
-        self.root.set_permissions(p, perm).map_err(errno)
+        self.root.set_permissions(p, perm).map_err(errno)?;
+        self.give_to(path, cred);
+        Ok(())
     }
 
-    fn rmdir(&self, path: &[u8], _cred: &Cred) -> KResult<()> {
+    fn rmdir(&self, path: &[u8], cred: &Cred) -> KResult<()> {
         if path.is_empty() {
             return Err(Errno::EBUSY);
         }
+        self.may_change_entry(path, cred, Change::Remove)?;
         self.writable()?;
         self.root.remove_dir(host_path(path)).map_err(errno)
     }
 
-    fn unlink(&self, path: &[u8], _cred: &Cred) -> KResult<()> {
+    fn unlink(&self, path: &[u8], cred: &Cred) -> KResult<()> {
         if path.is_empty() {
             return Err(Errno::EISDIR);
         }
+        self.may_change_entry(path, cred, Change::Remove)?;
         self.writable()?;
         self.root.remove_file(host_path(path)).map_err(errno)
     }
 
-    fn rename(&self, from: &[u8], to: &[u8], _cred: &Cred) -> KResult<()> {
+    fn rename(&self, from: &[u8], to: &[u8], cred: &Cred) -> KResult<()> {
         if from.is_empty() || to.is_empty() {
             return Err(Errno::EBUSY);
         }
+        self.may_change_entry(from, cred, Change::Remove)?;
+        self.may_change_entry(to, cred, Change::Replace)?;
         self.writable()?;
         self.root
             .rename(host_path(from), &self.root, host_path(to))
             .map_err(errno)
     }
 
-    fn link(&self, from: &[u8], to: &[u8], _cred: &Cred) -> KResult<()> {
+    fn link(&self, from: &[u8], to: &[u8], cred: &Cred) -> KResult<()> {
         if to.is_empty() {
             return Err(Errno::EEXIST);
         }
+        self.may_change_entry(to, cred, Change::Add)?;
         self.writable()?;
         self.root
             .hard_link(host_path(from), &self.root, host_path(to))
             .map_err(errno)
     }
 
-    fn symlink(&self, target: &[u8], path: &[u8], _cred: &Cred) -> KResult<()> {
+    fn symlink(&self, target: &[u8], path: &[u8], cred: &Cred) -> KResult<()> {
         if target.is_empty() {
             return Err(Errno::ENOENT);
         }
         if path.is_empty() {
             return Err(Errno::EEXIST);
         }
+        self.may_change_entry(path, cred, Change::Add)?;
         self.writable()?;
         self.root
             .symlink_contents(OsStr::from_bytes(target), host_path(path))
-            .map_err(errno)
+            .map_err(errno)?;
+        self.give_to(path, cred);
+        Ok(())
     }
 
-    fn mknod(&self, path: &[u8], mode: u32, _cred: &Cred) -> KResult<()> {
+    fn mknod(&self, path: &[u8], mode: u32, cred: &Cred) -> KResult<()> {
         let kind = match mode & S_IFMT {
             S_IFSOCK => rustix::fs::FileType::Socket,
             S_IFIFO => rustix::fs::FileType::Fifo,
@@ -440,6 +506,7 @@ impl FileSystem for HostFs {
         if path.is_empty() {
             return Err(Errno::EEXIST);
         }
+        self.may_change_entry(path, cred, Change::Add)?;
         self.writable()?;
         // The parent is opened through cap-std (confined); the node is made
         // relative to it, and mknodat never follows the last component.
@@ -464,6 +531,7 @@ impl FileSystem for HostFs {
             rustix::fs::Mode::from_raw_mode(mode & 0o7777),
             AtFlags::empty(),
         );
+        self.give_to(path, cred);
         Ok(())
     }
 
