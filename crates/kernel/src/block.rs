@@ -42,6 +42,7 @@ pub fn leave() {
     if let Some((cage, tid)) = CURRENT.with(|c| c.borrow_mut().take()) {
         cage.thread_off_host(tid, crate::host::cage_thread_cpu_time());
     }
+    crate::host::unbind_thread();
 }
 
 /// The cage this thread runs, if any (what `/proc/self` names).

@@ -56,6 +56,15 @@ pub trait Host: Send + Sync {
     fn other_thread_cpu_time(&self, _clock: ThreadClock) -> Option<Duration> {
         None
     }
+    /// The CPUs cages may run on (sched_getaffinity), ascending.
+    fn allowed_cpus(&self) -> Vec<usize> {
+        vec![0]
+    }
+    /// Keeps the calling host thread on `cpus` (sched_setaffinity) until
+    /// it leaves the cage thread it runs.
+    fn bind_thread(&self, _cpus: &[usize]) -> KResult<()> {
+        Ok(())
+    }
     fn fill_random(&self, buf: &mut [u8]);
     /// Sleeps the calling cage; EINTR if a signal must be handled first.
     fn sleep(&self, d: Duration) -> crate::KResult<()>;
@@ -79,6 +88,9 @@ pub struct SystemHost {
 
 impl SystemHost {
     pub fn new() -> Self {
+        // Read now, on the thread that starts lind, before any cage
+        // thread could narrow its own CPUs.
+        lind_cpus();
         SystemHost {
             start: Instant::now(),
         }
@@ -106,6 +118,14 @@ impl Host for SystemHost {
     }
     fn other_thread_cpu_time(&self, clock: ThreadClock) -> Option<Duration> {
         other_host_thread_cpu_time(clock.host_tid).map(|t| t.saturating_sub(clock.base))
+    }
+    fn allowed_cpus(&self) -> Vec<usize> {
+        lind_cpus().clone()
+    }
+    fn bind_thread(&self, cpus: &[usize]) -> KResult<()> {
+        set_host_affinity(cpus)?;
+        THREAD_BOUND.set(true);
+        Ok(())
     }
     fn fill_random(&self, buf: &mut [u8]) {
         // The OS generator only fails if it is unavailable at all; fall back
@@ -218,4 +238,41 @@ fn other_host_thread_cpu_time(host_tid: i32) -> Option<Duration> {
     let text = std::fs::read_to_string(format!("/proc/self/task/{host_tid}/schedstat")).ok()?;
     let ns = text.split_whitespace().next()?.parse::<u64>().ok()?;
     Some(Duration::from_nanos(ns))
+}
+
+/// The CPUs lind's process may use, as it started.
+fn lind_cpus() -> &'static Vec<usize> {
+    static CPUS: std::sync::OnceLock<Vec<usize>> = std::sync::OnceLock::new();
+    CPUS.get_or_init(|| {
+        let set = rustix::thread::sched_getaffinity(None).unwrap_or_else(|_| {
+            let mut s = rustix::thread::CpuSet::new();
+            s.set(0);
+            s
+        });
+        (0..rustix::thread::CpuSet::MAX_CPU)
+            .filter(|&c| set.is_set(c))
+            .collect()
+    })
+}
+
+fn set_host_affinity(cpus: &[usize]) -> KResult<()> {
+    let mut set = rustix::thread::CpuSet::new();
+    for &c in cpus {
+        set.set(c);
+    }
+    rustix::thread::sched_setaffinity(None, &set)
+        .map_err(|e| lind_abi::Errno::from_raw(e.raw_os_error()).unwrap_or(lind_abi::Errno::EINVAL))
+}
+
+thread_local! {
+    /// Whether the cage thread this host thread runs narrowed its CPUs.
+    static THREAD_BOUND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This host thread stops running a cage thread: a binding it made goes,
+/// so the next cage thread it takes starts on every CPU.
+pub fn unbind_thread() {
+    if THREAD_BOUND.replace(false) {
+        let _ = set_host_affinity(lind_cpus());
+    }
 }

@@ -34,6 +34,8 @@ pub struct Threads {
     pub clocks: BTreeMap<i32, crate::host::ThreadClock>,
     /// CPU time of the threads that have left their host threads.
     pub ended_cpu: Duration,
+    /// The CPUs of threads that narrowed theirs (sched_setaffinity).
+    pub affinity: BTreeMap<i32, Vec<usize>>,
 }
 
 impl Threads {
@@ -45,6 +47,7 @@ impl Threads {
             robust: BTreeMap::new(),
             clocks: BTreeMap::new(),
             ended_cpu: Duration::ZERO,
+            affinity: BTreeMap::new(),
         }
     }
 }
@@ -90,6 +93,7 @@ impl Cage {
         if t.clocks.remove(&tid).is_some() {
             t.ended_cpu += used;
         }
+        t.affinity.remove(&tid);
     }
 
     /// The thread `tid` is gone without running (the runtime could not

@@ -102,6 +102,68 @@ pub fn setgroups(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     ctx.cage.cred.lock().setgroups(groups).map(|()| 0)
 }
 
+/// The thread a sched_*affinity call is about: the caller (0) or any
+/// thread of any cage.
+fn affinity_target(ctx: &Ctx, pid: i32) -> KResult<(std::sync::Arc<Cage>, i32)> {
+    match pid {
+        0 => Ok((ctx.cage.clone(), ctx.tid)),
+        p if p < 0 => Err(Errno::ESRCH),
+        p => Ok((ctx.kernel.cage_of_tid(p).ok_or(Errno::ESRCH)?, p)),
+    }
+}
+
+/// x86_64's `unsigned long`, the unit of the kernel's CPU masks.
+const CPU_MASK_WORD: usize = 8;
+
+/// sched_getaffinity: the thread's CPUs (those it narrowed to, else all
+/// lind may use); returns the bytes of mask written, as Linux does.
+pub fn sched_getaffinity(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (len, at) = (a.size(1), a.ptr(2));
+    let (cage, tid) = affinity_target(ctx, a.int(0))?;
+    let all = ctx.kernel.host.allowed_cpus();
+    let cpu_ids = all.last().map_or(1, |&c| c + 1);
+    if len * 8 < cpu_ids || len % CPU_MASK_WORD != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let cpus = cage
+        .threads
+        .lock()
+        .affinity
+        .get(&tid)
+        .cloned()
+        .unwrap_or(all);
+    let mut mask = vec![0u8; cpu_ids.div_ceil(64) * CPU_MASK_WORD];
+    for c in cpus {
+        mask[c / 8] |= 1 << (c % 8);
+    }
+    ctx.mem.write(at, &mask)?;
+    Ok(mask.len() as i64)
+}
+
+/// sched_setaffinity: the CPUs asked for that lind may use (none: EINVAL).
+/// The calling thread's host thread is bound to them; another thread's
+/// mask is recorded for sched_getaffinity.
+pub fn sched_setaffinity(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (len, at) = (a.size(1), a.ptr(2));
+    let (cage, tid) = affinity_target(ctx, a.int(0))?;
+    let mask = ctx.mem.read_vec(at, len.min(1024))?;
+    let cpus: Vec<usize> = ctx
+        .kernel
+        .host
+        .allowed_cpus()
+        .into_iter()
+        .filter(|&c| mask.get(c / 8).is_some_and(|b| b & (1 << (c % 8)) != 0))
+        .collect();
+    if cpus.is_empty() {
+        return Err(Errno::EINVAL);
+    }
+    if tid == ctx.tid && std::sync::Arc::ptr_eq(&cage, ctx.cage) {
+        ctx.kernel.host.bind_thread(&cpus)?;
+    }
+    cage.threads.lock().affinity.insert(tid, cpus);
+    Ok(0)
+}
+
 pub fn getgroups(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let groups = ctx.cage.cred.lock().groups.clone();
     let size = a.int(0);
