@@ -101,6 +101,27 @@ impl FdTable {
             .collect()
     }
 
+    /// close_range: takes the entries numbered `first..=last` out, for
+    /// closing.
+    pub fn take_range(&mut self, first: u32, last: u32) -> Vec<FdEntry> {
+        let end = self.entries.len().min(last as usize + 1);
+        let start = (first as usize).min(end);
+        self.entries[start..end]
+            .iter_mut()
+            .filter_map(|e| e.take())
+            .collect()
+    }
+
+    /// close_range with CLOSE_RANGE_CLOEXEC: `first..=last` become
+    /// close-on-exec instead.
+    pub fn set_cloexec_range(&mut self, first: u32, last: u32) {
+        let end = self.entries.len().min(last as usize + 1);
+        let start = (first as usize).min(end);
+        for e in self.entries[start..end].iter_mut().flatten() {
+            e.cloexec = true;
+        }
+    }
+
     /// Numbers in use, ascending.
     pub fn open_fds(&self) -> impl Iterator<Item = i32> + '_ {
         self.entries
@@ -129,6 +150,22 @@ mod tests {
             file: OpenFile::new(Arc::new(Dummy), 0, None),
             cloexec,
         }
+    }
+
+    #[test]
+    fn ranges_close_or_mark_only_what_they_cover() {
+        let mut t = FdTable::new();
+        for _ in 0..6 {
+            t.insert_lowest(entry(false), 0, 64).unwrap();
+        }
+        t.set_cloexec_range(1, 2);
+        assert!(t.entry(1).unwrap().cloexec && t.entry(2).unwrap().cloexec);
+        assert!(!t.entry(0).unwrap().cloexec && !t.entry(3).unwrap().cloexec);
+        assert_eq!(t.take_range(2, 3).len(), 2);
+        assert_eq!(t.open_fds().collect::<Vec<_>>(), [0, 1, 4, 5]);
+        assert_eq!(t.take_range(5, u32::MAX).len(), 1);
+        assert!(t.take_range(100, u32::MAX).is_empty());
+        assert_eq!(t.open_fds().collect::<Vec<_>>(), [0, 1, 4]);
     }
 
     #[test]

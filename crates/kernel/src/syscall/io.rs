@@ -222,6 +222,30 @@ pub fn close(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
+const CLOSE_RANGE_UNSHARE: u32 = 1 << 1;
+const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
+
+/// close_range(2): closes (or, with CLOSE_RANGE_CLOEXEC, marks
+/// close-on-exec) every descriptor from `first` to `last`. A cage's threads
+/// always share one table, so CLOSE_RANGE_UNSHARE is only taken from a
+/// single-threaded cage, whose table nobody shares.
+pub fn close_range(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (first, last, flags) = (a.uint(0), a.uint(1), a.uint(2));
+    if flags & !(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC) != 0 || first > last {
+        return Err(Errno::EINVAL);
+    }
+    if flags & CLOSE_RANGE_UNSHARE != 0 && ctx.cage.thread_count() > 1 {
+        return Err(Errno::EINVAL);
+    }
+    if flags & CLOSE_RANGE_CLOEXEC != 0 {
+        ctx.cage.fds.lock().set_cloexec_range(first, last);
+        return Ok(0);
+    }
+    let closed = ctx.cage.fds.lock().take_range(first, last);
+    ctx.kernel.close_entries(ctx.cage, closed);
+    Ok(0)
+}
+
 fn nofile(ctx: &Ctx) -> u64 {
     ctx.cage.rlimit(RLIMIT_NOFILE).0
 }

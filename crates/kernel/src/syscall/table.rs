@@ -72,6 +72,7 @@ syscall_table! {
     (PWRITE64, "pwrite64", io::pwrite64, [Fd, InBuf, Size, Off], Full),
     (LSEEK, "lseek", io::lseek, [Fd, Off, Int], Full),
     (CLOSE, "close", io::close, [Fd], Full),
+    (CLOSE_RANGE, "close_range", io::close_range, [UInt, UInt, Hex], Partial("CLOSE_RANGE_UNSHARE only in a single-threaded cage (threads always share the table)")),
     (DUP, "dup", io::dup, [Fd], Full),
     (DUP2, "dup2", io::dup2, [Fd, Fd], Full),
     (DUP3, "dup3", io::dup3, [Fd, Fd, OpenFlags], Full),
