@@ -157,6 +157,13 @@ pub trait FileLike: Send + Sync {
     fn map_fd(&self) -> KResult<std::os::fd::OwnedFd> {
         Err(Errno::ENODEV)
     }
+    /// fallocate on a regular file: `mode` 0 makes `offset..offset+len`
+    /// part of the file (growing it), FALLOC_FL_KEEP_SIZE reserves without
+    /// growing; what else a file system supports is its own. Files that
+    /// cannot say ENODEV.
+    fn allocate(&self, _mode: u32, _offset: u64, _len: u64) -> KResult<()> {
+        Err(Errno::ENODEV)
+    }
     /// The file's seals (F_GET_SEALS). Only shmem files have them on
     /// Linux: every other file says EINVAL.
     fn seals(&self) -> KResult<u32> {

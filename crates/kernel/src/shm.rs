@@ -31,6 +31,17 @@ fn host_memfd(size: u64, flags: rustix::fs::MemfdFlags) -> KResult<OwnedFd> {
     Ok(fd)
 }
 
+/// fallocate on a host file (every mode the host's file system has).
+pub(crate) fn host_allocate(
+    fd: impl std::os::fd::AsFd,
+    mode: u32,
+    offset: u64,
+    len: u64,
+) -> KResult<()> {
+    let mode = rustix::fs::FallocateFlags::from_bits_retain(mode);
+    rustix::fs::fallocate(fd, mode, offset, len).map_err(host_errno)
+}
+
 /// F_GET_SEALS of a host file.
 pub(crate) fn host_seals(fd: impl std::os::fd::AsFd) -> KResult<u32> {
     rustix::fs::fcntl_get_seals(fd)
@@ -126,6 +137,10 @@ impl FileLike for MemFd {
 
     fn map_fd(&self) -> KResult<OwnedFd> {
         rustix::io::fcntl_dupfd_cloexec(&self.fd, 0).map_err(host_errno)
+    }
+
+    fn allocate(&self, mode: u32, offset: u64, len: u64) -> KResult<()> {
+        host_allocate(&self.fd, mode, offset, len)
     }
 
     fn seals(&self) -> KResult<u32> {

@@ -1301,3 +1301,27 @@ fn fcntl_pipe_size_on_pipes_only() {
         err(Errno::EBADF)
     );
 }
+
+#[test]
+fn fallocate_grows_memfs_files_and_checks_like_linux() {
+    let mut t = TestEnv::new();
+    let fd = t.open("/tmp/f", O_CREAT | O_RDWR) as u64;
+    assert_eq!(t.call(nr::FALLOCATE, &[fd, 0, 100, 50]), 0);
+    assert_eq!(stat_of(&mut t, "/tmp/f", false).unwrap().size, 150);
+    // Inside the file, or with FALLOC_FL_KEEP_SIZE: the size stays.
+    assert_eq!(t.call(nr::FALLOCATE, &[fd, 0, 0, 10]), 0);
+    assert_eq!(t.call(nr::FALLOCATE, &[fd, 1, 0, 4096]), 0);
+    assert_eq!(stat_of(&mut t, "/tmp/f", false).unwrap().size, 150);
+    // Hole punching is not memfs's.
+    assert_eq!(
+        t.call(nr::FALLOCATE, &[fd, 3, 0, 10]),
+        err(Errno::EOPNOTSUPP)
+    );
+    assert_eq!(t.call(nr::FALLOCATE, &[fd, 0, 0, 0]), err(Errno::EINVAL));
+    let ro = t.open("/tmp/f", O_RDONLY) as u64;
+    assert_eq!(t.call(nr::FALLOCATE, &[ro, 0, 0, 10]), err(Errno::EBADF));
+    let dir = t.open("/tmp", O_RDONLY | O_DIRECTORY) as u64;
+    assert_eq!(t.call(nr::FADVISE64, &[dir, 0, 10, 0]), 0);
+    assert_eq!(t.call(nr::FADVISE64, &[fd, 0, 10, 6]), err(Errno::EINVAL));
+    assert_eq!(t.call(nr::FADVISE64, &[77, 0, 10, 0]), err(Errno::EBADF));
+}

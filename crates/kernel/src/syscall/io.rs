@@ -222,6 +222,44 @@ pub fn close(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
+/// fallocate(2), with Linux's checks in Linux's order before the file
+/// system's own: the range, the open mode, then the kind of file.
+pub fn fallocate(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (mode, offset, len) = (a.uint(1), a.i64(2), a.i64(3));
+    let f = file(ctx, a.int(0))?;
+    if offset < 0 || len <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    if !f.writable() {
+        return Err(Errno::EBADF);
+    }
+    match f.file.stat()?.mode & S_IFMT {
+        S_IFIFO => return Err(Errno::ESPIPE),
+        S_IFDIR => return Err(Errno::EISDIR),
+        S_IFREG | S_IFBLK => {}
+        _ => return Err(Errno::ENODEV),
+    }
+    offset.checked_add(len).ok_or(Errno::EFBIG)?;
+    f.file.allocate(mode, offset as u64, len as u64).map(|()| 0)
+}
+
+/// The advice posix_fadvise knows (POSIX_FADV_NORMAL..POSIX_FADV_NOREUSE).
+const FADV_LAST: u32 = 5;
+
+/// fadvise64: checked as Linux checks it; the advice itself is only a
+/// hint, which lind's files (host page cache, memory) have no use for.
+pub fn fadvise64(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (len, advice) = (a.i64(2), a.uint(3));
+    let f = file(ctx, a.int(0))?;
+    if f.file.stat()?.mode & S_IFMT == S_IFIFO {
+        return Err(Errno::ESPIPE);
+    }
+    if advice > FADV_LAST || len < 0 {
+        return Err(Errno::EINVAL);
+    }
+    Ok(0)
+}
+
 const CLOSE_RANGE_UNSHARE: u32 = 1 << 1;
 const CLOSE_RANGE_CLOEXEC: u32 = 1 << 2;
 

@@ -742,6 +742,10 @@ impl FileLike for HostFile {
         retry(|| self.file.set_len(len as u64))
     }
 
+    fn allocate(&self, mode: u32, offset: u64, len: u64) -> KResult<()> {
+        crate::shm::host_allocate(&self.file, mode, offset, len)
+    }
+
     /// The host's answer: a host tmpfs file has F_SEAL_SEAL, other file
     /// systems have no seals (EINVAL).
     fn seals(&self) -> KResult<u32> {

@@ -986,6 +986,19 @@ impl FileLike for MemFile {
         matches!(self.node.body, Body::File(_))
     }
 
+    /// Pages are made as they are written, so there is nothing to
+    /// reserve: mode 0 grows the file, FALLOC_FL_KEEP_SIZE has nothing to
+    /// do; hole punching and the other modes are EOPNOTSUPP here.
+    fn allocate(&self, mode: u32, offset: u64, len: u64) -> KResult<()> {
+        const FALLOC_FL_KEEP_SIZE: u32 = 1;
+        let end = offset.checked_add(len).ok_or(Errno::EFBIG)?;
+        match mode {
+            0 if end > self.stat()?.size as u64 => self.truncate(end),
+            0 | FALLOC_FL_KEEP_SIZE => Ok(()),
+            _ => Err(Errno::EOPNOTSUPP),
+        }
+    }
+
     /// Linux's tmpfs files are shmem files sealed with F_SEAL_SEAL from
     /// the start: F_GET_SEALS says so and F_ADD_SEALS is EPERM.
     fn seals(&self) -> KResult<u32> {
