@@ -42,6 +42,58 @@ impl Timeval {
     }
 }
 
+/// `struct statfs`, 120 bytes, the x86_64/x32 layout (every field a
+/// 64-bit word but `f_fsid`, two 32-bit ones).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StatFs {
+    pub fs_type: u64,
+    pub bsize: u64,
+    pub blocks: u64,
+    pub bfree: u64,
+    pub bavail: u64,
+    pub files: u64,
+    pub ffree: u64,
+    pub fsid: [u32; 2],
+    pub namelen: u64,
+    pub frsize: u64,
+    pub flags: u64,
+}
+
+impl StatFs {
+    pub const SIZE: usize = 120;
+    pub fn to_bytes(&self) -> [u8; 120] {
+        let mut b = [0u8; 120];
+        let words = [
+            self.fs_type,
+            self.bsize,
+            self.blocks,
+            self.bfree,
+            self.bavail,
+            self.files,
+            self.ffree,
+        ];
+        for (i, w) in words.iter().enumerate() {
+            b[i * 8..i * 8 + 8].copy_from_slice(&w.to_le_bytes());
+        }
+        b[56..60].copy_from_slice(&self.fsid[0].to_le_bytes());
+        b[60..64].copy_from_slice(&self.fsid[1].to_le_bytes());
+        b[64..72].copy_from_slice(&self.namelen.to_le_bytes());
+        b[72..80].copy_from_slice(&self.frsize.to_le_bytes());
+        b[80..88].copy_from_slice(&self.flags.to_le_bytes());
+        b
+    }
+}
+
+/// `f_type` values (Linux's magic numbers) of the file systems lind shows.
+pub const TMPFS_MAGIC: u64 = 0x0102_1994;
+pub const PROC_SUPER_MAGIC: u64 = 0x9fa0;
+pub const PIPEFS_MAGIC: u64 = 0x5049_5045;
+pub const SOCKFS_MAGIC: u64 = 0x534f_434b;
+pub const ANON_INODE_FS_MAGIC: u64 = 0x0904_1934;
+/// `f_flags`: ST_RDONLY, and ST_VALID (the flags are meaningful).
+pub const ST_RDONLY: u64 = 1;
+pub const ST_VALID: u64 = 0x20;
+
 /// `struct stat`, 144 bytes, the x86_64/x32 layout.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Stat {

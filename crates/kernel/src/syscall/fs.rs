@@ -440,6 +440,43 @@ pub fn fstat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     put_stat(ctx, a.ptr(1), &st)
 }
 
+/// statfs(2): the file system holding `path` (following symlinks).
+pub fn statfs(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let path = path_arg(ctx, a.ptr(0))?;
+    let (s, _) = at_path(ctx.kernel, ctx.cage, AT_FDCWD, &path, true, |l| {
+        l.mount.fs.stat(&l.rel, true)?;
+        l.mount.fs.statfs()
+    })?;
+    ctx.mem.write(a.ptr(1), &s.to_bytes())?;
+    Ok(0)
+}
+
+/// fstatfs(2): a file opened by path reports its file system; pipes,
+/// sockets, memfds and the other anonymous files report Linux's pipefs,
+/// sockfs, tmpfs and anon-inode file systems.
+pub fn fstatfs(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    use lind_abi::layout::{ANON_INODE_FS_MAGIC, PIPEFS_MAGIC, SOCKFS_MAGIC, TMPFS_MAGIC};
+    let f = file(ctx, a.int(0))?;
+    let by_path = f.path.as_ref().and_then(|p| {
+        let (mount, _) = ctx.kernel.vfs.resolve(p).ok()?;
+        Some(mount.fs.statfs())
+    });
+    let s = match by_path {
+        Some(s) => s?,
+        None => {
+            let kind = match f.file.stat()?.mode & S_IFMT {
+                S_IFIFO => PIPEFS_MAGIC,
+                S_IFSOCK => SOCKFS_MAGIC,
+                S_IFREG => TMPFS_MAGIC,
+                _ => ANON_INODE_FS_MAGIC,
+            };
+            crate::vfs::memory_statfs(kind, 0, 0)
+        }
+    };
+    ctx.mem.write(a.ptr(1), &s.to_bytes())?;
+    Ok(0)
+}
+
 pub fn newfstatat(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let st = stat_at(ctx, a.int(0), a.ptr(1), a.uint(3))?;
     put_stat(ctx, a.ptr(2), &st)

@@ -72,6 +72,8 @@ syscall_table! {
     (PWRITE64, "pwrite64", io::pwrite64, [Fd, InBuf, Size, Off], Full),
     (LSEEK, "lseek", io::lseek, [Fd, Off, Int], Full),
     (CLOSE, "close", io::close, [Fd], Full),
+    (STATFS, "statfs", fs::statfs, [Path, Ptr], Full),
+    (FSTATFS, "fstatfs", fs::fstatfs, [Fd, Ptr], Full),
     (FALLOCATE, "fallocate", io::fallocate, [Fd, Hex, Int, Int], Partial("host files and memfds: what the host file system supports; /tmp and /dev/shm: mode 0 and FALLOC_FL_KEEP_SIZE")),
     (FADVISE64, "fadvise64", io::fadvise64, [Fd, Int, Int, Int], Full),
     (CLOSE_RANGE, "close_range", io::close_range, [UInt, UInt, Hex], Partial("CLOSE_RANGE_UNSHARE only in a single-threaded cage (threads always share the table)")),

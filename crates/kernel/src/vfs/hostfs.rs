@@ -269,6 +269,34 @@ impl HostFs {
 }
 
 impl FileSystem for HostFs {
+    /// The host file system's own numbers (its kind, size and free
+    /// space), read-only if the mount is.
+    fn statfs(&self) -> KResult<lind_abi::layout::StatFs> {
+        let root = self.open_path(b"", true)?;
+        let s = rustix::fs::fstatfs(&root).map_err(rerrno)?;
+        // rustix keeps statfs's fsid private; statvfs has it as one word.
+        let fsid = rustix::fs::fstatvfs(&root).map_err(rerrno)?.f_fsid;
+        let fsid = [fsid as u32, (fsid >> 32) as u32];
+        let read_only = if self.read_only {
+            lind_abi::layout::ST_RDONLY
+        } else {
+            0
+        };
+        Ok(lind_abi::layout::StatFs {
+            fs_type: s.f_type as u64,
+            bsize: s.f_bsize as u64,
+            blocks: s.f_blocks,
+            bfree: s.f_bfree,
+            bavail: s.f_bavail,
+            files: s.f_files,
+            ffree: s.f_ffree,
+            fsid,
+            namelen: s.f_namelen as u64,
+            frsize: s.f_frsize as u64,
+            flags: s.f_flags as u64 | read_only,
+        })
+    }
+
     fn open(&self, path: &[u8], flags: u32, mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>> {
         let acc = flags & O_ACCMODE;
         let path_only = flags & O_PATH != 0;

@@ -632,6 +632,18 @@ impl MemFs {
 }
 
 impl FileSystem for MemFs {
+    /// A tmpfs of the file system's capacity, less what files hold.
+    fn statfs(&self) -> KResult<lind_abi::layout::StatFs> {
+        let page = PAGE as u64;
+        let blocks = self.sh.capacity.load(Ordering::Relaxed) / page;
+        let used = self.sh.used.load(Ordering::Relaxed).div_ceil(page);
+        Ok(super::memory_statfs(
+            lind_abi::layout::TMPFS_MAGIC,
+            blocks,
+            blocks.saturating_sub(used),
+        ))
+    }
+
     fn open(&self, path: &[u8], flags: u32, mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>> {
         let nofollow = flags & O_NOFOLLOW != 0;
         let node = if flags & O_CREAT != 0 && !path.is_empty() {
@@ -1518,6 +1530,18 @@ mod tests {
         assert_eq!(fs.used(), 2 * 4096);
         f.truncate(0).unwrap();
         assert_eq!(fs.used(), 0);
+    }
+
+    #[test]
+    fn statfs_is_a_tmpfs_of_the_capacity_less_what_files_hold() {
+        let (fs, _) = fs();
+        let fs = fs.with_capacity(8 * 4096);
+        let f = create(&fs, b"f", &[1; 5000], &root());
+        let s = fs.statfs().unwrap();
+        assert_eq!(s.fs_type, lind_abi::layout::TMPFS_MAGIC);
+        assert_eq!((s.bsize, s.blocks, s.bfree, s.bavail), (4096, 8, 6, 6));
+        f.truncate(0).unwrap();
+        assert_eq!(fs.statfs().unwrap().bfree, 8);
     }
 
     #[test]

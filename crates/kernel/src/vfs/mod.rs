@@ -99,6 +99,12 @@ pub trait FileSystem: Send + Sync {
     fn truncate(&self, _path: &[u8], _len: u64) -> KResult<()> {
         Err(Errno::EROFS)
     }
+    /// statfs of the file system: Linux's magic number for its kind, its
+    /// size and what is free. By default an in-memory file system of
+    /// `kind` with nothing to count.
+    fn statfs(&self) -> KResult<lind_abi::layout::StatFs> {
+        Ok(memory_statfs(lind_abi::layout::TMPFS_MAGIC, 0, 0))
+    }
     /// Called once when the kernel that owns the mount table is made, for
     /// file systems that show its state (`/proc`).
     fn attach_kernel(&self, _kernel: &std::sync::Weak<crate::Kernel>) {}
@@ -107,6 +113,22 @@ pub trait FileSystem: Send + Sync {
     /// pipe): [`Vfs::physical`] stops there instead of reading it.
     fn is_magic_link(&self, _path: &[u8]) -> bool {
         false
+    }
+}
+
+/// The statfs of a file system kept in memory (tmpfs, proc, pipes…):
+/// 4 KiB blocks, 255-byte names.
+pub fn memory_statfs(fs_type: u64, blocks: u64, free: u64) -> lind_abi::layout::StatFs {
+    lind_abi::layout::StatFs {
+        fs_type,
+        bsize: 4096,
+        blocks,
+        bfree: free,
+        bavail: free,
+        namelen: 255,
+        frsize: 4096,
+        flags: lind_abi::layout::ST_VALID,
+        ..Default::default()
     }
 }
 

@@ -607,6 +607,14 @@ impl ProcFs {
 }
 
 impl FileSystem for ProcFs {
+    fn statfs(&self) -> KResult<lind_abi::layout::StatFs> {
+        Ok(super::memory_statfs(
+            lind_abi::layout::PROC_SUPER_MAGIC,
+            0,
+            0,
+        ))
+    }
+
     fn open(&self, path: &[u8], flags: u32, _mode: u32, cred: &Cred) -> KResult<Arc<dyn FileLike>> {
         self.open_node(path, flags, cred)
     }
