@@ -270,6 +270,13 @@ pub struct Cage {
     /// Program arguments and environment, handed over by LIND_STARTUP;
     /// replaced by exec.
     pub args: Mutex<ProgramArgs>,
+    /// prctl(PR_SET_PDEATHSIG): the signal this cage gets when its parent
+    /// ends (0: none). Not inherited by fork.
+    pub parent_death_signal: AtomicU32,
+    /// prctl(PR_SET_DUMPABLE).
+    pub dumpable: std::sync::atomic::AtomicBool,
+    /// prctl(PR_SET_NO_NEW_PRIVS): once set, for good, and inherited.
+    pub no_new_privs: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -312,7 +319,22 @@ impl Cage {
             cpu_used: Mutex::new(Default::default()),
             children_cpu: Mutex::new(Default::default()),
             args: Mutex::new(ProgramArgs { argv, envp }),
+            parent_death_signal: AtomicU32::new(0),
+            dumpable: std::sync::atomic::AtomicBool::new(true),
+            no_new_privs: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// The name of thread `tid` (prctl PR_GET_NAME, `/proc/<pid>/comm`):
+    /// the one it set, else the program's file name, at most 15 bytes.
+    pub fn thread_name(&self, tid: i32) -> Vec<u8> {
+        if let Some(name) = self.threads.lock().names.get(&tid) {
+            return name.clone();
+        }
+        let args = self.args.lock();
+        let a0 = args.argv.first().map(Vec::as_slice).unwrap_or_default();
+        let base = a0.rsplit(|&b| b == b'/').next().unwrap_or_default();
+        base[..base.len().min(15)].to_vec()
     }
 
     /// The child's copy of this cage, as `fork` makes it: the fd table is
@@ -347,6 +369,14 @@ impl Cage {
             rlimits: Mutex::new(*self.rlimits.lock()),
             mm: Mutex::new(self.mm.lock().clone()),
             signals: Mutex::new(signals),
+            threads: Mutex::new(crate::thread::Threads::forked(
+                pid,
+                self.threads.lock().names.get(&tid).cloned(),
+            )),
+            dumpable: std::sync::atomic::AtomicBool::new(self.dumpable.load(Ordering::Relaxed)),
+            no_new_privs: std::sync::atomic::AtomicBool::new(
+                self.no_new_privs.load(Ordering::Relaxed),
+            ),
             // The rest starts afresh: only the thread that called fork
             // lives on in the child, with no signal pending.
             ..Cage::new(pid, self.pid, self.cred(), args.argv, args.envp)
@@ -374,6 +404,8 @@ impl Cage {
         }
         self.reset_caught_signals();
         *self.args.lock() = ProgramArgs { argv, envp };
+        // The new program is named by its file again.
+        self.threads.lock().names.clear();
         closed
     }
 
@@ -526,6 +558,24 @@ pub trait Kick: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thread_names_come_from_the_program_until_set_and_survive_fork_not_exec() {
+        let cage = Cage::new(
+            7,
+            1,
+            Cred::new(0, 0),
+            vec![b"/usr/bin/a-very-long-program-name".to_vec()],
+            vec![],
+        );
+        assert_eq!(cage.thread_name(7), b"a-very-long-pro");
+        cage.threads.lock().names.insert(7, b"named".to_vec());
+        assert_eq!(cage.thread_name(7), b"named");
+        let child = cage.fork_copy(8, 7);
+        assert_eq!(child.thread_name(8), b"named");
+        cage.commit_exec(vec![b"/bin/sh".to_vec()], vec![]);
+        assert_eq!(cage.thread_name(7), b"sh");
+    }
 
     #[test]
     fn dropping_root_keeps_a_way_back_only_through_the_saved_id() {

@@ -273,6 +273,12 @@ impl Kernel {
             }
             for child in orphans.into_iter().filter_map(|c| self.cage(c)) {
                 child.ppid.store(INIT_PID, Ordering::Relaxed);
+                // prctl(PR_SET_PDEATHSIG): the child hears of its parent's end.
+                let signo = child.parent_death_signal.load(Ordering::Relaxed);
+                if signo != 0 {
+                    let uid = cage.cred.lock().uid;
+                    let _ = child.post(SigInfo::sent(signo, SI_USER, cage.pid, uid));
+                }
             }
             procs.zombies.insert(cage.pid, status);
             procs.changes.remove(&cage.pid);

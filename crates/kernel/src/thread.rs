@@ -36,6 +36,8 @@ pub struct Threads {
     pub ended_cpu: Duration,
     /// The CPUs of threads that narrowed theirs (sched_setaffinity).
     pub affinity: BTreeMap<i32, Vec<usize>>,
+    /// Names threads gave themselves (prctl PR_SET_NAME); exec forgets them.
+    pub names: BTreeMap<i32, Vec<u8>>,
 }
 
 impl Threads {
@@ -48,7 +50,16 @@ impl Threads {
             clocks: BTreeMap::new(),
             ended_cpu: Duration::ZERO,
             affinity: BTreeMap::new(),
+            names: BTreeMap::new(),
         }
+    }
+
+    /// A forked child's: its one thread keeps the name of the thread that
+    /// forked.
+    pub fn forked(pid: i32, name: Option<Vec<u8>>) -> Self {
+        let mut t = Threads::new(pid);
+        t.names.extend(name.map(|n| (pid, n)));
+        t
     }
 }
 

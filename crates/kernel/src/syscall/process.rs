@@ -102,6 +102,75 @@ pub fn setgroups(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     ctx.cage.cred.lock().setgroups(groups).map(|()| 0)
 }
 
+const PR_SET_PDEATHSIG: u32 = 1;
+const PR_GET_PDEATHSIG: u32 = 2;
+const PR_GET_DUMPABLE: u32 = 3;
+const PR_SET_DUMPABLE: u32 = 4;
+const PR_SET_NAME: u32 = 15;
+const PR_GET_NAME: u32 = 16;
+const PR_SET_NO_NEW_PRIVS: u32 = 38;
+const PR_GET_NO_NEW_PRIVS: u32 = 39;
+/// A thread name's bytes with its NUL (Linux's TASK_COMM_LEN).
+const TASK_COMM_LEN: usize = 16;
+
+/// prctl(2): thread names, the parent-death signal, the dumpable flag and
+/// no_new_privs (which lind keeps; no program gains privileges by exec
+/// here anyway). Other options are EINVAL, as Linux answers unknown ones.
+pub fn prctl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let (arg2, rest_zero) = (a.u64(1), a.u64(2) | a.u64(3) | a.u64(4) == 0);
+    match a.uint(0) {
+        PR_SET_NAME => {
+            // Longer names are cut, as Linux cuts them.
+            let at = a.ptr(1);
+            let name = match ctx
+                .mem
+                .read_cstr(at, TASK_COMM_LEN - 1, Errno::ENAMETOOLONG)
+            {
+                Err(Errno::ENAMETOOLONG) => ctx.mem.read_vec(at, TASK_COMM_LEN - 1)?,
+                r => r?,
+            };
+            ctx.cage.threads.lock().names.insert(ctx.tid, name);
+            Ok(0)
+        }
+        PR_GET_NAME => {
+            let mut name = ctx.cage.thread_name(ctx.tid);
+            name.resize(TASK_COMM_LEN, 0);
+            ctx.mem.write(a.ptr(1), &name)?;
+            Ok(0)
+        }
+        PR_SET_PDEATHSIG => {
+            if arg2 > 64 {
+                return Err(Errno::EINVAL);
+            }
+            ctx.cage
+                .parent_death_signal
+                .store(arg2 as u32, Ordering::Relaxed);
+            Ok(0)
+        }
+        PR_GET_PDEATHSIG => {
+            let signo = ctx.cage.parent_death_signal.load(Ordering::Relaxed);
+            ctx.mem.write_u32(a.ptr(1), signo)?;
+            Ok(0)
+        }
+        PR_GET_DUMPABLE => Ok(ctx.cage.dumpable.load(Ordering::Relaxed) as i64),
+        PR_SET_DUMPABLE => {
+            if arg2 > 1 {
+                return Err(Errno::EINVAL);
+            }
+            ctx.cage.dumpable.store(arg2 == 1, Ordering::Relaxed);
+            Ok(0)
+        }
+        PR_SET_NO_NEW_PRIVS if arg2 == 1 && rest_zero => {
+            ctx.cage.no_new_privs.store(true, Ordering::Relaxed);
+            Ok(0)
+        }
+        PR_GET_NO_NEW_PRIVS if arg2 == 0 && rest_zero => {
+            Ok(ctx.cage.no_new_privs.load(Ordering::Relaxed) as i64)
+        }
+        _ => Err(Errno::EINVAL),
+    }
+}
+
 /// The thread a sched_*affinity call is about: the caller (0) or any
 /// thread of any cage.
 fn affinity_target(ctx: &Ctx, pid: i32) -> KResult<(std::sync::Arc<Cage>, i32)> {

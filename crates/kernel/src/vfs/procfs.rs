@@ -51,6 +51,7 @@ enum Info {
     Stat,
     Status,
     Maps,
+    Comm,
 }
 
 impl Info {
@@ -61,6 +62,7 @@ impl Info {
             Info::Stat => b"stat",
             Info::Status => b"status",
             Info::Maps => b"maps",
+            Info::Comm => b"comm",
         }
     }
     fn ino_part(self) -> u64 {
@@ -70,14 +72,16 @@ impl Info {
             Info::Stat => 5,
             Info::Status => 6,
             Info::Maps => 8,
+            Info::Comm => 9,
         }
     }
-    const ALL: [Info; 5] = [
+    const ALL: [Info; 6] = [
         Info::Cmdline,
         Info::Environ,
         Info::Stat,
         Info::Status,
         Info::Maps,
+        Info::Comm,
     ];
 }
 
@@ -327,6 +331,7 @@ impl ProcFs {
                     })
                 };
                 add(b"cmdline", DT_REG, 3);
+                add(b"comm", DT_REG, 9);
                 add(b"cwd", DT_LNK, 7);
                 add(b"environ", DT_REG, 4);
                 add(b"fd", DT_DIR, 2);
@@ -394,13 +399,7 @@ impl ProcFs {
                 .flat_map(|a| a.iter().copied().chain(std::iter::once(0)))
                 .collect()
         };
-        let comm = {
-            let a0 = args.argv.first().cloned().unwrap_or_default();
-            let base = a0.rsplit(|&b| b == b'/').next().unwrap_or(&[]).to_vec();
-            let mut s = String::from_utf8_lossy(&base).into_owned();
-            s.truncate(s.char_indices().nth(15).map_or(s.len(), |(i, _)| i));
-            s
-        };
+        let comm = String::from_utf8_lossy(&c.thread_name(c.pid)).into_owned();
         let state = if zombie { "Z (zombie)" } else { "R (running)" };
         let ppid = c.ppid.load(std::sync::atomic::Ordering::Relaxed);
         match info {
@@ -408,6 +407,7 @@ impl ProcFs {
             Info::Maps => Self::maps(c),
             Info::Cmdline if zombie => Vec::new(),
             Info::Cmdline => nul_joined(&args.argv),
+            Info::Comm => format!("{comm}\n").into_bytes(),
             Info::Environ if zombie => Vec::new(),
             Info::Environ => nul_joined(&args.envp),
             Info::Status => {
@@ -777,8 +777,10 @@ mod tests {
         assert!(status.contains("PPid:\t1\n"));
         assert_eq!(
             list(&mut t, "/proc/self"),
-            [".", "..", "cmdline", "cwd", "environ", "fd", "maps", "stat", "status"]
+            [".", "..", "cmdline", "comm", "cwd", "environ", "fd", "maps", "stat", "status"]
         );
+        let comm = t.read_file("/proc/self/comm");
+        assert_eq!(comm, b"test\n");
         // Another user's descriptors are not for us.
         child.cred.lock().euid = 4242;
         let fd_dir = format!("/proc/{}/fd", child.pid);
