@@ -66,12 +66,14 @@ int main(void)
         struct timespec pause = {0, 2 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
-    printf("while threads run, the process clock counts them (>= 100 ms): %d\n",
-           ms(CLOCK_PROCESS_CPUTIME_ID) - proc_start >= 100);
+    /* Another thread's share is read from its host thread's schedstat, which can lag its own
+     * clock by a scheduler tick: the bounds leave room for that. */
+    printf("while threads run, the process clock counts them (>= 80 ms): %d\n",
+           ms(CLOCK_PROCESS_CPUTIME_ID) - proc_start >= 80);
     pthread_join(a, NULL);
     pthread_join(b, NULL);
-    printf("after they end, it keeps their time (>= 290 ms): %d\n", ms(CLOCK_PROCESS_CPUTIME_ID) - proc_start >= 290);
-    printf("RUSAGE_SELF too: %d\n", self_ms(RUSAGE_SELF) >= 290);
+    printf("after they end, it keeps their time (>= 270 ms): %d\n", ms(CLOCK_PROCESS_CPUTIME_ID) - proc_start >= 270);
+    printf("RUSAGE_SELF too: %d\n", self_ms(RUSAGE_SELF) >= 270);
     printf("the main thread's own clock stays small (< 100 ms): %d\n", ms(CLOCK_THREAD_CPUTIME_ID) - main_start < 100);
     printf("RUSAGE_THREAD too: %d\n", self_ms(RUSAGE_THREAD) < 100);
     return 0;
