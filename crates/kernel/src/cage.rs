@@ -369,10 +369,14 @@ impl Cage {
             rlimits: Mutex::new(*self.rlimits.lock()),
             mm: Mutex::new(self.mm.lock().clone()),
             signals: Mutex::new(signals),
-            threads: Mutex::new(crate::thread::Threads::forked(
-                pid,
-                self.threads.lock().names.get(&tid).cloned(),
-            )),
+            threads: {
+                let parent = self.threads.lock();
+                Mutex::new(crate::thread::Threads::forked(
+                    pid,
+                    parent.names.get(&tid).cloned(),
+                    parent.nice_of(tid),
+                ))
+            },
             dumpable: std::sync::atomic::AtomicBool::new(self.dumpable.load(Ordering::Relaxed)),
             no_new_privs: std::sync::atomic::AtomicBool::new(
                 self.no_new_privs.load(Ordering::Relaxed),

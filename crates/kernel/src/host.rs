@@ -65,6 +65,10 @@ pub trait Host: Send + Sync {
     fn bind_thread(&self, _cpus: &[usize]) -> KResult<()> {
         Ok(())
     }
+    /// Gives the calling host thread nice value `nice` (setpriority) until
+    /// it leaves the cage thread it runs; never more favourable than lind's
+    /// own, whatever a cage's root asks.
+    fn nice_thread(&self, _nice: i32) {}
     fn fill_random(&self, buf: &mut [u8]);
     /// Sleeps the calling cage; EINTR if a signal must be handled first.
     fn sleep(&self, d: Duration) -> crate::KResult<()>;
@@ -89,8 +93,9 @@ pub struct SystemHost {
 impl SystemHost {
     pub fn new() -> Self {
         // Read now, on the thread that starts lind, before any cage
-        // thread could narrow its own CPUs.
+        // thread could narrow its own CPUs or change its nice value.
         lind_cpus();
+        lind_nice();
         SystemHost {
             start: Instant::now(),
         }
@@ -126,6 +131,12 @@ impl Host for SystemHost {
         set_host_affinity(cpus)?;
         THREAD_BOUND.set(true);
         Ok(())
+    }
+    fn nice_thread(&self, nice: i32) {
+        let nice = nice.max(lind_nice());
+        if rustix::process::setpriority_process(None, nice).is_ok() {
+            THREAD_NICED.set(true);
+        }
     }
     fn fill_random(&self, buf: &mut [u8]) {
         // The OS generator only fails if it is unavailable at all; fall back
@@ -269,10 +280,24 @@ thread_local! {
     static THREAD_BOUND: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// This host thread stops running a cage thread: a binding it made goes,
-/// so the next cage thread it takes starts on every CPU.
+/// lind's own nice value, as it started.
+fn lind_nice() -> i32 {
+    static NICE: std::sync::OnceLock<i32> = std::sync::OnceLock::new();
+    *NICE.get_or_init(|| rustix::process::getpriority_process(None).unwrap_or(0))
+}
+
+thread_local! {
+    /// Whether the cage thread this host thread runs changed its nice value.
+    static THREAD_NICED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// This host thread stops running a cage thread: a binding and a nice
+/// value it set go, so the next cage thread it takes starts as lind does.
 pub fn unbind_thread() {
     if THREAD_BOUND.replace(false) {
         let _ = set_host_affinity(lind_cpus());
+    }
+    if THREAD_NICED.replace(false) {
+        let _ = rustix::process::setpriority_process(None, lind_nice());
     }
 }

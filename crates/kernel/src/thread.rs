@@ -38,6 +38,9 @@ pub struct Threads {
     pub affinity: BTreeMap<i32, Vec<usize>>,
     /// Names threads gave themselves (prctl PR_SET_NAME); exec forgets them.
     pub names: BTreeMap<i32, Vec<u8>>,
+    /// Nice values (setpriority) other than 0, by tid: per thread, as on
+    /// Linux; a new thread or forked child starts with its creator's.
+    pub nice: BTreeMap<i32, i32>,
 }
 
 impl Threads {
@@ -51,14 +54,23 @@ impl Threads {
             ended_cpu: Duration::ZERO,
             affinity: BTreeMap::new(),
             names: BTreeMap::new(),
+            nice: BTreeMap::new(),
         }
+    }
+
+    /// Thread `tid`'s nice value.
+    pub fn nice_of(&self, tid: i32) -> i32 {
+        self.nice.get(&tid).copied().unwrap_or(0)
     }
 
     /// A forked child's: its one thread keeps the name of the thread that
     /// forked.
-    pub fn forked(pid: i32, name: Option<Vec<u8>>) -> Self {
+    pub fn forked(pid: i32, name: Option<Vec<u8>>, nice: i32) -> Self {
         let mut t = Threads::new(pid);
         t.names.extend(name.map(|n| (pid, n)));
+        if nice != 0 {
+            t.nice.insert(pid, nice);
+        }
         t
     }
 }
@@ -105,6 +117,7 @@ impl Cage {
             t.ended_cpu += used;
         }
         t.affinity.remove(&tid);
+        t.nice.remove(&tid);
     }
 
     /// The thread `tid` is gone without running (the runtime could not

@@ -171,6 +171,101 @@ pub fn prctl(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     }
 }
 
+const PRIO_PROCESS: u32 = 0;
+const PRIO_PGRP: u32 = 1;
+const PRIO_USER: u32 = 2;
+
+/// The threads a getpriority/setpriority call is about, as (cage, tid):
+/// one thread (PRIO_PROCESS: the caller for 0, else any thread id), or
+/// every thread of the cages of a process group or a user.
+fn priority_targets(ctx: &Ctx, which: u32, who: i32) -> KResult<Vec<(std::sync::Arc<Cage>, i32)>> {
+    let threads_of = |c: std::sync::Arc<Cage>| {
+        let tids: Vec<i32> = c.threads.lock().live.keys().copied().collect();
+        tids.into_iter().map(move |t| (c.clone(), t))
+    };
+    let targets: Vec<_> = match which {
+        PRIO_PROCESS if who == 0 => vec![(ctx.cage.clone(), ctx.tid)],
+        PRIO_PROCESS => ctx
+            .kernel
+            .cage_of_tid(who)
+            .map(|c| (c, who))
+            .into_iter()
+            .collect(),
+        PRIO_PGRP => {
+            let group = if who == 0 {
+                ctx.cage.pgid.load(Ordering::Relaxed)
+            } else {
+                who
+            };
+            let cages = ctx.kernel.all_cages();
+            let members = cages
+                .into_iter()
+                .filter(|c| c.pgid.load(Ordering::Relaxed) == group);
+            members.flat_map(threads_of).collect()
+        }
+        PRIO_USER => {
+            let uid = if who == 0 {
+                ctx.cage.cred.lock().uid
+            } else {
+                who as u32
+            };
+            let cages = ctx.kernel.all_cages();
+            let owned = cages.into_iter().filter(|c| c.cred.lock().uid == uid);
+            owned.flat_map(threads_of).collect()
+        }
+        _ => return Err(Errno::EINVAL),
+    };
+    if targets.is_empty() {
+        return Err(Errno::ESRCH);
+    }
+    Ok(targets)
+}
+
+/// getpriority(2): the most favourable nice value among the targets, as
+/// the kernel returns it (20 - nice; the libc turns it back).
+pub fn getpriority(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let targets = priority_targets(ctx, a.uint(0), a.int(1))?;
+    let best = targets
+        .iter()
+        .map(|(c, tid)| c.threads.lock().nice_of(*tid))
+        .min()
+        .unwrap_or(0);
+    Ok(i64::from(20 - best))
+}
+
+/// setpriority(2): every target thread gets `nice` (clamped to -20..19).
+/// Lowering a nice value takes root; another user's threads take root or
+/// being their owner (EPERM). The caller's own host thread follows its
+/// new value (never more favourable than lind's); other threads' values
+/// are recorded for getpriority.
+pub fn setpriority(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
+    let nice = a.int(2).clamp(-20, 19);
+    let targets = priority_targets(ctx, a.uint(0), a.int(1))?;
+    let me = ctx.cage.cred();
+    for (cage, tid) in &targets {
+        let owner = cage.cred();
+        if !me.is_root() && me.euid != owner.uid && me.euid != owner.euid {
+            return Err(Errno::EPERM);
+        }
+        if nice < cage.threads.lock().nice_of(*tid) && !me.is_root() {
+            return Err(Errno::EACCES);
+        }
+    }
+    for (cage, tid) in &targets {
+        let mut threads = cage.threads.lock();
+        if nice == 0 {
+            threads.nice.remove(tid);
+        } else {
+            threads.nice.insert(*tid, nice);
+        }
+        drop(threads);
+        if *tid == ctx.tid && std::sync::Arc::ptr_eq(cage, ctx.cage) {
+            ctx.kernel.host.nice_thread(nice);
+        }
+    }
+    Ok(0)
+}
+
 /// The thread a sched_*affinity call is about: the caller (0) or any
 /// thread of any cage.
 fn affinity_target(ctx: &Ctx, pid: i32) -> KResult<(std::sync::Arc<Cage>, i32)> {
@@ -705,6 +800,34 @@ mod tests {
     use crate::syscall::{dispatch, Ctx, Outcome};
     use crate::testing::TestEnv;
     use lind_abi::{flags::*, nr};
+
+    #[test]
+    fn nice_values_go_up_for_anyone_and_down_for_root_only() {
+        let mut t = TestEnv::new();
+        let prio = |t: &mut TestEnv| t.call(nr::GETPRIORITY, &[0, 0]);
+        assert_eq!(prio(&mut t), 20);
+        assert_eq!(t.call(nr::SETPRIORITY, &[0, 0, 7]), 0);
+        assert_eq!(prio(&mut t), 13);
+        assert_eq!(t.call(nr::SETPRIORITY, &[0, 0, 50]), 0);
+        assert_eq!(prio(&mut t), 1);
+        // The test cage is not root: lowering is EACCES, and nothing changes.
+        assert_eq!(
+            t.call(nr::SETPRIORITY, &[0, 0, 3]),
+            crate::testing::err(lind_abi::Errno::EACCES)
+        );
+        assert_eq!(prio(&mut t), 1);
+        assert_eq!(
+            t.call(nr::GETPRIORITY, &[9, 0]),
+            crate::testing::err(lind_abi::Errno::EINVAL)
+        );
+        assert_eq!(
+            t.call(nr::GETPRIORITY, &[0, 4242]),
+            crate::testing::err(lind_abi::Errno::ESRCH)
+        );
+        // A forked child starts with its parent's value.
+        let child = t.kernel.fork(&t.cage).unwrap();
+        assert_eq!(child.threads.lock().nice_of(child.pid), 19);
+    }
 
     #[test]
     fn lind_spawn_makes_a_fork_of_the_calling_thread_that_starts_at_arg() {

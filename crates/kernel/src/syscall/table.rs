@@ -185,6 +185,8 @@ syscall_table! {
     (PRLIMIT64, "prlimit64", process::prlimit64, [Int, Int, Ptr, Ptr], Partial("own pid (or 0) only")),
     (GETRANDOM, "getrandom", process::getrandom, [OutBuf, Size, Hex], Full),
     (SCHED_YIELD, "sched_yield", process::sched_yield, [], Full),
+    (GETPRIORITY, "getpriority", process::getpriority, [Int, Int], Full),
+    (SETPRIORITY, "setpriority", process::setpriority, [Int, Int, Int], Partial("per thread; the caller's own host thread follows (never above lind's priority), other threads' values are recorded")),
     (PRCTL, "prctl", process::prctl, [Int, Hex, Hex, Hex, Hex], Partial("PR_SET/GET_NAME, PR_SET/GET_PDEATHSIG, PR_SET/GET_DUMPABLE, PR_SET/GET_NO_NEW_PRIVS; other options EINVAL")),
     (SCHED_GETAFFINITY, "sched_getaffinity", process::sched_getaffinity, [Int, UInt, Ptr], Full),
     (SCHED_SETAFFINITY, "sched_setaffinity", process::sched_setaffinity, [Int, UInt, Ptr], Partial("binds the caller's own host thread; another thread's mask is recorded, not applied")),
