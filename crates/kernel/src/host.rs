@@ -205,6 +205,12 @@ impl Host for FakeHost {
     }
 }
 
+/// A host call's error as the guest's errno (EIO for one lind does not
+/// know).
+pub(crate) fn host_errno(e: rustix::io::Errno) -> lind_abi::Errno {
+    lind_abi::Errno::from_raw(e.raw_os_error()).unwrap_or(lind_abi::Errno::EIO)
+}
+
 fn host_thread_cpu_time() -> Duration {
     rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime)
         .try_into()
@@ -271,8 +277,7 @@ fn set_host_affinity(cpus: &[usize]) -> KResult<()> {
     for &c in cpus {
         set.set(c);
     }
-    rustix::thread::sched_setaffinity(None, &set)
-        .map_err(|e| lind_abi::Errno::from_raw(e.raw_os_error()).unwrap_or(lind_abi::Errno::EINVAL))
+    rustix::thread::sched_setaffinity(None, &set).map_err(host_errno)
 }
 
 thread_local! {

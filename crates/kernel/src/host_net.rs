@@ -8,6 +8,7 @@
 //! in the cage see host readiness like any other.
 
 use crate::block::Waker;
+use crate::host::host_errno;
 use crate::host::HostSocket;
 use crate::KResult;
 use lind_abi::{flags::*, Errno};
@@ -33,10 +34,6 @@ const TCP_KEEPINTVL: u32 = 5;
 const TCP_KEEPCNT: u32 = 6;
 const TCP_QUICKACK: u32 = 12;
 const IPV6_V6ONLY: u32 = 26;
-
-fn errno(e: rustix::io::Errno) -> Errno {
-    Errno::from_raw(e.raw_os_error()).unwrap_or(Errno::EIO)
-}
 
 struct Poller {
     ep: OwnedFd,
@@ -111,7 +108,7 @@ fn wrap(fd: OwnedFd) -> KResult<Arc<dyn HostSocket>> {
             | epoll::EventFlags::RDHUP
             | epoll::EventFlags::ET,
     )
-    .map_err(errno)?;
+    .map_err(host_errno)?;
     Ok(Arc::new(SysSocket { fd, id }))
 }
 
@@ -123,7 +120,7 @@ pub fn socket(domain: u32, ty: u32, protocol: u32) -> KResult<Arc<dyn HostSocket
         rnet::SocketFlags::NONBLOCK | rnet::SocketFlags::CLOEXEC,
         proto,
     )
-    .map_err(errno)?;
+    .map_err(host_errno)?;
     wrap(fd)
 }
 
@@ -141,11 +138,11 @@ fn std_addr(a: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
 
 impl HostSocket for SysSocket {
     fn bind(&self, addr: SocketAddr) -> KResult<()> {
-        rnet::bind(&self.fd, &addr).map_err(errno)
+        rnet::bind(&self.fd, &addr).map_err(host_errno)
     }
 
     fn listen(&self, backlog: i32) -> KResult<()> {
-        rnet::listen(&self.fd, backlog).map_err(errno)
+        rnet::listen(&self.fd, backlog).map_err(host_errno)
     }
 
     fn accept(&self) -> KResult<(Arc<dyn HostSocket>, SocketAddr)> {
@@ -153,7 +150,7 @@ impl HostSocket for SysSocket {
             &self.fd,
             rnet::SocketFlags::NONBLOCK | rnet::SocketFlags::CLOEXEC,
         )
-        .map_err(errno)?;
+        .map_err(host_errno)?;
         let addr = std_addr(addr).ok_or(Errno::EINVAL)?;
         Ok((wrap(fd)?, addr))
     }
@@ -163,7 +160,7 @@ impl HostSocket for SysSocket {
             Some(a) => rnet::connect(&self.fd, &a),
             None => rnet::connect_unspec(&self.fd),
         }
-        .map_err(errno)
+        .map_err(host_errno)
     }
 
     fn send(&self, data: &[u8], to: Option<SocketAddr>, flags: u32) -> KResult<usize> {
@@ -173,13 +170,13 @@ impl HostSocket for SysSocket {
             Some(a) => rnet::sendto(&self.fd, data, f, &a),
             None => rnet::send(&self.fd, data, f),
         }
-        .map_err(errno)
+        .map_err(host_errno)
     }
 
     fn recv(&self, buf: &mut [u8], flags: u32) -> KResult<(usize, Option<SocketAddr>)> {
         let keep = MSG_OOB | MSG_PEEK | MSG_TRUNC;
         let f = rnet::RecvFlags::from_bits_retain((flags & keep) | MSG_DONTWAIT);
-        let (_, n, from) = rnet::recvfrom(&self.fd, buf, f).map_err(errno)?;
+        let (_, n, from) = rnet::recvfrom(&self.fd, buf, f).map_err(host_errno)?;
         Ok((n, std_addr(from)))
     }
 
@@ -190,22 +187,24 @@ impl HostSocket for SysSocket {
             SHUT_RDWR => rnet::Shutdown::Both,
             _ => return Err(Errno::EINVAL),
         };
-        rnet::shutdown(&self.fd, how).map_err(errno)
+        rnet::shutdown(&self.fd, how).map_err(host_errno)
     }
 
     fn local_addr(&self) -> KResult<Option<SocketAddr>> {
-        Ok(std_addr(Some(rnet::getsockname(&self.fd).map_err(errno)?)))
+        Ok(std_addr(Some(
+            rnet::getsockname(&self.fd).map_err(host_errno)?,
+        )))
     }
 
     fn peer_addr(&self) -> KResult<SocketAddr> {
-        std_addr(rnet::getpeername(&self.fd).map_err(errno)?).ok_or(Errno::ENOTCONN)
+        std_addr(rnet::getpeername(&self.fd).map_err(host_errno)?).ok_or(Errno::ENOTCONN)
     }
 
     fn take_error(&self) -> KResult<Option<Errno>> {
         Ok(sockopt::socket_error(&self.fd)
-            .map_err(errno)?
+            .map_err(host_errno)?
             .err()
-            .map(errno))
+            .map(host_errno))
     }
 
     fn set_opt(&self, level: u32, name: u32, v: i32) -> KResult<()> {
@@ -237,7 +236,7 @@ impl HostSocket for SysSocket {
             (IPPROTO_IP, IP_TOS) => sockopt::set_ip_tos(fd, v as u8),
             _ => return Err(Errno::ENOPROTOOPT),
         };
-        r.map_err(errno)
+        r.map_err(host_errno)
     }
 
     fn get_opt(&self, level: u32, name: u32) -> KResult<i32> {
@@ -266,7 +265,7 @@ impl HostSocket for SysSocket {
             (IPPROTO_IP, IP_TOS) => sockopt::ip_tos(fd).map(i32::from),
             _ => return Err(Errno::ENOPROTOOPT),
         };
-        r.map_err(errno)
+        r.map_err(host_errno)
     }
 
     fn readiness(&self) -> u32 {
@@ -284,7 +283,7 @@ impl HostSocket for SysSocket {
     }
 
     fn bytes_available(&self) -> KResult<u64> {
-        rustix::io::ioctl_fionread(&self.fd).map_err(errno)
+        rustix::io::ioctl_fionread(&self.fd).map_err(host_errno)
     }
 
     fn watch(&self, waker: Weak<dyn Waker>) {

@@ -5,6 +5,7 @@
 //! files under `/dev/shm`, a kernel-wide in-memory file system.
 
 use crate::file::FileLike;
+use crate::host::host_errno;
 use crate::KResult;
 use lind_abi::{flags::*, layout::Stat, Errno};
 use parking_lot::Mutex;
@@ -16,10 +17,6 @@ use std::sync::Arc;
 /// Device number of memfds and segments (tmpfs-like anonymous device).
 const DEV: u64 = 0x2f;
 static NEXT_INO: AtomicU64 = AtomicU64::new(1);
-
-fn host_errno(e: rustix::io::Errno) -> Errno {
-    Errno::from_raw(e.raw_os_error()).unwrap_or(Errno::EIO)
-}
 
 fn new_memfd(size: u64) -> KResult<OwnedFd> {
     host_memfd(size, rustix::fs::MemfdFlags::CLOEXEC)

@@ -1,5 +1,6 @@
 //! The cage's standard streams, passed through to the host's.
 
+use crate::host::host_errno;
 use crate::{file::FileLike, memory::GuestMemory, KResult};
 use lind_abi::{
     flags::*,
@@ -21,10 +22,6 @@ pub enum Stream {
 /// guest's own stdio buffering is the only one.
 pub struct HostStream {
     pub which: Stream,
-}
-
-fn errno(e: rustix::io::Errno) -> Errno {
-    Errno::from_raw(e.raw_os_error()).unwrap_or(Errno::EIO)
 }
 
 impl HostStream {
@@ -68,19 +65,22 @@ impl FileLike for HostStream {
     }
 
     fn read(&self, buf: &mut [u8], _status: u32) -> KResult<usize> {
-        self.with_fd(|fd| rustix::io::read(fd, buf)).map_err(errno)
+        self.with_fd(|fd| rustix::io::read(fd, buf))
+            .map_err(host_errno)
     }
 
     fn write(&self, data: &[u8], _status: u32) -> KResult<usize> {
         let r = self.with_fd(|fd| rustix::io::write(fd, data));
         match r {
             Err(rustix::io::Errno::PIPE) => Err(Errno::EPIPE),
-            r => r.map_err(errno),
+            r => r.map_err(host_errno),
         }
     }
 
     fn stat(&self) -> KResult<Stat> {
-        let st = self.with_fd(|fd| rustix::fs::fstat(fd)).map_err(errno)?;
+        let st = self
+            .with_fd(|fd| rustix::fs::fstat(fd))
+            .map_err(host_errno)?;
         let mode = st.st_mode;
         Ok(Stat {
             dev: 5,
@@ -118,7 +118,7 @@ impl FileLike for HostStream {
             TIOCGWINSZ => {
                 let ws = self
                     .with_fd(|fd| rustix::termios::tcgetwinsize(fd))
-                    .map_err(errno)?;
+                    .map_err(host_errno)?;
                 let mut b = [0u8; winsize::SIZE];
                 for (i, v) in [ws.ws_row, ws.ws_col, ws.ws_xpixel, ws.ws_ypixel]
                     .iter()

@@ -22,6 +22,7 @@
 //! x86_64 values, which other host architectures do not share).
 
 use super::{permitted, FileSystem};
+use crate::host::host_errno;
 use crate::{
     cage::Cred,
     file::{DirEntry, FileLike, TimeSpec},
@@ -65,10 +66,6 @@ pub fn io_errno(e: &io::Error) -> Errno {
 
 fn errno(e: io::Error) -> Errno {
     io_errno(&e)
-}
-
-fn rerrno(e: rustix::io::Errno) -> Errno {
-    Errno::from_raw(e.raw_os_error()).unwrap_or(Errno::EIO)
 }
 
 /// A guest path relative to the root as a host path ("" is the root).
@@ -273,9 +270,9 @@ impl FileSystem for HostFs {
     /// space), read-only if the mount is.
     fn statfs(&self) -> KResult<lind_abi::layout::StatFs> {
         let root = self.open_path(b"", true)?;
-        let s = rustix::fs::fstatfs(&root).map_err(rerrno)?;
+        let s = rustix::fs::fstatfs(&root).map_err(host_errno)?;
         // rustix keeps statfs's fsid private; statvfs has it as one word.
-        let fsid = rustix::fs::fstatvfs(&root).map_err(rerrno)?.f_fsid;
+        let fsid = rustix::fs::fstatvfs(&root).map_err(host_errno)?.f_fsid;
         let fsid = [fsid as u32, (fsid >> 32) as u32];
         let read_only = if self.read_only {
             lind_abi::layout::ST_RDONLY
@@ -382,7 +379,7 @@ impl FileSystem for HostFs {
             _ => (open(flags)?, flags & O_CREAT != 0),
         };
         let file = file.into_std();
-        let st = rustix::fs::fstat(&file).map_err(rerrno)?;
+        let st = rustix::fs::fstat(&file).map_err(host_errno)?;
         let kind = st.st_mode & S_IFMT;
         // Linux opens O_PATH|O_NOFOLLOW on a symlink, and refuses the rest.
         if kind == S_IFLNK && !path_only {
@@ -393,15 +390,16 @@ impl FileSystem for HostFs {
                 S_IFIFO => return Err(Errno::ENXIO),
                 // Where O_NONBLOCK means something, the cage's choice holds.
                 S_IFCHR | S_IFBLK if flags & O_NONBLOCK == 0 => {
-                    let status = rustix::fs::fcntl_getfl(&file).map_err(rerrno)?;
-                    rustix::fs::fcntl_setfl(&file, status - OFlags::NONBLOCK).map_err(rerrno)?;
+                    let status = rustix::fs::fcntl_getfl(&file).map_err(host_errno)?;
+                    rustix::fs::fcntl_setfl(&file, status - OFlags::NONBLOCK)
+                        .map_err(host_errno)?;
                 }
                 _ => {}
             }
         }
         if created && st.st_mode & 0o7777 != mode & 0o7777 {
             rustix::fs::fchmod(&file, rustix::fs::Mode::from_raw_mode(mode & 0o7777))
-                .map_err(rerrno)?;
+                .map_err(host_errno)?;
         }
         if created {
             self.give_to(path, cred);
@@ -551,7 +549,7 @@ impl FileSystem for HostFs {
             rustix::fs::Mode::from_raw_mode(mode & 0o7777),
             0,
         )
-        .map_err(rerrno)?;
+        .map_err(host_errno)?;
         // The host's umask is not the cage's.
         let _ = rustix::fs::chmodat(
             &dir,
@@ -596,7 +594,7 @@ impl FileSystem for HostFs {
             gid.map(rustix::fs::Gid::from_raw),
             AtFlags::EMPTY_PATH,
         )
-        .map_err(rerrno)
+        .map_err(host_errno)
     }
 
     fn set_times(
@@ -714,7 +712,9 @@ impl FileLike for HostFile {
     }
 
     fn stat(&self) -> KResult<Stat> {
-        Ok(stat_of_raw(&rustix::fs::fstat(&self.file).map_err(rerrno)?))
+        Ok(stat_of_raw(
+            &rustix::fs::fstat(&self.file).map_err(host_errno)?,
+        ))
     }
 
     fn read_dir(&self) -> KResult<Vec<DirEntry>> {
@@ -722,10 +722,10 @@ impl FileLike for HostFile {
             return Err(Errno::ENOTDIR);
         }
         let st = self.stat()?;
-        let mut dir = rustix::fs::Dir::read_from(&self.file).map_err(rerrno)?;
+        let mut dir = rustix::fs::Dir::read_from(&self.file).map_err(host_errno)?;
         let mut out = Vec::new();
         while let Some(ent) = dir.read() {
-            let ent = ent.map_err(rerrno)?;
+            let ent = ent.map_err(host_errno)?;
             let name = ent.file_name().to_bytes();
             let ino = if self.is_root && name == b".." {
                 st.ino
@@ -788,20 +788,20 @@ impl FileLike for HostFile {
         if self.kind != S_IFREG {
             return Err(Errno::ENODEV);
         }
-        rustix::io::fcntl_dupfd_cloexec(&self.file, 0).map_err(rerrno)
+        rustix::io::fcntl_dupfd_cloexec(&self.file, 0).map_err(host_errno)
     }
 
     fn sync(&self) -> KResult<()> {
         if self.read_only {
             return Ok(());
         }
-        rustix::fs::fsync(&self.file).map_err(rerrno)
+        rustix::fs::fsync(&self.file).map_err(host_errno)
     }
 
     fn chmod(&self, mode: u32) -> KResult<()> {
         self.writable()?;
         rustix::fs::fchmod(&self.file, rustix::fs::Mode::from_raw_mode(mode & 0o7777))
-            .map_err(rerrno)
+            .map_err(host_errno)
     }
 
     fn chown(&self, uid: Option<u32>, gid: Option<u32>) -> KResult<()> {
@@ -811,7 +811,7 @@ impl FileLike for HostFile {
             uid.map(rustix::fs::Uid::from_raw),
             gid.map(rustix::fs::Gid::from_raw),
         )
-        .map_err(rerrno)
+        .map_err(host_errno)
     }
 
     fn set_times(&self, atime: TimeSpec, mtime: TimeSpec) -> KResult<()> {
@@ -820,7 +820,7 @@ impl FileLike for HostFile {
             last_access: rustix_time(atime),
             last_modification: rustix_time(mtime),
         };
-        rustix::fs::futimens(&self.file, &t).map_err(rerrno)
+        rustix::fs::futimens(&self.file, &t).map_err(host_errno)
     }
 }
 

@@ -23,6 +23,7 @@
 //! cannot exhaust host memory.
 
 use super::{now, permitted, split_last, FileSystem, NAME_MAX};
+use crate::host::host_errno;
 use crate::{
     cage::Cred,
     file::{DirEntry, FileLike, TimeSpec},
@@ -100,10 +101,6 @@ struct Data {
     size: u64,
     pages: BTreeMap<u64, Box<[u8; PAGE]>>,
     fd: Option<std::os::fd::OwnedFd>,
-}
-
-fn host_errno(e: rustix::io::Errno) -> Errno {
-    Errno::from_raw(e.raw_os_error()).unwrap_or(Errno::EIO)
 }
 
 impl Data {
