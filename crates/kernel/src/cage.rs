@@ -562,6 +562,8 @@ pub trait Kick: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{err, TestEnv};
+    use lind_abi::{nr, Errno};
 
     #[test]
     fn thread_names_come_from_the_program_until_set_and_survive_fork_not_exec() {
@@ -618,8 +620,6 @@ mod tests {
         assert_eq!(c.setregid(5, ID_UNCHANGED), Err(Errno::EPERM));
         c.setregid(ID_UNCHANGED, 100).unwrap();
     }
-    use crate::testing::{err, TestEnv};
-    use lind_abi::{nr, Errno};
 
     struct Counter(std::sync::atomic::AtomicU32);
 

@@ -101,12 +101,17 @@ impl FdTable {
             .collect()
     }
 
+    /// The slots numbered `first..=last` that exist.
+    fn range_mut(&mut self, first: u32, last: u32) -> &mut [Option<FdEntry>] {
+        let end = self.entries.len().min(last as usize + 1);
+        let start = (first as usize).min(end);
+        &mut self.entries[start..end]
+    }
+
     /// close_range: takes the entries numbered `first..=last` out, for
     /// closing.
     pub fn take_range(&mut self, first: u32, last: u32) -> Vec<FdEntry> {
-        let end = self.entries.len().min(last as usize + 1);
-        let start = (first as usize).min(end);
-        self.entries[start..end]
+        self.range_mut(first, last)
             .iter_mut()
             .filter_map(|e| e.take())
             .collect()
@@ -115,9 +120,7 @@ impl FdTable {
     /// close_range with CLOSE_RANGE_CLOEXEC: `first..=last` become
     /// close-on-exec instead.
     pub fn set_cloexec_range(&mut self, first: u32, last: u32) {
-        let end = self.entries.len().min(last as usize + 1);
-        let start = (first as usize).min(end);
-        for e in self.entries[start..end].iter_mut().flatten() {
+        for e in self.range_mut(first, last).iter_mut().flatten() {
             e.cloexec = true;
         }
     }

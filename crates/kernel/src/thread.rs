@@ -104,6 +104,15 @@ impl Cage {
         }
     }
 
+    /// A new thread `tid` starts with its creator's nice value.
+    pub fn inherit_nice(&self, creator: i32, tid: i32) {
+        let mut threads = self.threads.lock();
+        let nice = threads.nice_of(creator);
+        if nice != 0 {
+            threads.nice.insert(tid, nice);
+        }
+    }
+
     /// Thread `tid` runs on a host thread from now, whose CPU time it
     /// reads through `clock`.
     pub fn thread_on_host(&self, tid: i32, clock: crate::host::ThreadClock) {
@@ -207,7 +216,6 @@ impl Kernel {
         Ok(tid)
     }
 
-    /// The cage that has a thread `tid`.
     /// The CPU time of all of `cage`'s threads, ended and running
     /// (CLOCK_PROCESS_CPUTIME_ID, RUSAGE_SELF), as Linux counts a process.
     /// The calling host thread's own share is read directly.
@@ -233,6 +241,7 @@ impl Kernel {
         })
     }
 
+    /// The cage that has a thread `tid`.
     pub fn cage_of_tid(&self, tid: i32) -> Option<Arc<Cage>> {
         if let Some(c) = self.cage(tid) {
             return Some(c);

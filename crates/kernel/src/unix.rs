@@ -21,7 +21,7 @@ use crate::{
     KResult,
 };
 use lind_abi::{flags::*, layout::sockaddr_un, layout::Stat, Errno};
-use parking_lot::{Mutex, MutexGuard};
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
@@ -224,20 +224,11 @@ pub struct UnixSocket {
     events: WaitQueue,
 }
 
-/// Waits on `queue` until notified; true once `deadline` (a socket
-/// timeout) has passed: the caller then ends as O_NONBLOCK would, with
-/// EAGAIN or with what it has transferred, as Linux does.
-fn timed_wait<T>(
-    queue: &WaitQueue,
-    guard: &mut MutexGuard<'_, T>,
-    deadline: Option<Instant>,
-) -> KResult<bool> {
-    queue.wait_until(guard, deadline)
-}
-
 impl UnixSocket {
     /// When a blocking call gives up, from SO_RCVTIMEO or SO_SNDTIMEO
-    /// (`name`) as it is when the call starts; None: never.
+    /// (`name`) as it is when the call starts; None: never. A wait that
+    /// reaches it makes the call end as O_NONBLOCK would, with EAGAIN or
+    /// with what it has moved, as Linux does.
     fn deadline(&self, name: u32) -> Option<Instant> {
         let st = self.st.lock();
         let timeout = crate::inet::decode_timeout(st.other.get(&name)?).ok()??;
@@ -366,7 +357,7 @@ impl UnixSocket {
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
-            nonblock = timed_wait(&buf.writable, &mut st, deadline)?;
+            nonblock = buf.writable.wait_until(&mut st, deadline)?;
         }
     }
 
@@ -419,7 +410,7 @@ impl UnixSocket {
                     if nonblock {
                         return partial(done, Errno::EAGAIN);
                     }
-                    match timed_wait(&buf.writable, &mut st, deadline) {
+                    match buf.writable.wait_until(&mut st, deadline) {
                         Ok(timed_out) => nonblock = timed_out,
                         Err(e) => return partial(done, e),
                     }
@@ -473,7 +464,7 @@ impl UnixSocket {
                     break;
                 }
                 reading = None;
-                match timed_wait(&buf.readable, &mut st, deadline) {
+                match buf.readable.wait_until(&mut st, deadline) {
                     Err(e) if out.data.is_empty() => return Err(e),
                     Err(_) => break,
                     Ok(timed_out) => nonblock = timed_out,
@@ -615,7 +606,7 @@ impl UnixSocket {
             }
             // Other readers may go on while this one waits.
             drop(reading);
-            nonblock = timed_wait(&rx.readable, &mut st, deadline)?;
+            nonblock = rx.readable.wait_until(&mut st, deadline)?;
         };
         let mut copied = 0;
         let mut failed = None;
@@ -862,7 +853,7 @@ impl Socket for UnixSocket {
             if nonblock {
                 return Err(Errno::EAGAIN);
             }
-            nonblock = timed_wait(&self.events, &mut st, deadline)?;
+            nonblock = self.events.wait_until(&mut st, deadline)?;
         }
     }
 
@@ -937,7 +928,7 @@ impl Socket for UnixSocket {
                 if nonblock {
                     return Err(Errno::EAGAIN);
                 }
-                nonblock = timed_wait(&target.events, &mut lst, deadline)?;
+                nonblock = target.events.wait_until(&mut lst, deadline)?;
             }
         }
         target.events.notify(POLLIN);

@@ -184,13 +184,7 @@ fn priority_targets(ctx: &Ctx, which: u32, who: i32) -> KResult<Vec<(std::sync::
         tids.into_iter().map(move |t| (c.clone(), t))
     };
     let targets: Vec<_> = match which {
-        PRIO_PROCESS if who == 0 => vec![(ctx.cage.clone(), ctx.tid)],
-        PRIO_PROCESS => ctx
-            .kernel
-            .cage_of_tid(who)
-            .map(|c| (c, who))
-            .into_iter()
-            .collect(),
+        PRIO_PROCESS => vec![thread_target(ctx, who)?],
         PRIO_PGRP => {
             let group = if who == 0 {
                 ctx.cage.pgid.load(Ordering::Relaxed)
@@ -266,9 +260,9 @@ pub fn setpriority(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     Ok(0)
 }
 
-/// The thread a sched_*affinity call is about: the caller (0) or any
-/// thread of any cage.
-fn affinity_target(ctx: &Ctx, pid: i32) -> KResult<(std::sync::Arc<Cage>, i32)> {
+/// The thread a call naming one by id is about (sched_*affinity,
+/// PRIO_PROCESS): the caller (0) or any thread of any cage; ESRCH if none.
+fn thread_target(ctx: &Ctx, pid: i32) -> KResult<(std::sync::Arc<Cage>, i32)> {
     match pid {
         0 => Ok((ctx.cage.clone(), ctx.tid)),
         p if p < 0 => Err(Errno::ESRCH),
@@ -283,7 +277,7 @@ const CPU_MASK_WORD: usize = 8;
 /// lind may use); returns the bytes of mask written, as Linux does.
 pub fn sched_getaffinity(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (len, at) = (a.size(1), a.ptr(2));
-    let (cage, tid) = affinity_target(ctx, a.int(0))?;
+    let (cage, tid) = thread_target(ctx, a.int(0))?;
     let all = ctx.kernel.host.allowed_cpus();
     let cpu_ids = all.last().map_or(1, |&c| c + 1);
     if len * 8 < cpu_ids || len % CPU_MASK_WORD != 0 {
@@ -309,7 +303,7 @@ pub fn sched_getaffinity(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
 /// mask is recorded for sched_getaffinity.
 pub fn sched_setaffinity(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     let (len, at) = (a.size(1), a.ptr(2));
-    let (cage, tid) = affinity_target(ctx, a.int(0))?;
+    let (cage, tid) = thread_target(ctx, a.int(0))?;
     let mask = ctx.mem.read_vec(at, len.min(1024))?;
     let cpus: Vec<usize> = ctx
         .kernel

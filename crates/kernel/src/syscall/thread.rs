@@ -65,13 +65,7 @@ pub fn clone_thread(ctx: &mut Ctx, a: &Args) -> KResult<i64> {
     };
     let tid = ctx.kernel.new_thread(ctx.cage, clear)?;
     ctx.cage.inherit_mask(ctx.tid, tid);
-    {
-        let mut threads = ctx.cage.threads.lock();
-        let nice = threads.nice_of(ctx.tid);
-        if nice != 0 {
-            threads.nice.insert(tid, nice);
-        }
-    }
+    ctx.cage.inherit_nice(ctx.tid, tid);
     if flags & CLONE_PARENT_SETTID != 0 {
         ctx.mem.atomic_store_u32(ptid, tid as u32)?;
     }

@@ -204,11 +204,6 @@ enum Change {
 }
 
 impl HostFs {
-    /// Linux's may_create/may_delete for a cage acting as another user
-    /// than lind's own (one that dropped root): the directory needs write
-    /// and search permission for the cage's identity, and removing from a
-    /// sticky directory needs owning the entry or the directory (EPERM).
-    /// For lind's own user the host makes these checks itself.
     /// A new entry made for a cage acting as another user than lind's own
     /// belongs to that user, as on Linux. Best effort: a lind that is not
     /// root cannot give files away.
@@ -218,8 +213,12 @@ impl HostFs {
         }
     }
 
+    /// Linux's may_create/may_delete for a cage acting as another user
+    /// than lind's own (one that dropped root): the directory needs write
+    /// and search permission for the cage's identity, and removing from a
+    /// sticky directory needs owning the entry or the directory (EPERM).
     fn may_change_entry(&self, path: &[u8], cred: &Cred, change: Change) -> KResult<()> {
-        if cred.is_root() || acts_as_host_user(cred) {
+        if host_checks(cred) {
             return Ok(());
         }
         let Ok(dir) = self.stat(super::split_last(path).0, true) else {
@@ -305,7 +304,7 @@ impl FileSystem for HostFs {
         // against the cage's credentials before the host opens (or
         // truncates) it. A cage acting as lind's own user leaves that to
         // the host.
-        if !path_only && !cred.is_root() && !acts_as_host_user(cred) {
+        if !path_only && !host_checks(cred) {
             let want = match acc {
                 O_WRONLY => W_OK,
                 O_RDWR => R_OK | W_OK,
@@ -666,6 +665,12 @@ fn retry<T>(mut f: impl FnMut() -> io::Result<T>) -> KResult<T> {
             r => return r.map_err(errno),
         }
     }
+}
+
+/// Whether the host's own checks hold for `cred`: root passes mode bits
+/// anyway, and lind's own identity is what the host checks.
+fn host_checks(cred: &Cred) -> bool {
+    cred.is_root() || acts_as_host_user(cred)
 }
 
 /// Whether `cred` is the identity lind itself runs with, whose access the

@@ -100,8 +100,7 @@ pub trait FileSystem: Send + Sync {
         Err(Errno::EROFS)
     }
     /// statfs of the file system: Linux's magic number for its kind, its
-    /// size and what is free. By default an in-memory file system of
-    /// `kind` with nothing to count.
+    /// size and what is free. By default a tmpfs with nothing to count.
     fn statfs(&self) -> KResult<lind_abi::layout::StatFs> {
         Ok(memory_statfs(lind_abi::layout::TMPFS_MAGIC, 0, 0))
     }
