@@ -37,38 +37,21 @@ fn read_le(b: &[u8], at: usize, n: usize) -> Option<u64> {
 /// how many opcodes were rewritten. Modules without one are left alone;
 /// a line program it does not understand is left as it is.
 pub fn compact_line_table(module: &mut [u8]) -> usize {
-    let mut i = 8;
+    let Some(range) = lind_runtime::wasm_sections::custom_section_range(module, ".debug_line")
+    else {
+        return 0;
+    };
+    let section = &mut module[range];
     let mut rewritten = 0;
-    while i < module.len() {
-        let id = module[i];
-        i += 1;
-        let Some(size) = read_uleb(module, &mut i) else {
-            return rewritten;
-        };
-        let end = i + size as usize;
-        if end > module.len() {
-            return rewritten;
-        }
-        if id == 0 {
-            let mut j = i;
-            if let Some(len) = read_uleb(module, &mut j) {
-                let name_end = j + len as usize;
-                if name_end <= end && &module[j..name_end] == b".debug_line" {
-                    let section = &mut module[name_end..end];
-                    let mut at = 0;
-                    while at < section.len() {
-                        match compact_unit(section, at) {
-                            Some((next, n)) => {
-                                rewritten += n;
-                                at = next;
-                            }
-                            None => break,
-                        }
-                    }
-                }
+    let mut at = 0;
+    while at < section.len() {
+        match compact_unit(section, at) {
+            Some((next, n)) => {
+                rewritten += n;
+                at = next;
             }
+            None => break,
         }
-        i = end;
     }
     rewritten
 }

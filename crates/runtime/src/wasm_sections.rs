@@ -65,6 +65,11 @@ pub fn sections(module: &[u8]) -> impl Iterator<Item = Result<Section<'_>, &'sta
 
 /// The body of the custom section called `name`, after its name.
 pub fn custom_section<'a>(module: &'a [u8], name: &str) -> Option<&'a [u8]> {
+    custom_section_range(module, name).map(|r| &module[r])
+}
+
+/// Where in `module` that body lies (for rewriting it in place).
+pub fn custom_section_range(module: &[u8], name: &str) -> Option<std::ops::Range<usize>> {
     sections(module).map_while(Result::ok).find_map(|s| {
         if s.id != 0 {
             return None;
@@ -72,7 +77,7 @@ pub fn custom_section<'a>(module: &'a [u8], name: &str) -> Option<&'a [u8]> {
         let mut at = 0;
         let len = usize::try_from(read_uleb(s.body, &mut at)?).ok()?;
         let end = at.checked_add(len)?;
-        (s.body.get(at..end)? == name.as_bytes()).then(|| &s.body[end..])
+        (s.body.get(at..end)? == name.as_bytes()).then(|| s.offset + end..s.offset + s.body.len())
     })
 }
 
@@ -89,6 +94,8 @@ mod tests {
         m.push(42);
         assert_eq!(custom_section(&m, ".debug_line"), Some(&[42u8][..]));
         assert_eq!(custom_section(&m, ".debug_info"), None);
+        let r = custom_section_range(&m, ".debug_line").unwrap();
+        assert_eq!((r.end, &m[r]), (m.len(), &[42u8][..]));
         let code = sections(&m)
             .map_while(Result::ok)
             .find(|s| s.id == CODE)
